@@ -1,0 +1,49 @@
+import Hummingbird
+import ServiceLifecycle
+import KontorEngine
+import KontorStore
+import Logging
+import PostgresNIO
+import Prometheus
+
+/// Everything the HTTP layer needs from the outside.
+public struct APIDependencies: Sendable {
+    public let database: Database
+    public let clock: any BillingClock
+    public let metrics: PrometheusCollectorRegistry
+
+    public init(database: Database, clock: any BillingClock, metrics: PrometheusCollectorRegistry) {
+        self.database = database
+        self.clock = clock
+        self.metrics = metrics
+    }
+}
+
+/// Builds the router: operations routes at the root, the authenticated API under `/v1`.
+public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext> {
+    let router = Router(context: KontorRequestContext.self)
+    router.middlewares.add(RequestIDMiddleware())
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(ProblemMiddleware())
+    OperationsRoutes(database: deps.database, registry: deps.metrics).register(on: router)
+    let v1 = router.group("v1").add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
+    CustomerRoutes(service: CustomerService(database: deps.database, clock: deps.clock)).register(on: v1)
+    return router
+}
+
+/// The application as a service: the PostgreSQL client runs first and stops last.
+public func buildApplication(
+    _ deps: APIDependencies, host: String, port: Int, logger: Logger, services: [any Service] = [],
+    beforeServerStarts: @escaping @Sendable () async throws -> Void = {}
+) -> some ApplicationProtocol {
+    var app = Application(
+        router: buildRouter(deps),
+        configuration: .init(address: .hostname(host, port: port), serverName: "kontor"),
+        logger: logger
+    )
+    app.addServices(deps.database.client)
+    app.addServices(services)
+    app.beforeServerStarts(perform: beforeServerStarts)
+    return app
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import KontorCore
+
+/// `?limit=` (1–100, default 20) and `?starting_after=` of every list endpoint.
+struct ListQuery {
+    let limit: Int
+    let startingAfter: String?
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        var errors: [FieldError] = []
+        if let raw = query["limit"] {
+            if let value = Int(String(raw)), (1...100).contains(value) {
+                limit = value
+            } else {
+                limit = 20
+                errors.append(FieldError(field: "limit", message: "must be an integer from 1 to 100"))
+            }
+        } else {
+            limit = 20
+        }
+        startingAfter = query["starting_after"].map(String.init)
+        for (key, _) in query where !["limit", "starting_after"].contains(String(key)) {
+            errors.append(FieldError(field: String(key), message: "is not a known query parameter"))
+        }
+        if !errors.isEmpty { throw Problem.invalid(errors) }
+    }
+}
+
+/// `{"data": [...], "has_more": bool}`.
+struct ListPage<Item: Encodable>: Encodable {
+    let object = "list"
+    let data: [Item]
+    let hasMore: Bool
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import KontorCore
+
+/// Reads a request body as one JSON object, with 400 for bytes that are not JSON and 413 for
+/// bodies over the limit.
+enum RequestBody {
+    static func object(_ request: inout Request, context: KontorRequestContext) async throws -> (
+        ObjectReader, [UInt8]
+    ) {
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw Problem.badRequest("The request body must be a JSON object.") }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw Problem.badRequest("The request body is not valid JSON.")
+        }
+        guard case .object(let object) = value else {
+            throw Problem.badRequest("The request body must be a JSON object, not \(value.typeName).")
+        }
+        return (ObjectReader(object), bytes)
+    }
+}
+
+/// Pulls typed fields out of a JSON object and collects every problem with a field name
+/// (`address.country`), then refuses fields nobody asked for.
+struct ObjectReader {
+    private let object: [String: JSONValue]
+    private let path: String
+    private var consumed: Set<String> = []
+    private(set) var errors: [FieldError] = []
+
+    init(_ object: [String: JSONValue], path: String = "") {
+        self.object = object
+        self.path = path
+    }
+
+    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// `nil`: absent; `.some(nil)`: JSON null; `.some(value)`: a string.
+    mutating func string(_ key: String) -> String?? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil: return nil
+        case .null?: return .some(nil)
+        case .string(let value)?: return .some(value)
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be a string, not \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// A string that may not be null.
+    mutating func requiredString(_ key: String) -> String? {
+        switch string(key) {
+        case .some(.some(let value)): return value
+        case .some(.none):
+            errors.append(FieldError(field: name(key), message: "must not be null"))
+            return nil
+        case .none: return nil
+        }
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil: return nil
+        case .bool(let value)?: return value
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be a boolean, not \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// A nested object, read with its own reader whose errors are merged by `finish`.
+    mutating func object(_ key: String, _ read: (inout ObjectReader) -> Void) {
+        consumed.insert(key)
+        switch object[key] {
+        case nil, .null?: return
+        case .object(let nested)?:
+            var reader = ObjectReader(nested, path: name(key))
+            read(&reader)
+            reader.rejectUnknown()
+            errors += reader.errors
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be an object, not \(other.typeName)"))
+        }
+    }
+
+    /// An object of string values (metadata).
+    mutating func stringMap(_ key: String) -> [String: String]? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil: return nil
+        case .null?: return [:]
+        case .object(let nested)?:
+            var map: [String: String] = [:]
+            for (k, v) in nested {
+                guard case .string(let s) = v else {
+                    errors.append(FieldError(field: name("\(key).\(k)"), message: "must be a string, not \(v.typeName)"))
+                    continue
+                }
+                map[k] = s
+            }
+            return map
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be an object, not \(other.typeName)"))
+            return nil
+        }
+    }
+
+    mutating func rejectUnknown() {
+        for key in object.keys.sorted() where !consumed.contains(key) {
+            errors.append(FieldError(field: name(key), message: "is not a known field"))
+        }
+    }
+
+    /// Throws a 422 naming every bad field, if there is one.
+    mutating func finish() throws {
+        rejectUnknown()
+        if !errors.isEmpty { throw Problem.invalid(errors) }
+    }
+}

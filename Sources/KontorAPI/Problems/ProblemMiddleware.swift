@@ -1,0 +1,62 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import Logging
+import KontorCore
+import KontorEngine
+import KontorStore
+import Logging
+import NIOCore
+
+/// Turns every error into a problem answer: domain errors into their 4xx, framework errors
+/// into theirs, and anything unexpected into a logged 500 that reveals nothing.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            return try Self.problem(for: error, context: context).response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let validation as ValidationError:
+            return .invalid(validation.errors)
+        case let engine as EngineError:
+            switch engine {
+            case .notFound(let resource, let id):
+                return .notFound("No such \(resource): '\(id)'")
+            case .conflict(let message):
+                return Problem(status: .conflict, type: "conflict", title: "Conflict", detail: message)
+            case .idempotencyKeyReused:
+                return Problem(
+                    status: .conflict, type: "idempotency-key-reused", title: "Idempotency key reused",
+                    detail: "This Idempotency-Key was used with a different request; use a new key for a new request."
+                )
+            }
+        case is NIOTooManyBytesError:
+            return Problem(
+                status: .contentTooLarge, type: "body-too-large", title: "Request body too large",
+                detail: "Request bodies are limited to \(KontorRequestContext.maxBodySize) bytes."
+            )
+        case let http as HTTPError:
+            return Problem(
+                status: http.status, type: http.status == .notFound ? "not-found" : "http-error",
+                title: http.status.reasonPhrase, detail: http.body ?? http.status.reasonPhrase
+            )
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return Problem(
+                status: .internalServerError, type: "internal", title: "Internal server error",
+                detail: "Something went wrong on our side; the request id identifies it in our logs."
+            )
+        }
+    }
+}

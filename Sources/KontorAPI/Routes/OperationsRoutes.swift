@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import KontorStore
+import Prometheus
+
+/// `/health`, `/metrics`, `/openapi.json`: unauthenticated, for load balancers, Prometheus
+/// and API clients.
+struct OperationsRoutes {
+    let database: Database
+    let registry: PrometheusCollectorRegistry
+
+    struct Health: Encodable {
+        let status: String
+        let database: String
+    }
+
+    func register(on router: Router<KontorRequestContext>) {
+        router.get("health") { _, _ -> Response in
+            do {
+                try await database.ping()
+                return try .json(Health(status: "ok", database: "ok"))
+            } catch {
+                return try .json(Health(status: "unavailable", database: "unreachable"), status: .serviceUnavailable)
+            }
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+        router.get("openapi.json") { _, _ -> Response in
+            Response.json(try OpenAPIDocument.data())
+        }
+    }
+}
+
+/// The committed OpenAPI 3.1 document (`Sources/KontorAPI/Resources/openapi.json`).
+public enum OpenAPIDocument {
+    public static func data() throws -> Data {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try Data(contentsOf: url)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// What `kontor serve` does before it listens: migrate, then make sure there is a default
+/// test-mode tenant whose key is in `.kontor/api-key`.
+public struct Bootstrap: Sendable {
+    public let database: Database
+    public let migrations: [MigrationFile]
+
+    public init(database: Database, migrations: [MigrationFile]) {
+        self.database = database
+        self.migrations = migrations
+    }
+
+    public func migrate() async throws {
+        try await Migrator(files: migrations).migrate(database.client, logger: database.logger)
+    }
+
+    /// Returns the default tenant's key. On the first start the tenant is created and its key
+    /// written to `keyFile` (mode 0600); later starts read the file back. If the file was lost,
+    /// a new key is issued for the existing tenant.
+    public func ensureDefaultTenant(keyFile: URL) async throws -> (tenant: Tenant, key: String, created: Bool) {
+        let tenants = TenantRepository(database: database)
+        if let tenant = try await tenants.defaultTenant() {
+            if let saved = try? String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+                try await tenants.authenticate(secret: saved)?.id == tenant.id
+            {
+                return (tenant, saved, false)
+            }
+            let key = try await tenants.issueKey(for: tenant)
+            try Self.writeSecret(key.secret, to: keyFile)
+            return (tenant, key.secret, true)
+        }
+        let (tenant, key) = try await tenants.create(name: "Default (test mode)", livemode: false, isDefault: true)
+        try Self.writeSecret(key.secret, to: keyFile)
+        return (tenant, key.secret, true)
+    }
+
+    static func writeSecret(_ secret: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]
+            )
+        else { throw StoreError.invalidConfiguration("cannot write \(file.path)") }
+    }
+}

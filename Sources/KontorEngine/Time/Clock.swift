@@ -1,0 +1,15 @@
+import Foundation
+import KontorStore
+
+/// Where services get "now". Code never calls `Date()` itself: a tenant in test mode may live
+/// on a test clock that runs ahead of the wall clock.
+public protocol BillingClock: Sendable {
+    func now(for tenant: Tenant) async throws -> Date
+}
+
+/// The wall clock.
+public struct SystemClock: BillingClock {
+    public init() {}
+
+    public func now(for tenant: Tenant) async throws -> Date { Date() }
+}

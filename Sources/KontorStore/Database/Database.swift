@@ -1,0 +1,43 @@
+import Logging
+import PostgresNIO
+
+/// The application's handle on PostgreSQL: a pooled client plus the logger its queries use.
+///
+/// One business operation is one transaction: `transaction { conn in … }` commits when the
+/// closure returns and rolls back when it throws, and it rethrows the closure's own error
+/// (not PostgresNIO's wrapper), so domain errors reach the HTTP edge intact.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection)
+            }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw closureError }
+            if let beginError = error.beginError { throw beginError }
+            if let commitError = error.commitError { throw commitError }
+            throw error
+        }
+    }
+
+    public func withConnection<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
+    /// `SELECT 1` — what `/health` asks.
+    public func ping() async throws {
+        _ = try await client.query("SELECT 1", logger: logger).collect()
+    }
+}

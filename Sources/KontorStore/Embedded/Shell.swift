@@ -1,0 +1,104 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs helper programs (initdb, pg_ctl) and answers a few questions about the host.
+public enum Shell {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+    }
+
+    /// Runs `executable` with `arguments`, as `user` when given (through `runuser`, since
+    /// PostgreSQL refuses to run as root). Output and error are captured together.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Result {
+        let process = Process()
+        if let user {
+            process.executableURL = URL(fileURLWithPath: runuser)
+            process.arguments = ["-u", user, "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        // Output goes to a file, not a pipe: `pg_ctl start` leaves a server running that may
+        // hold inherited descriptors, and reading a pipe to its end would then never return.
+        let outputPath = NSTemporaryDirectory() + "kontor-shell-" + Identifier.make("o", length: 12)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw StoreError.postgresFailed("cannot create \(outputPath)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    public static var isRoot: Bool { getuid() == 0 }
+
+    static var runuser: String {
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? "/usr/sbin/runuser"
+    }
+
+    /// Owner uid and gid of a system user (`postgres`), read from the passwd database.
+    public static func ids(of user: String) -> (uid: uid_t, gid: gid_t)? {
+        guard let entry = getpwnam(user) else { return nil }
+        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
+    }
+
+    /// Changes the owner of `path` (not recursively).
+    public static func chown(_ path: String, to user: String) throws {
+        guard let ids = ids(of: user) else { throw StoreError.postgresFailed("system user \(user) does not exist") }
+        guard Glibc.chown(path, ids.uid, ids.gid) == 0 else {
+            throw StoreError.postgresFailed("cannot hand \(path) to user \(user)")
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it).
+    public static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw StoreError.postgresFailed("cannot open a socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw StoreError.postgresFailed("cannot bind a loopback port") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw StoreError.postgresFailed("cannot read the bound port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something already listens on `host:port` (used to fail early with a clear message).
+    public static func isListening(host: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return connected == 0
+    }
+
+    public static var processID: Int32 { getpid() }
+}

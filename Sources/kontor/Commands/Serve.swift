@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KontorAPI
+import KontorEngine
+import KontorStore
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API and the workers (starts a private PostgreSQL unless DATABASE_URL is set)."
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Directory for the private PostgreSQL cluster and the default API key.")
+    var stateDirectory = ".kontor"
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "kontor")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        guard !Shell.isListening(host: host, port: port) else {
+            throw ValidationError("port \(port) on \(host) is already in use; choose another with --port")
+        }
+        let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
+        defer { target.stopOwnedCluster(logger: logger) }
+
+        let client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
+        let database = Database(client: client, logger: logger)
+        let deps = APIDependencies(database: database, clock: SystemClock(), metrics: registry)
+        let keyFile = URL(fileURLWithPath: stateDirectory).appendingPathComponent("api-key")
+        let migrations = try MigrationFile.load(from: MigrationFile.defaultDirectory)
+        let (host, port) = (host, port)
+        let app = buildApplication(deps, host: host, port: port, logger: logger) {
+            let bootstrap = Bootstrap(database: database, migrations: migrations)
+            try await bootstrap.migrate()
+            let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)
+            let banner = """
+                Kontor listening on http://\(host):\(port)
+                Default test-mode tenant \(tenant.id)\(created ? " (new key)" : "")
+                API key: \(key)   (saved in \(keyFile.path))
+
+                """
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Kontor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kontor",
+        abstract: "Subscription billing and receivables on PostgreSQL.",
+        subcommands: [Serve.self, Migrate.self, Tenants.self]
+    )
+}
