@@ -1,10 +1,10 @@
 import Hummingbird
-import ServiceLifecycle
 import KontorEngine
 import KontorStore
 import Logging
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
 
 /// Everything the HTTP layer needs from the outside.
 public struct APIDependencies: Sendable {

@@ -99,7 +99,8 @@ struct ObjectReader {
             var map: [String: String] = [:]
             for (k, v) in nested {
                 guard case .string(let s) = v else {
-                    errors.append(FieldError(field: name("\(key).\(k)"), message: "must be a string, not \(v.typeName)"))
+                    errors.append(
+                        FieldError(field: name("\(key).\(k)"), message: "must be a string, not \(v.typeName)"))
                     continue
                 }
                 map[k] = s

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Logging
 import KontorStore
+import Logging
 
 /// `Authorization: Bearer <key>` on every `/v1` route; a missing or unknown key is a 401
 /// problem answer and the handler never runs.

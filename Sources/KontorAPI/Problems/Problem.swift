@@ -1,9 +1,8 @@
 import Foundation
 import HTTPTypes
-import Foundation
 import Hummingbird
-import Logging
 import KontorCore
+import Logging
 
 /// An RFC 9457 problem answer (`application/problem+json`). Every error leaves the API as one
 /// of these; `errors` names each bad field.

@@ -1,7 +1,6 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
-import Logging
 import KontorCore
 import KontorEngine
 import KontorStore

@@ -37,7 +37,8 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
         externalId = f.externalID
         kind = f.kind.rawValue
         address = Address(
-            line1: f.addressLine1, line2: f.addressLine2, postalCode: f.postalCode, city: f.city, country: f.country?.code
+            line1: f.addressLine1, line2: f.addressLine2, postalCode: f.postalCode, city: f.city,
+            country: f.country?.code
         )
         taxId = f.taxID?.description
         taxExempt = f.taxExempt

@@ -24,7 +24,8 @@ public struct Bootstrap: Sendable {
     public func ensureDefaultTenant(keyFile: URL) async throws -> (tenant: Tenant, key: String, created: Bool) {
         let tenants = TenantRepository(database: database)
         if let tenant = try await tenants.defaultTenant() {
-            if let saved = try? String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            if let saved = try? String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines),
                 try await tenants.authenticate(secret: saved)?.id == tenant.id
             {
                 return (tenant, saved, false)

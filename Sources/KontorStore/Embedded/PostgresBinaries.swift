@@ -8,13 +8,14 @@ public struct PostgresBinaries: Sendable {
     public var pgCtl: String { directory + "/pg_ctl" }
 
     /// `KONTOR_PG_BIN`, then `PATH`, then the newest `/usr/lib/postgresql/*/bin` (Debian layout).
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError)
-        -> PostgresBinaries
-    {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        debianRoot: String = "/usr/lib/postgresql"
+    ) throws(StoreError) -> PostgresBinaries {
         var candidates: [String] = []
         if let explicit = environment["KONTOR_PG_BIN"] { candidates.append(explicit) }
         candidates += (environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        let debian = "/usr/lib/postgresql"
+        let debian = debianRoot
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []
         candidates += versions.compactMap(Int.init).sorted(by: >).map { "\(debian)/\($0)/bin" }
         for directory in candidates {

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs helper programs (initdb, pg_ctl) and answers a few questions about the host.
@@ -15,38 +15,48 @@ public enum Shell {
 
     /// Runs `executable` with `arguments`, as `user` when given (through `runuser`, since
     /// PostgreSQL refuses to run as root). Output and error are captured together.
+    ///
+    /// Uses `posix_spawn` and `waitpid` directly: Foundation's `Process.waitUntilExit` can miss
+    /// the child's exit when called from a Swift concurrency thread on Linux. Output goes to a
+    /// file, not a pipe: `pg_ctl start` leaves a server running that may hold inherited
+    /// descriptors, and reading a pipe to its end would then never return.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Result {
-        let process = Process()
-        if let user {
-            process.executableURL = URL(fileURLWithPath: runuser)
-            process.arguments = ["-u", user, "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        // Output goes to a file, not a pipe: `pg_ctl start` leaves a server running that may
-        // hold inherited descriptors, and reading a pipe to its end would then never return.
+        let argv = user.map { [runuser, "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
         let outputPath = NSTemporaryDirectory() + "kontor-shell-" + Identifier.make("o", length: 12)
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
-            throw StoreError.postgresFailed("cannot create \(outputPath)")
-        }
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        defer { try? output.close() }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw StoreError.postgresFailed("cannot run \(argv[0]): error \(spawned)")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw StoreError.postgresFailed("lost track of \(argv[0])") }
+        }
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let data = FileManager.default.contents(atPath: outputPath) ?? Data()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return Result(status: exitStatus, output: String(decoding: data, as: UTF8.self))
     }
 
     public static var isRoot: Bool { getuid() == 0 }
 
+    public static var runuserPath: String { runuser }
+
     static var runuser: String {
-        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
             ?? "/usr/sbin/runuser"
     }
 
@@ -74,7 +84,9 @@ public enum Shell {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw StoreError.postgresFailed("cannot bind a loopback port") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -95,7 +107,9 @@ public enum Shell {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         return connected == 0
     }

@@ -36,7 +36,8 @@ public struct IdempotencyRepository: Sendable {
 
     /// Looks the key up inside the caller's transaction. A concurrent request with the same key
     /// waits on the row lock taken by `record` until the first transaction ends.
-    public func claim(key: String, requestHash: Data, tenant: Tenant, on conn: PostgresConnection) async throws -> Claim {
+    public func claim(key: String, requestHash: Data, tenant: Tenant, on conn: PostgresConnection) async throws -> Claim
+    {
         // Take a transaction-scoped advisory lock on the key so two concurrent first uses
         // serialize: the second sees the first's stored response after it commits.
         _ = try await conn.query(

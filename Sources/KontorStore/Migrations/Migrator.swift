@@ -50,7 +50,9 @@ public struct Migrator: Sendable {
         }
         let byVersion = Dictionary(uniqueKeysWithValues: files.map { ($0.version, $0) })
         for (version, entry) in recorded.sorted(by: { $0.key < $1.key }) {
-            guard let file = byVersion[version] else { throw StoreError.migrationMissing(version: version, name: entry.name) }
+            guard let file = byVersion[version] else {
+                throw StoreError.migrationMissing(version: version, name: entry.name)
+            }
             guard file.checksum == entry.checksum else { throw StoreError.migrationChanged(file: file.name) }
         }
         var applied: [String] = []

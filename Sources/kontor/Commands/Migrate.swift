@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import KontorStore
 import Logging
 import PostgresNIO
@@ -19,6 +19,8 @@ struct Migrate: AsyncParsableCommand {
         let applied = try await PostgresClient.withRunning(target.configuration, logger: logger) { client in
             try await Migrator(files: files).migrate(client, logger: logger)
         }
-        print(applied.isEmpty ? "Database is up to date (\(files.count) migrations)." : "Applied: \(applied.joined(separator: ", "))")
+        print(
+            applied.isEmpty
+                ? "Database is up to date (\(files.count) migrations)." : "Applied: \(applied.joined(separator: ", "))")
     }
 }

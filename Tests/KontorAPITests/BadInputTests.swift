@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KontorTestSupport
+import Testing
+
+/// Bad input: a 4xx problem answer naming the field, nothing written, never a 500.
+@Suite struct BadInputTests {
+    func expectNothingWritten(_ fx: APIFixture) async throws {
+        #expect(try await fx.count("customers") == 0)
+        #expect(try await fx.count("events") == 0)
+        #expect(try await fx.count("idempotency_keys") == 0)
+    }
+
+    @Test func malformedJSONIs400() async throws {
+        try await withTestAPI { client, fx in
+            for body in ["{", "not json", "[1,2]", "\"string\"", "{\"name\": }"] {
+                let r = try await client.send(.post, "/v1/customers", key: fx.apiKey, json: body)
+                #expect(r.status == .badRequest, "\(body)")
+                #expect(r.headers[.contentType] == "application/problem+json")
+            }
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func wrongTypesAreNamed() async throws {
+        try await withTestAPI { client, fx in
+            let r = try await client.send(
+                .post, "/v1/customers", key: fx.apiKey,
+                json: #"{"name": 5, "tax_exempt": "yes", "address": "Berlin", "metadata": {"a": 1}}"#
+            )
+            #expect(r.status == .unprocessableContent)
+            #expect(Set(try r.errorFields()) == ["name", "tax_exempt", "address", "metadata.a"])
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func unknownFieldsAreRefusedAlsoNested() async throws {
+        try await withTestAPI { client, fx in
+            let r = try await client.send(
+                .post, "/v1/customers", key: fx.apiKey, json: #"{"name": "x", "nmae": "y", "address": {"zip": "1"}}"#
+            )
+            #expect(r.status == .unprocessableContent)
+            #expect(Set(try r.errorFields()) == ["nmae", "address.zip"])
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func invalidValuesAreNamed() async throws {
+        try await withTestAPI { client, fx in
+            let r = try await client.send(
+                .post, "/v1/customers", key: fx.apiKey,
+                json:
+                    #"{"email": "x@", "kind": "company", "address": {"country": "EL"}, "tax_id": "EL000000001", "currency": "EURO"}"#
+            )
+            #expect(r.status == .unprocessableContent)
+            #expect(Set(try r.errorFields()) == ["email", "kind", "address.country", "tax_id", "currency"])
+            let detail = try r.json()["detail"] as? String
+            #expect(detail?.contains("email") == true)
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func oversizedBodyIs413() async throws {
+        try await withTestAPI { client, fx in
+            let big = #"{"name": ""# + String(repeating: "x", count: (1 << 20) + 10) + #""}"#
+            let r = try await client.send(.post, "/v1/customers", key: fx.apiKey, json: big)
+            #expect(r.status == .contentTooLarge)
+            #expect(r.headers[.contentType] == "application/problem+json")
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func badIdsAre404() async throws {
+        try await withTestAPI { client, fx in
+            for id in ["nope", "cus_doesnotexist", "cus_%27%3B%20DROP%20TABLE", "inv_123"] {
+                let r = try await client.send(.get, "/v1/customers/\(id)", key: fx.apiKey)
+                #expect(r.status == .notFound, "\(id)")
+            }
+            let patch = try await client.send(.patch, "/v1/customers/cus_unknown", key: fx.apiKey, json: "{}")
+            #expect(patch.status == .notFound)
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func badListParametersAreNamed() async throws {
+        try await withTestAPI { client, fx in
+            for query in ["limit=0", "limit=101", "limit=abc"] {
+                let r = try await client.send(.get, "/v1/customers?\(query)", key: fx.apiKey)
+                #expect(r.status == .unprocessableContent)
+                #expect(try r.errorFields() == ["limit"])
+            }
+            let unknown = try await client.send(.get, "/v1/customers?colour=red", key: fx.apiKey)
+            #expect(try unknown.errorFields() == ["colour"])
+        }
+    }
+
+    @Test func missingOrWrongKeyIs401() async throws {
+        try await withTestAPI { client, fx in
+            for key in [nil, "sk_test_wrong", ""] as [String?] {
+                let r = try await client.send(.post, "/v1/customers", key: key, json: #"{"name": "x"}"#)
+                #expect(r.status == .unauthorized)
+                #expect(r.headers[.contentType] == "application/problem+json")
+            }
+            let basic = try await client.send(
+                .get, "/v1/customers", key: nil, headers: [.authorization: "Basic \(fx.apiKey)"]
+            )
+            #expect(basic.status == .unauthorized)
+            try await expectNothingWritten(fx)
+        }
+    }
+
+    @Test func overlongIdempotencyKeyIs400() async throws {
+        try await withTestAPI { client, fx in
+            let r = try await client.send(
+                .post, "/v1/customers", key: fx.apiKey, json: #"{"name": "x"}"#,
+                headers: [.init("Idempotency-Key")!: String(repeating: "k", count: 300)]
+            )
+            #expect(r.status == .badRequest)
+            #expect(try r.errorFields() == ["Idempotency-Key"])
+            try await expectNothingWritten(fx)
+        }
+    }
+}
