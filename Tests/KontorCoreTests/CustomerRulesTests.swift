@@ -27,17 +27,6 @@ import Testing
     }
 
     @Test func everyBadFieldIsNamedNotJustTheFirst() {
-        #expect(throws: ValidationError.self) {
-            try CustomerRules.create(
-                input {
-                    $0.email = "no-at-sign"
-                    $0.kind = "company"
-                    $0.country = "XX"
-                    $0.currency = "EUX"
-                    $0.taxID = "DE136695977"
-                }
-            )
-        }
         do {
             _ = try CustomerRules.create(
                 input {
@@ -48,6 +37,7 @@ import Testing
                     $0.taxID = "DE136695977"
                 }
             )
+            Issue.record("expected a validation error")
         } catch {
             #expect(
                 Set(error.errors.map(\.field)) == ["email", "kind", "address.country", "currency", "tax_id"]

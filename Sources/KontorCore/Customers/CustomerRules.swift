@@ -41,16 +41,21 @@ public enum CustomerRules {
         if let city = text(input.city, "address.city") { fields.city = city }
         if let policy = text(input.dunningPolicy, "dunning_policy") { fields.dunningPolicy = policy }
 
-        if let email = input.email {
-            if let email {
-                if let parsed = EmailAddress(email) {
-                    fields.email = parsed
-                } else {
-                    errors.append(FieldError(field: "email", message: "is not a valid e-mail address"))
-                }
-            } else {
-                fields.email = nil
+        /// A nullable field parsed by `parse`: absent keeps, null clears, a bad value is named.
+        func parsed<Value>(_ value: String??, _ field: String, _ message: String, _ parse: (String) -> Value?)
+            -> Value??
+        {
+            guard let value else { return nil }
+            guard let text = value else { return .some(nil) }
+            guard let result = parse(text) else {
+                errors.append(FieldError(field: field, message: message))
+                return nil
             }
+            return .some(result)
+        }
+
+        if let email = parsed(input.email, "email", "is not a valid e-mail address", EmailAddress.init) {
+            fields.email = email
         }
         if let kind = input.kind {
             if let parsed = CustomerKind(rawValue: kind) {
@@ -59,27 +64,13 @@ public enum CustomerRules {
                 errors.append(FieldError(field: "kind", message: "must be one of business, consumer"))
             }
         }
-        if let country = input.country {
-            if let country {
-                if let parsed = CountryCode(country) {
-                    fields.country = parsed
-                } else {
-                    errors.append(FieldError(field: "address.country", message: "is not an ISO 3166-1 alpha-2 code"))
-                }
-            } else {
-                fields.country = nil
-            }
+        if let country = parsed(input.country, "address.country", "is not an ISO 3166-1 alpha-2 code", CountryCode.init)
+        {
+            fields.country = country
         }
-        if let currency = input.currency {
-            if let currency {
-                if let parsed = Currency(code: currency) {
-                    fields.currency = parsed
-                } else {
-                    errors.append(FieldError(field: "currency", message: "is not an ISO 4217 currency code"))
-                }
-            } else {
-                fields.currency = nil
-            }
+        if let currency = parsed(input.currency, "currency", "is not an ISO 4217 currency code", { Currency(code: $0) })
+        {
+            fields.currency = currency
         }
         if let taxID = input.taxID {
             if let taxID {
