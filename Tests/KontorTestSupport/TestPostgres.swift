@@ -15,12 +15,21 @@ public actor TestPostgres {
 
     static let template = "kontor_template"
     let logger = TestLog.logger
-    private var admin: PostgresClient.Configuration?
+    /// The one setup of this process. A task, not a value: the actor is reentrant at every
+    /// `await`, so parallel tests arriving during setup must wait for the same setup instead
+    /// of each starting a cluster of their own.
+    private var setup: Task<PostgresClient.Configuration, any Error>?
 
     /// A configuration for the `postgres` maintenance database of the test server, with the
     /// template migrated.
     func adminConfiguration() async throws -> PostgresClient.Configuration {
-        if let admin { return admin }
+        if let setup { return try await setup.value }
+        let task = Task { try await self.startAndMigrate() }
+        setup = task
+        return try await task.value
+    }
+
+    private func startAndMigrate() async throws -> PostgresClient.Configuration {
         let configuration: PostgresClient.Configuration
         if let url = ProcessInfo.processInfo.environment["KONTOR_TEST_DATABASE_URL"], !url.isEmpty {
             configuration = try DatabaseURL.configuration(url)
@@ -39,7 +48,6 @@ public actor TestPostgres {
         try await PostgresClient.withRunning(templateConfiguration, logger: logger) { client in
             try await Migrator(files: files).migrate(client, logger: logger)
         }
-        admin = configuration
         return configuration
     }
 
