@@ -63,7 +63,7 @@ public actor TestPostgres {
     /// its directory.
     private func startGuardian(for cluster: EmbeddedPostgres) throws {
         let stop = "\(cluster.binaries.pgCtl) -D \(cluster.dataDirectory) -m immediate -w stop"
-        let asOwner = cluster.owner.map { "\(Shell.runuserPath) -u \($0) -- \(stop)" } ?? stop
+        let asOwner = cluster.owner.map { "\(Shell.runuser) -u \($0) -- \(stop)" } ?? stop
         let script = """
             while [ -d /proc/\(Shell.processID) ]; do sleep 1; done; \(asOwner); rm -rf '\(cluster.home)' '\(cluster.root)'
             """

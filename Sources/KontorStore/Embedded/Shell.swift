@@ -51,9 +51,7 @@ public enum Shell {
 
     public static var isRoot: Bool { getuid() == 0 }
 
-    public static var runuserPath: String { runuser }
-
-    static var runuser: String {
+    public static var runuser: String {
         ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }

@@ -27,16 +27,4 @@ public struct EventOutbox: Sendable {
         )
         return id
     }
-
-    /// Event types of the tenant's events about `objectID`, oldest first (used by tests and
-    /// `GET /v1/events`).
-    public func types(objectID: String, tenant: Tenant, on conn: PostgresConnection) async throws -> [String] {
-        let rows = try await conn.query(
-            "SELECT type FROM events WHERE tenant_id = \(tenant.id) AND object_id = \(objectID) ORDER BY seq",
-            logger: logger
-        )
-        var types: [String] = []
-        for try await type in rows.decode(String.self) { types.append(type) }
-        return types
-    }
 }

@@ -35,11 +35,9 @@ public struct IdempotencyRepository: Sendable {
     }
 
     /// Looks the key up inside the caller's transaction. A concurrent request with the same key
-    /// waits on the row lock taken by `record` until the first transaction ends.
+    /// waits on the per-key advisory lock until the first transaction ends, then sees its answer.
     public func claim(key: String, requestHash: Data, tenant: Tenant, on conn: PostgresConnection) async throws -> Claim
     {
-        // Take a transaction-scoped advisory lock on the key so two concurrent first uses
-        // serialize: the second sees the first's stored response after it commits.
         _ = try await conn.query(
             "SELECT pg_advisory_xact_lock(hashtextextended(\(tenant.id + "/" + key), 0))",
             logger: logger
