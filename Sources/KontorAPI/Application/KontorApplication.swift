@@ -28,7 +28,13 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(ProblemMiddleware())
     OperationsRoutes(database: deps.database, registry: deps.metrics).register(on: router)
     let v1 = router.group("v1").add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
-    CustomerRoutes(service: CustomerService(database: deps.database, clock: deps.clock)).register(on: v1)
+    let (database, clock) = (deps.database, deps.clock)
+    CustomerRoutes(service: CustomerService(database: database, clock: clock)).register(on: v1)
+    PlanRoutes(service: CatalogService(database: database, clock: clock)).register(on: v1)
+    SubscriptionRoutes(service: SubscriptionService(database: database, clock: clock)).register(on: v1)
+    UsageRoutes(service: UsageService(database: database, clock: clock)).register(on: v1)
+    InvoiceRoutes(service: InvoiceService(database: database, clock: clock)).register(on: v1)
+    TestClockRoutes(service: TestClockService(database: database, clock: clock)).register(on: v1)
     return router
 }
 

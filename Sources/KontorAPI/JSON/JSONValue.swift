@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 
 /// Any JSON value, decoded without a schema, so that request parsing can name the field that
 /// has the wrong type and refuse fields it does not know (Codable would drop those silently).
@@ -39,6 +40,22 @@ indirect enum JSONValue: Decodable, Equatable, Sendable {
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"
+        }
+    }
+}
+
+extension JSONValue {
+    /// The same tree as a plan definition node (for `PUT /v1/plans/{code}`).
+    var catalogNode: CatalogNode {
+        switch self {
+        case .null: CatalogNode(.null)
+        case .bool(let b): CatalogNode(.bool(b))
+        case .integer(let n): CatalogNode(.integer(n))
+        case .number(let d): CatalogNode(.number(String(d)))
+        case .string(let s): CatalogNode(.string(s))
+        case .array(let items): CatalogNode(.list(items.map(\.catalogNode)))
+        case .object(let object):
+            CatalogNode(.map(object.keys.sorted().map { (key: $0, node: object[$0]!.catalogNode) }))
         }
     }
 }

@@ -5,8 +5,10 @@ import KontorCore
 struct ListQuery {
     let limit: Int
     let startingAfter: String?
+    /// The endpoint's own filters (`?customer=`), by name.
+    let filters: [String: String]
 
-    init(_ request: Request) throws {
+    init(_ request: Request, filters allowed: [String] = []) throws {
         let query = request.uri.queryParameters
         var errors: [FieldError] = []
         if let raw = query["limit"] {
@@ -20,7 +22,10 @@ struct ListQuery {
             limit = 20
         }
         startingAfter = query["starting_after"].map(String.init)
-        for (key, _) in query where !["limit", "starting_after"].contains(String(key)) {
+        var filters: [String: String] = [:]
+        for name in allowed { if let value = query[name[...]] { filters[name] = String(value) } }
+        self.filters = filters
+        for (key, _) in query where !(["limit", "starting_after"] + allowed).contains(String(key)) {
             errors.append(FieldError(field: String(key), message: "is not a known query parameter"))
         }
         if !errors.isEmpty { throw Problem.invalid(errors) }

@@ -8,6 +8,15 @@ enum RequestBody {
     static func object(_ request: inout Request, context: KontorRequestContext) async throws -> (
         ObjectReader, [UInt8]
     ) {
+        let (value, bytes) = try await self.value(&request, context: context)
+        guard case .object(let object) = value else {
+            throw Problem.badRequest("The request body must be a JSON object, not \(value.typeName).")
+        }
+        return (ObjectReader(object), bytes)
+    }
+
+    /// The body as any JSON value.
+    static func value(_ request: inout Request, context: KontorRequestContext) async throws -> (JSONValue, [UInt8]) {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw Problem.badRequest("The request body must be a JSON object.") }
@@ -17,10 +26,17 @@ enum RequestBody {
         } catch {
             throw Problem.badRequest("The request body is not valid JSON.")
         }
-        guard case .object(let object) = value else {
-            throw Problem.badRequest("The request body must be a JSON object, not \(value.typeName).")
-        }
-        return (ObjectReader(object), bytes)
+        return (value, bytes)
+    }
+
+    /// The body as a JSON object, or an empty object when there is no body (for POSTs whose
+    /// fields are all optional, like `/cancel`).
+    static func optionalObject(_ request: inout Request, context: KontorRequestContext) async throws -> (
+        ObjectReader, [UInt8]
+    ) {
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return (ObjectReader([:]), []) }
+        return try await object(&request, context: context)
     }
 }
 
@@ -108,6 +124,53 @@ struct ObjectReader {
             return map
         case let other?:
             errors.append(FieldError(field: name(key), message: "must be an object, not \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// A whole number (JSON integer; `1.0` is accepted as 1, `1.5` is not).
+    mutating func integer(_ key: String) -> Int64? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let value)?: return value
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be a whole number, not \(other.typeName)"))
+            return nil
+        }
+    }
+
+    /// An RFC 3339 instant (`2026-11-22T10:00:00Z`).
+    mutating func instant(_ key: String) -> Date? {
+        guard case .some(.some(let text)) = string(key) else { return nil }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        errors.append(FieldError(field: name(key), message: "must be an RFC 3339 instant, e.g. 2026-11-22T10:00:00Z"))
+        return nil
+    }
+
+    /// A list of objects, each read with its own reader (`lines[2].amount`).
+    mutating func objects(_ key: String, _ read: (inout ObjectReader) -> Void) -> Int? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            for (i, item) in items.enumerated() {
+                guard case .object(let nested) = item else {
+                    errors.append(
+                        FieldError(field: name("\(key)[\(i)]"), message: "must be an object, not \(item.typeName)"))
+                    continue
+                }
+                var reader = ObjectReader(nested, path: name("\(key)[\(i)]"))
+                read(&reader)
+                reader.rejectUnknown()
+                errors += reader.errors
+            }
+            return items.count
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be a list, not \(other.typeName)"))
             return nil
         }
     }

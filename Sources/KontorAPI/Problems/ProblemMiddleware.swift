@@ -34,6 +34,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 return .notFound("No such \(resource): '\(id)'")
             case .conflict(let message):
                 return Problem(status: .conflict, type: "conflict", title: "Conflict", detail: message)
+            case .forbidden(let message):
+                return Problem(status: .forbidden, type: "forbidden", title: "Forbidden", detail: message)
             case .idempotencyKeyReused:
                 return Problem(
                     status: .conflict, type: "idempotency-key-reused", title: "Idempotency key reused",

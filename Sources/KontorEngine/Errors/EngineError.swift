@@ -5,6 +5,8 @@ public enum EngineError: Error, Equatable, Sendable {
     case notFound(resource: String, id: String)
     /// The request conflicts with the current state (409).
     case conflict(String)
+    /// The key may not do this (a live-mode key and the test clock) (403).
+    case forbidden(String)
     /// An idempotency key was reused for a different request (409).
     case idempotencyKeyReused
 }

@@ -35,6 +35,12 @@ public struct Bootstrap: Sendable {
             return (tenant, key.secret, true)
         }
         let (tenant, key) = try await tenants.create(name: "Default (test mode)", livemode: false, isDefault: true)
+        // Placeholder seller fields so test invoices carry every §14 field; set real ones with
+        // `kontor tenants create --legal-name … --address … --vat-id …` for a live tenant.
+        try await tenants.updateSeller(
+            tenant.id, legalName: "Kontor Test Merchant GmbH", address: "Musterstraße 1\n10115 Berlin\nDE",
+            vatID: "DE136695976", homeCountry: "DE"
+        )
         try Self.writeSecret(key.secret, to: keyFile)
         return (tenant, key.secret, true)
     }

@@ -7,9 +7,10 @@ public protocol BillingClock: Sendable {
     func now(for tenant: Tenant) async throws -> Date
 }
 
-/// The wall clock.
+/// The wall clock, except for a test-mode tenant whose test clock has been advanced: its
+/// "now" is the frozen test clock time.
 public struct SystemClock: BillingClock {
     public init() {}
 
-    public func now(for tenant: Tenant) async throws -> Date { Date() }
+    public func now(for tenant: Tenant) async throws -> Date { tenant.testClockAt ?? Date() }
 }

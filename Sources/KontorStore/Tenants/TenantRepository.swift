@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -49,26 +50,86 @@ public struct TenantRepository: Sendable {
     public func authenticate(secret: String) async throws -> Tenant? {
         let rows = try await database.client.query(
             """
-            SELECT t.tenant_id, t.name, t.livemode, t.time_zone
+            SELECT t.tenant_id, t.name, t.livemode, t.time_zone, t.test_clock_at
             FROM api_keys k JOIN tenants t ON t.tenant_id = k.tenant_id
             WHERE k.key_hash = \(ByteBuffer(bytes: APIKey.hash(secret))) AND k.revoked_at IS NULL
             """,
             logger: database.logger
         )
-        for try await (id, name, livemode, zone) in rows.decode((String, String, Bool, String).self) {
-            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone)
+        for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
+            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
         }
         return nil
+    }
+
+    /// Every tenant's id (for catalog sync and tenant-wide runs).
+    public func allIDs() async throws -> [String] {
+        let rows = try await database.client.query(
+            "SELECT tenant_id FROM tenants ORDER BY tenant_id", logger: database.logger)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    public func find(_ id: String) async throws -> Tenant? {
+        let rows = try await database.client.query(
+            "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE tenant_id = \(id)",
+            logger: database.logger
+        )
+        for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
+            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
+        }
+        return nil
+    }
+
+    /// The billing profile (seller fields, formats, test clock) of a tenant.
+    public func profile(_ tenantID: String, on conn: PostgresConnection) async throws -> TenantProfile {
+        let rows = try await conn.query(
+            "SELECT \(unescaped: TenantProfile.columns) FROM tenants WHERE tenant_id = \(tenantID)",
+            logger: database.logger
+        )
+        for try await r in rows.decode(
+            (String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?).self
+        ) {
+            return TenantProfile(
+                tenantID: r.0, name: r.1, legalName: r.2, address: r.3, vatID: r.4, homeCountry: r.5, timeZone: r.6,
+                invoiceNumberFormat: r.7, creditNoteNumberFormat: r.8, paymentTermsDays: r.9, livemode: r.10,
+                testClockAt: r.11
+            )
+        }
+        throw StoreError.notFound
+    }
+
+    /// Sets the seller fields printed on invoices.
+    public func updateSeller(
+        _ tenantID: String, legalName: String?, address: String?, vatID: String?, homeCountry: String?
+    ) async throws {
+        _ = try await database.client.query(
+            """
+            UPDATE tenants SET legal_name = coalesce(\(legalName), legal_name), address = coalesce(\(address), address),
+                vat_id = coalesce(\(vatID), vat_id), home_country = coalesce(\(homeCountry), home_country)
+            WHERE tenant_id = \(tenantID)
+            """,
+            logger: database.logger
+        )
+    }
+
+    /// Moves a test-mode tenant's clock (never a live one: the table refuses it).
+    public func setTestClock(_ tenantID: String, to instant: Date, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            "UPDATE tenants SET test_clock_at = \(instant) WHERE tenant_id = \(tenantID) AND NOT livemode",
+            logger: database.logger
+        )
     }
 
     /// The default tenant that `kontor serve` made on its first start, if any.
     public func defaultTenant() async throws -> Tenant? {
         let rows = try await database.client.query(
-            "SELECT tenant_id, name, livemode, time_zone FROM tenants WHERE is_default",
+            "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE is_default",
             logger: database.logger
         )
-        for try await (id, name, livemode, zone) in rows.decode((String, String, Bool, String).self) {
-            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone)
+        for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
+            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
         }
         return nil
     }

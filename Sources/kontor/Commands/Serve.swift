@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     var stateDirectory = ".kontor"
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
+    @Option(help: "Seconds between billing runs (the run also follows every API change at once).")
+    var billingInterval = 10
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -45,10 +47,21 @@ struct Serve: AsyncParsableCommand {
         let keyFile = URL(fileURLWithPath: stateDirectory).appendingPathComponent("api-key")
         let migrations = try MigrationFile.load(from: MigrationFile.defaultDirectory)
         let (host, port) = (host, port)
-        let app = buildApplication(deps, host: host, port: port, logger: logger) {
+        let plansDirectory = CatalogService.defaultDirectory
+        // Refuse to start on a broken catalog before touching anything.
+        _ = try YAMLCatalog.load(directory: plansDirectory)
+        let worker = BillingWorker(database: database, interval: .seconds(billingInterval))
+        let app = buildApplication(deps, host: host, port: port, logger: logger, services: [worker]) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
             try await bootstrap.migrate()
             let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)
+            let report = try await CatalogService(database: database, clock: SystemClock()).sync(
+                directory: plansDirectory, now: Date()
+            )
+            logger.info(
+                "plan catalog synced",
+                metadata: ["tenants": "\(report.tenants)", "new_versions": "\(report.added.count)"]
+            )
             let banner = """
                 Kontor listening on http://\(host):\(port)
                 Default test-mode tenant \(tenant.id)\(created ? " (new key)" : "")

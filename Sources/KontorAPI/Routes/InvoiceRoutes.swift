@@ -1,0 +1,109 @@
+import Hummingbird
+import KontorCore
+import KontorEngine
+import KontorStore
+
+/// `/v1/invoices` and `/v1/credit_notes`.
+struct InvoiceRoutes {
+    let service: InvoiceService
+
+    func register(on group: RouterGroup<KontorRequestContext>) {
+        group.get("invoices", use: list)
+        group.post("invoices", use: create)
+        group.get("invoices/{id}", use: get)
+        group.post("invoices/{id}/credit_notes", use: createCreditNote)
+        group.get("credit_notes", use: listCreditNotes)
+        group.get("credit_notes/{id}", use: getCreditNote)
+    }
+
+    @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(
+            InvoiceJSON(
+                try await service.get(try context.parameters.require("id"), tenant: try context.requireTenant())))
+    }
+
+    @Sendable func list(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let query = try ListQuery(request, filters: ["customer", "subscription"])
+        let page = try await service.list(
+            tenant: try context.requireTenant(), customerID: query.filters["customer"],
+            subscriptionID: query.filters["subscription"], limit: query.limit, startingAfter: query.startingAfter
+        )
+        return try .json(ListPage(data: page.invoices.map(InvoiceJSON.init), hasMore: page.hasMore))
+    }
+
+    @Sendable func create(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        var request = request
+        var (reader, bytes) = try await RequestBody.object(&request, context: context)
+        var input = OneOffInvoiceInput()
+        input.customer = reader.requiredString("customer")
+        input.currency = reader.requiredString("currency")
+        input.collectionMethod = reader.requiredString("collection_method")
+        input.paymentTermsDays = reader.integer("payment_terms_days")
+        input.taxCategory = reader.requiredString("tax_category")
+        var lines: [OneOffLineInput] = []
+        if reader.objects(
+            "lines",
+            { line in
+                var item = OneOffLineInput()
+                item.description = line.requiredString("description")
+                item.quantity = line.integer("quantity")
+                item.unitAmount = line.integer("unit_amount")
+                lines.append(item)
+            }) != nil
+        {
+            input.lines = lines
+        }
+        try reader.finish()
+        let idempotency = try IdempotencyHeader.request(request, body: bytes)
+        let (stored, replayed) = try await service.createOneOff(input, tenant: tenant, idempotency: idempotency)
+        var response = Response.json(stored.body, status: .init(code: stored.status))
+        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
+        return response
+    }
+
+    @Sendable func createCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try context.parameters.require("id")
+        var request = request
+        var (reader, bytes) = try await RequestBody.optionalObject(&request, context: context)
+        var input = CreditNoteInput()
+        input.reason = reader.requiredString("reason")
+        input.memo = reader.requiredString("memo")
+        var lines: [(description: String?, amount: Int64?)] = []
+        if reader.objects(
+            "lines",
+            { line in
+                lines.append((line.requiredString("description"), line.integer("amount")))
+            }) != nil
+        {
+            input.lines = lines
+        }
+        try reader.finish()
+        let idempotency = try IdempotencyHeader.request(request, body: bytes)
+        let (stored, replayed) = try await service.createCreditNote(
+            invoiceID: id, input, tenant: tenant, idempotency: idempotency
+        )
+        var response = Response.json(stored.body, status: .init(code: stored.status))
+        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
+        return response
+    }
+
+    @Sendable func getCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(
+            CreditNoteJSON(
+                try await service.getCreditNote(
+                    try context.parameters.require("id"), tenant: try context.requireTenant())
+            )
+        )
+    }
+
+    @Sendable func listCreditNotes(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let query = try ListQuery(request, filters: ["invoice"])
+        let page = try await service.listCreditNotes(
+            tenant: try context.requireTenant(), invoiceID: query.filters["invoice"], limit: query.limit,
+            startingAfter: query.startingAfter
+        )
+        return try .json(ListPage(data: page.creditNotes.map(CreditNoteJSON.init), hasMore: page.hasMore))
+    }
+}

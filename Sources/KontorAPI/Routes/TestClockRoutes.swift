@@ -1,0 +1,30 @@
+import Hummingbird
+import KontorCore
+import KontorEngine
+import KontorStore
+
+/// `/v1/test_clock`: test-mode keys only.
+struct TestClockRoutes {
+    let service: TestClockService
+
+    func register(on group: RouterGroup<KontorRequestContext>) {
+        group.get("test_clock", use: get)
+        group.post("test_clock/advance", use: advance)
+    }
+
+    @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(try await service.get(tenant: try context.requireTenant()))
+    }
+
+    @Sendable func advance(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        var request = request
+        var (reader, _) = try await RequestBody.object(&request, context: context)
+        let to = reader.instant("to")
+        if to == nil && reader.errors.isEmpty {
+            throw Problem.invalid([FieldError(field: "to", message: "is required")])
+        }
+        try reader.finish()
+        return try .json(try await service.advance(to: to!, tenant: tenant))
+    }
+}

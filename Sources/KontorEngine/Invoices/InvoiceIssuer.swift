@@ -1,0 +1,148 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// What to invoice: lines for one customer, before tax and numbering.
+public struct InvoiceRequest: Sendable {
+    public var customerID: String
+    public var subscriptionID: String?
+    /// `subscription_cycle`, `subscription_update`, `subscription_final` or `manual`.
+    public var billingReason: String
+    public var billingDate: LocalDate?
+    public var currency: Currency
+    public var lines: [InvoiceLineDraft]
+    public var buyer: BuyerSnapshot
+    public var taxCategory: TaxCategory
+    public var collectionMethod: CollectionMethod
+    public var paymentTermsDays: Int
+
+    public init(
+        customerID: String, subscriptionID: String?, billingReason: String, billingDate: LocalDate?,
+        currency: Currency, lines: [InvoiceLineDraft], buyer: BuyerSnapshot, taxCategory: TaxCategory,
+        collectionMethod: CollectionMethod, paymentTermsDays: Int
+    ) {
+        self.customerID = customerID
+        self.subscriptionID = subscriptionID
+        self.billingReason = billingReason
+        self.billingDate = billingDate
+        self.currency = currency
+        self.lines = lines
+        self.buyer = buyer
+        self.taxCategory = taxCategory
+        self.collectionMethod = collectionMethod
+        self.paymentTermsDays = paymentTermsDays
+    }
+}
+
+/// Issues invoices: tax, gap-free numbers, the invoice rows, ledger postings and
+/// `invoice.finalized` events — all on the caller's transaction, all in bulk.
+///
+/// Invariant: a number is reserved only for an invoice that is inserted in the same
+/// transaction, so a rollback returns the numbers and a commit uses every one of them.
+struct InvoiceIssuer: Sendable {
+    let logger: Logger
+    let writer: InvoiceWriter
+    let ledger: LedgerWriter
+    let outbox: EventOutbox
+
+    init(logger: Logger) {
+        self.logger = logger
+        self.writer = InvoiceWriter(logger: logger)
+        self.ledger = LedgerWriter(logger: logger)
+        self.outbox = EventOutbox(logger: logger)
+    }
+
+    /// The seller as printed on the tenant's invoices.
+    static func seller(_ profile: TenantProfile) -> InvoiceParty {
+        InvoiceParty(
+            name: profile.sellerName, address: profile.address, country: profile.homeCountry, vatID: profile.vatID
+        )
+    }
+
+    static func treatment(_ buyer: BuyerSnapshot, profile: TenantProfile, category: TaxCategory) -> TaxTreatment {
+        TaxRules.treatment(
+            sellerCountry: profile.homeCountry,
+            customer: TaxRules.Customer(
+                country: buyer.country, isBusiness: buyer.kind == .business,
+                vatID: buyer.vatID.flatMap { try? VATID($0) }, exempt: buyer.taxExempt
+            ),
+            category: category
+        )
+    }
+
+    /// Issues one invoice per request with lines (requests without lines are skipped), in the
+    /// order given. Returns the issued invoices.
+    @discardableResult
+    func issue(_ requests: [InvoiceRequest], profile: TenantProfile, now: Date, on conn: PostgresConnection)
+        async throws -> [Invoice]
+    {
+        let requests = requests.filter { !$0.lines.isEmpty }
+        guard !requests.isEmpty else { return [] }
+        let issueDate = LocalDate(instant: now, in: profile.zone)
+        let format = (try? InvoiceNumberFormat(profile.invoiceNumberFormat)) ?? .invoiceDefault
+        let first = try await writer.reserveNumbers(
+            series: "invoice", count: requests.count, tenantID: profile.tenantID, on: conn
+        )
+        let seller = Self.seller(profile)
+        var invoices: [Invoice] = []
+        invoices.reserveCapacity(requests.count)
+        for (offset, request) in requests.enumerated() {
+            let treatment = Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
+            let totals = try InvoiceTotals(lines: request.lines, treatment: treatment)
+            invoices.append(
+                Invoice(
+                    id: Identifier.make("inv"),
+                    number: format.format(sequence: first + Int64(offset), issueDate: issueDate),
+                    customerID: request.customerID, subscriptionID: request.subscriptionID,
+                    billingReason: request.billingReason, billingDate: request.billingDate,
+                    currency: request.currency.code, issueDate: issueDate,
+                    dueDate: issueDate.adding(days: request.paymentTermsDays), totals: totals, seller: seller,
+                    buyer: InvoiceParty(
+                        name: request.buyer.name, address: request.buyer.address, country: request.buyer.country,
+                        vatID: request.buyer.vatID
+                    ),
+                    collectionMethod: request.collectionMethod.rawValue, livemode: profile.livemode, issuedAt: now
+                )
+            )
+        }
+        let inserted = try await writer.insert(invoices, tenantID: profile.tenantID, on: conn)
+        guard inserted.count == invoices.count else {
+            // Another run invoiced one of these periods: roll back (returning the numbers).
+            throw BillingConflict(invoices.count - inserted.count)
+        }
+        try await ledger.append(
+            invoices.map { invoice in
+                LedgerBooking(
+                    documentType: "invoice", documentID: invoice.id, documentNumber: invoice.number,
+                    customerID: invoice.customerID, currency: invoice.currency, bookingDate: issueDate,
+                    postings: LedgerRules.invoice(
+                        invoice.subtotal, tax: invoice.tax, total: invoice.total
+                    )
+                )
+            },
+            tenantID: profile.tenantID, now: now, on: conn
+        )
+        let encoder = KontorJSON.encoder()
+        try await outbox.append(
+            try invoices.map { invoice in
+                EventOutbox.Draft(
+                    type: "invoice.finalized", objectID: invoice.id, data: try encoder.encode(InvoiceJSON(invoice)),
+                    createdAt: now
+                )
+            },
+            tenantID: profile.tenantID, livemode: profile.livemode, on: conn
+        )
+        return invoices
+    }
+}
+
+/// A period that was already invoiced turned up in a run: the transaction is rolled back.
+struct BillingConflict: Error, CustomStringConvertible {
+    let count: Int
+
+    init(_ count: Int) { self.count = count }
+
+    var description: String { "\(count) period(s) were already invoiced by another run" }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import KontorCore
+import KontorStore
+import PostgresNIO
+
+/// One line of a one-off invoice as the client sends it.
+public struct OneOffLineInput: Sendable {
+    public var description: String?
+    public var quantity: Int64?
+    public var unitAmount: Int64?
+
+    public init() {}
+}
+
+public struct OneOffInvoiceInput: Sendable {
+    public var customer: String?
+    public var currency: String?
+    public var lines: [OneOffLineInput]?
+    public var collectionMethod: String?
+    public var paymentTermsDays: Int64?
+    public var taxCategory: String?
+
+    public init() {}
+}
+
+/// A credit note as the client asks for it: no lines credits the invoice in full.
+public struct CreditNoteInput: Sendable {
+    public var reason: String?
+    public var memo: String?
+    /// Net amounts to credit, each with a description.
+    public var lines: [(description: String?, amount: Int64?)]?
+
+    public init() {}
+}
+
+/// Invoices and credit notes: read, one-off charges, corrections.
+public struct InvoiceService: Sendable {
+    let database: Database
+    let clock: any BillingClock
+    let invoices: InvoiceRepository
+    let customers: CustomerRepository
+    let tenants: TenantRepository
+    let issuer: InvoiceIssuer
+    let creditNotes: CreditNoteIssuer
+    let idempotent: IdempotentOperation
+
+    public init(database: Database, clock: any BillingClock) {
+        self.database = database
+        self.clock = clock
+        self.invoices = InvoiceRepository(logger: database.logger)
+        self.customers = CustomerRepository(logger: database.logger)
+        self.tenants = TenantRepository(database: database)
+        self.issuer = InvoiceIssuer(logger: database.logger)
+        self.creditNotes = CreditNoteIssuer(logger: database.logger)
+        self.idempotent = IdempotentOperation(database: database)
+    }
+
+    public func get(_ id: String, tenant: Tenant) async throws -> Invoice {
+        guard Identifier.looksValid(id, prefix: "inv"),
+            let invoice = try await database.withConnection({ try await invoices.find(id, tenantID: tenant.id, on: $0) }
+            )
+        else { throw EngineError.notFound(resource: "invoice", id: id) }
+        return invoice
+    }
+
+    public func list(
+        tenant: Tenant, customerID: String?, subscriptionID: String?, limit: Int, startingAfter: String?
+    ) async throws -> (invoices: [Invoice], hasMore: Bool) {
+        if let startingAfter, !Identifier.looksValid(startingAfter, prefix: "inv") {
+            throw ValidationError(field: "starting_after", message: "is not an invoice id")
+        }
+        return try await database.withConnection { conn in
+            try await invoices.list(
+                tenantID: tenant.id, customerID: customerID, subscriptionID: subscriptionID, limit: limit,
+                startingAfter: startingAfter, on: conn
+            )
+        }
+    }
+
+    /// A one-off charge, finalized at once.
+    public func createOneOff(_ input: OneOffInvoiceInput, tenant: Tenant, idempotency: IdempotencyRequest?)
+        async throws -> (response: StoredResponse, replayed: Bool)
+    {
+        let now = try await clock.now(for: tenant)
+        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+            var errors: [FieldError] = []
+            let customer = try await input.customer.asyncFlatMap { id in
+                Identifier.looksValid(id, prefix: "cus") ? try await customers.find(id, tenant: tenant, on: conn) : nil
+            }
+            if customer == nil {
+                errors.append(
+                    FieldError(
+                        field: "customer",
+                        message: input.customer == nil ? "is required" : "is not a customer of this account")
+                )
+            }
+            let currency = (input.currency.flatMap { Currency(code: $0) }) ?? customer?.fields.currency
+            if currency == nil {
+                errors.append(
+                    FieldError(field: "currency", message: "must be an ISO 4217 code (or set on the customer)"))
+            }
+            let category = input.taxCategory.map { TaxCategory(rawValue: $0) } ?? .standard
+            if category == nil {
+                errors.append(FieldError(field: "tax_category", message: "must be standard or reduced"))
+            }
+            let method = input.collectionMethod.map { CollectionMethod(rawValue: $0) } ?? .sendInvoice
+            if method == nil {
+                errors.append(
+                    FieldError(field: "collection_method", message: "must be charge_automatically or send_invoice"))
+            }
+            let profile = try await tenants.profile(tenant.id, on: conn)
+            let terms = input.paymentTermsDays ?? Int64(profile.paymentTermsDays)
+            if !(0...365).contains(terms) {
+                errors.append(FieldError(field: "payment_terms_days", message: "must be from 0 to 365"))
+            }
+            var drafts: [InvoiceLineDraft] = []
+            let lines = input.lines ?? []
+            if lines.isEmpty || lines.count > 500 {
+                errors.append(FieldError(field: "lines", message: "must have 1 to 500 lines"))
+            }
+            for (i, line) in lines.enumerated() {
+                let description = line.description?.trimmingWhitespace() ?? ""
+                if description.isEmpty || description.count > 500 {
+                    errors.append(FieldError(field: "lines[\(i)].description", message: "must be 1 to 500 characters"))
+                }
+                let quantity = line.quantity ?? 1
+                if quantity < 1 || quantity > 1_000_000_000 {
+                    errors.append(FieldError(field: "lines[\(i)].quantity", message: "must be from 1 to 10^9"))
+                }
+                guard let unit = line.unitAmount, unit >= 0, unit <= 1_000_000_000_000 else {
+                    errors.append(
+                        FieldError(
+                            field: "lines[\(i)].unit_amount", message: "must be an amount in minor units, 0 to 10^12")
+                    )
+                    continue
+                }
+                drafts.append(
+                    InvoiceLineDraft(
+                        description: description, quantity: quantity, unitAmount: unit, amount: unit * quantity)
+                )
+            }
+            guard errors.isEmpty, let customer, let currency, let category, let method else {
+                throw ValidationError(errors)
+            }
+            let issued = try await issuer.issue(
+                [
+                    InvoiceRequest(
+                        customerID: customer.id, subscriptionID: nil, billingReason: "manual", billingDate: nil,
+                        currency: currency, lines: drafts, buyer: BuyerSnapshot(customer), taxCategory: category,
+                        collectionMethod: method, paymentTermsDays: Int(terms)
+                    )
+                ],
+                profile: profile, now: now, on: conn
+            )
+            return StoredResponse(status: 201, body: try KontorJSON.encode(InvoiceJSON(issued[0])))
+        }
+    }
+
+    /// A credit note against an invoice: in full (no lines), or the given net amounts.
+    public func createCreditNote(
+        invoiceID: String, _ input: CreditNoteInput, tenant: Tenant, idempotency: IdempotencyRequest?
+    ) async throws -> (response: StoredResponse, replayed: Bool) {
+        let now = try await clock.now(for: tenant)
+        guard Identifier.looksValid(invoiceID, prefix: "inv") else {
+            throw EngineError.notFound(resource: "invoice", id: invoiceID)
+        }
+        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+            guard let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn) else {
+                throw EngineError.notFound(resource: "invoice", id: invoiceID)
+            }
+            var errors: [FieldError] = []
+            let reason = input.reason ?? "other"
+            let reasons = ["duplicate", "fraudulent", "order_change", "product_unsatisfactory", "other"]
+            if !reasons.contains(reason) {
+                errors.append(FieldError(field: "reason", message: "must be one of \(reasons.joined(separator: ", "))"))
+            }
+            var drafts: [InvoiceLineDraft] = []
+            if let lines = input.lines {
+                if lines.isEmpty {
+                    errors.append(FieldError(field: "lines", message: "must not be empty (omit it to credit in full)"))
+                }
+                for (i, line) in lines.enumerated() {
+                    let description = line.description?.trimmingWhitespace() ?? ""
+                    if description.isEmpty {
+                        errors.append(FieldError(field: "lines[\(i)].description", message: "is required"))
+                    }
+                    guard let amount = line.amount, amount > 0 else {
+                        errors.append(
+                            FieldError(
+                                field: "lines[\(i)].amount", message: "must be a positive net amount in minor units"))
+                        continue
+                    }
+                    drafts.append(InvoiceLineDraft(description: description, amount: amount))
+                }
+            } else {
+                guard invoice.amountCredited == 0 else {
+                    throw ValidationError(
+                        field: "lines", message: "are required: invoice \(invoice.number) is already partly credited")
+                }
+                drafts = invoice.lines.map { line in
+                    InvoiceLineDraft(
+                        description: line.description, chargeCode: line.chargeCode,
+                        period: line.periodStart.flatMap { s in line.periodEnd.map { BillingPeriod(start: s, end: $0) }
+                        },
+                        quantity: line.quantity, unitAmount: line.unitAmount, amount: line.amount
+                    )
+                }
+            }
+            guard errors.isEmpty else { throw ValidationError(errors) }
+            let profile = try await tenants.profile(tenant.id, on: conn)
+            let note = try await creditNotes.issue(
+                against: invoice, lines: drafts, reason: reason, memo: input.memo, profile: profile, now: now, on: conn
+            )
+            return StoredResponse(status: 201, body: try KontorJSON.encode(CreditNoteJSON(note)))
+        }
+    }
+
+    public func getCreditNote(_ id: String, tenant: Tenant) async throws -> CreditNote {
+        guard Identifier.looksValid(id, prefix: "cn"),
+            let note = try await database.withConnection({
+                try await invoices.findCreditNote(id, tenantID: tenant.id, on: $0)
+            })
+        else { throw EngineError.notFound(resource: "credit_note", id: id) }
+        return note
+    }
+
+    public func listCreditNotes(tenant: Tenant, invoiceID: String?, limit: Int, startingAfter: String?) async throws
+        -> (creditNotes: [CreditNote], hasMore: Bool)
+    {
+        if let startingAfter, !Identifier.looksValid(startingAfter, prefix: "cn") {
+            throw ValidationError(field: "starting_after", message: "is not a credit note id")
+        }
+        return try await database.withConnection { conn in
+            try await invoices.listCreditNotes(
+                tenantID: tenant.id, invoiceID: invoiceID, limit: limit, startingAfter: startingAfter, on: conn
+            )
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KontorCore
+import KontorStore
+import PostgresNIO
+
+/// A test-mode tenant's clock. Advancing it runs all work that falls due on the way, at the
+/// instant it falls due (so an invoice issued on the way carries the date of its boundary,
+/// not the date the clock was moved to), before it answers.
+public struct TestClockService: Sendable {
+    let database: Database
+    let clock: any BillingClock
+    let tenants: TenantRepository
+    let billing: BillingRun
+
+    /// Furthest a single advance may move the clock: enough for years of monthly billing,
+    /// not so much that a typo keeps a server busy for hours.
+    public static let maxAdvance: TimeInterval = 5 * 366 * 86_400
+
+    public init(database: Database, clock: any BillingClock) {
+        self.database = database
+        self.clock = clock
+        self.tenants = TenantRepository(database: database)
+        self.billing = BillingRun(database: database)
+    }
+
+    public struct State: Codable, Sendable, Equatable {
+        public var object = "test_clock"
+        public var frozenTime: Date
+        public var timeZone: String
+        public var frozen: Bool
+        public var invoicesIssued: Int?
+    }
+
+    public func get(tenant: Tenant) async throws -> State {
+        try requireTestMode(tenant)
+        return State(
+            frozenTime: try await clock.now(for: tenant), timeZone: tenant.timeZone, frozen: tenant.testClockAt != nil
+        )
+    }
+
+    public func advance(to target: Date, tenant: Tenant) async throws -> State {
+        try requireTestMode(tenant)
+        let now = try await clock.now(for: tenant)
+        guard target > now else {
+            throw ValidationError(field: "to", message: "must be later than the clock's current time")
+        }
+        guard target.timeIntervalSince(now) <= Self.maxAdvance else {
+            throw ValidationError(field: "to", message: "may be at most 5 years after the clock's current time")
+        }
+        var issued = 0
+        // Step from boundary to boundary: the clock shows each due instant while its work runs.
+        while let next = try await nextDue(tenantID: tenant.id, before: target) {
+            try await setClock(tenant.id, to: max(next, now))
+            issued += try await billing.run(now: max(next, now), tenantID: tenant.id).invoices
+        }
+        try await setClock(tenant.id, to: target)
+        issued += try await billing.run(now: target, tenantID: tenant.id).invoices
+        return State(frozenTime: target, timeZone: tenant.timeZone, frozen: true, invoicesIssued: issued)
+    }
+
+    func nextDue(tenantID: String, before target: Date) async throws -> Date? {
+        let rows = try await database.client.query(
+            """
+            SELECT min(next_billing_at) FROM subscriptions
+            WHERE tenant_id = \(tenantID) AND next_billing_at <= \(target)
+            """,
+            logger: database.logger
+        )
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
+    func setClock(_ tenantID: String, to instant: Date) async throws {
+        try await database.transaction { conn in try await tenants.setTestClock(tenantID, to: instant, on: conn) }
+    }
+
+    func requireTestMode(_ tenant: Tenant) throws {
+        guard !tenant.livemode else {
+            throw EngineError.forbidden("The test clock is only available with test-mode keys.")
+        }
+    }
+}

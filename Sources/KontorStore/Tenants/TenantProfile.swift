@@ -1,0 +1,29 @@
+import Foundation
+import KontorCore
+
+/// What a tenant needs to bill: the seller fields of §14 Abs. 4 UStG, its home country for VAT,
+/// its number formats and default payment terms, and its test clock.
+public struct TenantProfile: Sendable, Equatable {
+    public var tenantID: String
+    public var name: String
+    public var legalName: String?
+    public var address: String?
+    public var vatID: String?
+    public var homeCountry: String
+    public var timeZone: String
+    public var invoiceNumberFormat: String
+    public var creditNoteNumberFormat: String
+    public var paymentTermsDays: Int
+    public var livemode: Bool
+    public var testClockAt: Date?
+
+    /// The name printed as seller: the legal name when set.
+    public var sellerName: String { legalName ?? name }
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
+
+    static let columns = """
+        tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
+        credit_note_number_format, payment_terms_days, livemode, test_clock_at
+        """
+}

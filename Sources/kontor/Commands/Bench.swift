@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import KontorEngine
+import KontorStore
+import Logging
+import PostgresNIO
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (each in a fresh database).", subcommands: [Billing.self]
+    )
+
+    struct Billing: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seed N subscriptions in a fresh database, run one billing run, compare with a raw COPY."
+        )
+
+        @Option(help: "Number of active subscriptions to seed.") var subscriptions = 100_000
+        @Option(help: "Concurrent billing runs (like several nodes).") var workers = 2
+        @Option(help: "Subscriptions per batch.") var batchSize = 2000
+        @Flag(help: "Keep the benchmark database afterwards.") var keep = false
+        @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
+
+        func run() async throws {
+            guard subscriptions >= 1, workers >= 1, batchSize >= 1 else {
+                throw ValidationError("--subscriptions, --workers and --batch-size must be positive")
+            }
+            var logger = Logger(label: "kontor.bench")
+            logger.logLevel = .warning
+            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
+            defer { target.stopOwnedCluster(logger: logger) }
+            let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
+            var admin = target.configuration
+            admin.database = "postgres"
+            try await PostgresClient.withRunning(admin, logger: logger) { client in
+                try await DatabaseCreation.createIfMissing(name, on: client, logger: logger)
+            }
+            var configuration = target.configuration
+            configuration.database = name
+            configuration.options.maximumConnections = workers + 2
+            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
+            let (subscriptions, workers, batchSize) = (subscriptions, workers, batchSize)
+            let result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
+                let database = Database(client: client, logger: logger)
+                try await Bootstrap(database: database, migrations: files).migrate()
+                return try await BillingBenchmark(
+                    database: database, subscriptions: subscriptions, workers: workers, batchSize: batchSize
+                ).run(plansDirectory: CatalogService.defaultDirectory, now: Date())
+            }
+            if !keep {
+                try await PostgresClient.withRunning(admin, logger: logger) { client in
+                    _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
+                }
+            }
+            func f(_ x: Double) -> String { String(format: "%.2f", x) }
+            print(
+                """
+                kontor bench billing — \(subscriptions) subscriptions, \(workers) workers, batches of \(batchSize)
+                  seed:              \(f(result.seedSeconds)) s
+                  billing run:       \(f(result.billingSeconds)) s
+                  invoices:          \(result.invoices) (\(result.lines) lines, \(result.ledgerEntries) ledger entries, \(result.events) events)
+                  invoices/s:        \(Int(result.invoicesPerSecond))
+                  raw COPY floor:    \(f(result.copySeconds)) s for \(result.invoices) invoice + \(result.lines) line rows
+                  ratio run / COPY:  \(f(result.ratioToCopy))
+                  peak memory (RSS): \(f(result.peakMemoryMiB)) MiB
+                """
+            )
+        }
+    }
+}
