@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KontorEngine
+import KontorStore
+import PostgresNIO
+
+extension APIFixture {
+    /// Gives the fixture's tenant seller fields and the `Plans/` catalog, as
+    /// `kontor tenants create` would.
+    public func prepareForBilling() async throws {
+        try await TenantRepository(database: database).updateSeller(
+            tenant.id, legalName: "Test GmbH", address: "Teststraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
+            homeCountry: "DE"
+        )
+        try await CatalogService(database: database, clock: SystemClock()).sync(
+            directory: CatalogService.defaultDirectory, tenantIDs: [tenant.id], now: Date()
+        )
+    }
+
+    /// Σ of all ledger amounts per currency: zero for a balanced ledger.
+    public func trialBalance() async throws -> [String: Int64] {
+        let rows = try await database.client.query(
+            "SELECT currency, sum(amount)::bigint FROM ledger_entries GROUP BY currency", logger: database.logger
+        )
+        var result: [String: Int64] = [:]
+        for try await (currency, sum) in rows.decode((String, Int64).self) { result[currency] = sum }
+        return result
+    }
+
+    /// Runs one SQL statement (for tests that poke the database directly).
+    public func execute(_ sql: String) async throws {
+        _ = try await database.client.query(PostgresQuery(unsafeSQL: sql), logger: database.logger)
+    }
+
+    /// Event types of the outbox in order.
+    public func eventTypes() async throws -> [String] {
+        let rows = try await database.client.query(
+            "SELECT type FROM events WHERE tenant_id = \(tenant.id) ORDER BY seq", logger: database.logger
+        )
+        var types: [String] = []
+        for try await type in rows.decode(String.self) { types.append(type) }
+        return types
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs JSON with the fixture's key and returns the answer's JSON object; records the
+    /// status for the caller to check.
+    public func post(_ uri: String, _ fx: APIFixture, _ json: String) async throws -> TestResponse {
+        try await send(.post, uri, key: fx.apiKey, json: json)
+    }
+
+    public func get(_ uri: String, _ fx: APIFixture) async throws -> TestResponse {
+        try await send(.get, uri, key: fx.apiKey)
+    }
+}
