@@ -24,7 +24,18 @@ public enum MidPeriodChange {
             plan: newPlan, quantity: newQuantity, period: period, days: remaining, currency,
             descriptionPrefix: "Remaining time on "
         )
-        return (credit + charge).filter { $0.amount != 0 }
+        // A charge the change leaves as it was (the base fee when only seats change) would show
+        // as a credit and an equal charge: leave both out.
+        let unchanged = Set(
+            credit.compactMap { c in
+                charge.contains { $0.chargeCode == c.chargeCode && $0.amount == -c.amount && $0.quantity == c.quantity }
+                    ? c.chargeCode : nil
+            }
+        )
+        let sameCode = oldPlan.code == newPlan.code
+        return (credit + charge).filter { line in
+            line.amount != 0 && !(sameCode && line.chargeCode.map(unchanged.contains) == true)
+        }
     }
 
     /// The unused, prepaid part of a period when a subscription is canceled on `date`: the
