@@ -301,7 +301,9 @@ public struct SubscriptionService: Sendable {
         guard let customer = try await customers.find(s.customerID, tenant: tenant, on: conn) else { return }
         if plan.hasMeteredCharges {
             let window = UsageRepository.Window(
-                tenantID: tenant.id, subscriptionID: s.id, from: current.start.startInstant(in: profile.zone), to: now
+                tenantID: tenant.id, subscriptionID: s.id, from: current.start.startInstant(in: profile.zone),
+                // Usage stamped at the very instant of the cancellation still counts.
+                to: now.addingTimeInterval(0.001)
             )
             let totals = try await usage.totals([window], on: conn)[s.id] ?? [:]
             let lines = try BillingCycle.usageLines(
