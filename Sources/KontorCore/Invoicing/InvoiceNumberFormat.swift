@@ -5,47 +5,81 @@
 /// increasing within a series even when the format has no year in it.
 public struct InvoiceNumberFormat: Hashable, Sendable {
     public let pattern: String
+    /// The pattern cut into pieces once, so formatting 10,000 numbers is a few appends each.
+    private let tokens: [Token]
+
+    enum Token: Hashable, Sendable {
+        case literal(String)
+        case year4, year2, month
+        case sequence(width: Int)
+    }
 
     public static let invoiceDefault = InvoiceNumberFormat(validated: "{YYYY}-{seq:06}")
     public static let creditNoteDefault = InvoiceNumberFormat(validated: "CN-{YYYY}-{seq:06}")
 
     public init(_ pattern: String) throws(ValidationError) {
-        guard pattern.contains("{seq"), pattern.count <= 40 else {
+        guard pattern.count <= 40, let tokens = Self.parse(pattern), tokens.contains(where: \.isSequence) else {
             throw ValidationError(
-                field: "invoice_number_format", message: "must contain {seq} and be at most 40 characters")
+                field: "invoice_number_format",
+                message:
+                    "must contain {seq} or {seq:0N}, use only {YYYY}, {YY} and {MM} besides, and be at most 40 characters"
+            )
         }
         self.pattern = pattern
+        self.tokens = tokens
     }
 
-    private init(validated: String) { self.pattern = validated }
+    private init(validated: String) {
+        self.pattern = validated
+        self.tokens = Self.parse(validated)!
+    }
+
+    static func parse(_ pattern: String) -> [Token]? {
+        var tokens: [Token] = []
+        var rest = pattern[...]
+        while let open = rest.firstIndex(of: "{") {
+            if open > rest.startIndex { tokens.append(.literal(String(rest[..<open]))) }
+            guard let close = rest[open...].firstIndex(of: "}") else { return nil }
+            let name = rest[rest.index(after: open)..<close]
+            switch name {
+            case "YYYY": tokens.append(.year4)
+            case "YY": tokens.append(.year2)
+            case "MM": tokens.append(.month)
+            case "seq": tokens.append(.sequence(width: 1))
+            default:
+                guard name.hasPrefix("seq:0"), let width = Int(name.dropFirst(5)), (1...12).contains(width) else {
+                    return nil
+                }
+                tokens.append(.sequence(width: width))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { tokens.append(.literal(String(rest))) }
+        return tokens
+    }
 
     public func format(sequence: Int64, issueDate: LocalDate) -> String {
         func pad(_ n: Int64, _ width: Int) -> String {
             let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        var result = pattern
-        result = result.replacingOccurrences("{YYYY}", with: pad(Int64(issueDate.year), 4))
-        result = result.replacingOccurrences("{YY}", with: pad(Int64(issueDate.year % 100), 2))
-        result = result.replacingOccurrences("{MM}", with: pad(Int64(issueDate.month), 2))
-        for width in (1...12).reversed() {
-            result = result.replacingOccurrences("{seq:0\(width)}", with: pad(sequence, width))
+        var result = ""
+        for token in tokens {
+            switch token {
+            case .literal(let text): result += text
+            case .year4: result += pad(Int64(issueDate.year), 4)
+            case .year2: result += pad(Int64(issueDate.year % 100), 2)
+            case .month: result += pad(Int64(issueDate.month), 2)
+            case .sequence(let width): result += pad(sequence, width)
+            }
         }
-        return result.replacingOccurrences("{seq}", with: String(sequence))
+        return result
     }
 }
 
-extension String {
-    /// Plain substring replacement without Foundation (KontorCore stays Foundation-light).
-    func replacingOccurrences(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
+extension InvoiceNumberFormat.Token {
+    var isSequence: Bool {
+        if case .sequence = self { return true }
+        return false
     }
 }

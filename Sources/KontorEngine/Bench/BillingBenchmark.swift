@@ -128,7 +128,7 @@ public struct BillingBenchmark: Sendable {
         let logger = database.logger
         for statement in [
             "DROP TABLE IF EXISTS bench_copy_invoices, bench_copy_lines",
-            "CREATE TABLE bench_copy_invoices (LIKE invoices INCLUDING DEFAULTS INCLUDING INDEXES)",
+            "CREATE TABLE bench_copy_invoices (LIKE invoices INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
             "CREATE TABLE bench_copy_lines (LIKE invoice_lines INCLUDING DEFAULTS INCLUDING INDEXES)",
         ] {
             _ = try await database.client.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -114,9 +114,10 @@ public struct BillingRun: Sendable {
                     )
                 }
             }
-            issued += try await issuer.issue(requests, profile: profile, now: now, on: conn).count
+            // State and subscription events first: the issuer takes the number series lock last.
             try await billing.saveBillingState(updated, tenantID: tenantID, on: conn)
             try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
+            issued += try await issuer.issue(requests, profile: profile, now: now, on: conn).count
         }
         return issued
     }

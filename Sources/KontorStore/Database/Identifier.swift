@@ -2,10 +2,25 @@
 public enum Identifier {
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
+    ///
+    /// Each random 64-bit word yields up to eight characters: a byte below 248 (= 4 × 62)
+    /// maps to `byte % 62` without bias, a byte from 248 up is skipped. One system call per
+    /// eight bytes instead of one per character matters when a billing run makes 10,000 ids.
     public static func make(_ prefix: String, length: Int = 24) -> String {
         var generator = SystemRandomNumberGenerator()
         var id = prefix + "_"
-        for _ in 0..<length { id.append(alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))]) }
+        id.reserveCapacity(prefix.count + 1 + length)
+        var produced = 0
+        while produced < length {
+            var word = generator.next()
+            for _ in 0..<8 where produced < length {
+                let byte = Int(word & 0xFF)
+                word >>= 8
+                guard byte < 248 else { continue }
+                id.append(alphabet[byte % alphabet.count])
+                produced += 1
+            }
+        }
         return id
     }
 

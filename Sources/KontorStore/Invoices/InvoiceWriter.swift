@@ -30,8 +30,8 @@ public struct InvoiceWriter: Sendable {
         throw StoreError.notFound
     }
 
-    /// Inserts invoices, skipping any whose (subscription, billing date, reason) is already
-    /// invoiced. Returns the ids actually inserted; lines are written only for those.
+    /// Inserts invoice rows (not their lines: `insertLines`), skipping any whose (subscription,
+    /// billing date, reason) is already invoiced. Returns the ids actually inserted.
     public func insert(_ invoices: [Invoice], tenantID: String, on conn: PostgresConnection) async throws -> Set<
         String
     > {
@@ -75,12 +75,19 @@ public struct InvoiceWriter: Sendable {
         )
         var inserted: Set<String> = []
         for try await id in rows.decode(String.self) { inserted.insert(id) }
-        try await insertLines(
-            table: "invoice_lines", idColumn: "invoice_id",
-            documents: invoices.filter { inserted.contains($0.id) }.map { ($0.id, $0.lines) }, tenantID: tenantID,
-            on: conn
-        )
         return inserted
+    }
+
+    /// Inserts the lines of invoices, keyed by invoice id. They need no invoice number, so the
+    /// issuer writes them before it takes the number series lock.
+    public func insertLines(
+        _ documents: [(invoiceID: String, lines: [InvoiceLine])], tenantID: String,
+        on conn: PostgresConnection
+    ) async throws {
+        try await insertLines(
+            table: "invoice_lines", idColumn: "invoice_id", documents: documents.map { ($0.invoiceID, $0.lines) },
+            tenantID: tenantID, on: conn
+        )
     }
 
     public func insert(_ note: CreditNote, tenantID: String, on conn: PostgresConnection) async throws {

@@ -40,12 +40,18 @@ struct Bench: AsyncParsableCommand {
             configuration.options.maximumConnections = workers + 2
             let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
             let (subscriptions, workers, batchSize) = (subscriptions, workers, batchSize)
-            let result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
-                let database = Database(client: client, logger: logger)
-                try await Bootstrap(database: database, migrations: files).migrate()
-                return try await BillingBenchmark(
-                    database: database, subscriptions: subscriptions, workers: workers, batchSize: batchSize
-                ).run(plansDirectory: CatalogService.defaultDirectory, now: Date())
+            let result: BillingBenchmark.Result
+            do {
+                result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
+                    let database = Database(client: client, logger: logger)
+                    try await Bootstrap(database: database, migrations: files).migrate()
+                    return try await BillingBenchmark(
+                        database: database, subscriptions: subscriptions, workers: workers, batchSize: batchSize
+                    ).run(plansDirectory: CatalogService.defaultDirectory, now: Date())
+                }
+            } catch {
+                FileHandle.standardError.write(Data("bench failed: \(String(reflecting: error))\n".utf8))
+                throw ExitCode.failure
             }
             if !keep {
                 try await PostgresClient.withRunning(admin, logger: logger) { client in
