@@ -44,8 +44,11 @@ CREATE TABLE subscriptions (
 
 CREATE UNIQUE INDEX subscriptions_seq ON subscriptions (tenant_id, seq);
 CREATE INDEX subscriptions_customer ON subscriptions (tenant_id, customer_id, seq);
--- What the billing run scans: only subscriptions with something left to bill.
-CREATE INDEX subscriptions_due ON subscriptions (next_billing_at) WHERE next_billing_at IS NOT NULL;
+-- What the billing run scans: only subscriptions with something left to bill, in the order
+-- it claims them, so a run can continue after its last claim (keyset) instead of wading again
+-- through the entries of rows it has just moved on.
+CREATE INDEX subscriptions_due ON subscriptions (next_billing_at, tenant_id, subscription_id)
+    WHERE next_billing_at IS NOT NULL;
 
 -- Usage events, deduplicated by the client's id per tenant. A period's usage is read when
 -- its invoice is issued; after that the period is closed and late events are refused.

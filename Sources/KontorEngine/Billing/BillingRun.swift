@@ -58,16 +58,20 @@ public struct BillingRun: Sendable {
     public func run(now: Date, tenantID: String? = nil) async throws -> Summary {
         var summary = Summary()
         var cache = PlanCache()
+        var cursor: ClaimCursor?
         while true {
             let batch = summary.batches + 1
-            let (claimed, issued) = try await database.transaction { conn -> (Int, Int) in
-                let due = try await billing.claimDue(now: now, tenantID: tenantID, limit: batchSize, on: conn)
-                guard !due.isEmpty else { return (0, 0) }
+            let (claimed, issued, next) = try await database.transaction { conn -> (Int, Int, ClaimCursor?) in
+                let (due, next) = try await billing.claimDue(
+                    now: now, tenantID: tenantID, limit: batchSize, after: cursor, on: conn
+                )
+                guard !due.isEmpty else { return (0, 0, next) }
                 let issued = try await process(due, now: now, cache: &cache, on: conn)
                 try await afterBatchWrites(batch)
-                return (due.count, issued)
+                return (due.count, issued, next)
             }
             guard claimed > 0 else { break }
+            cursor = next
             summary.batches = batch
             summary.subscriptions += claimed
             summary.invoices += issued

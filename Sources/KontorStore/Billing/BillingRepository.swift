@@ -54,6 +54,13 @@ public struct DueSubscription: Sendable {
     }
 }
 
+/// Where a run's last claim ended, in claim order.
+public struct ClaimCursor: Sendable, Equatable {
+    public let dueAt: Date
+    public let tenantID: String
+    public let subscriptionID: String
+}
+
 /// The billing run's reads and writes, all set-based.
 public struct BillingRepository: Sendable {
     public let logger: Logger
@@ -65,31 +72,39 @@ public struct BillingRepository: Sendable {
     /// Locks up to `limit` subscriptions whose next boundary is at or before `now`, skipping
     /// rows another run holds (`FOR UPDATE SKIP LOCKED`), earliest first. With `tenantID`, only
     /// that tenant's (the test clock's run); without, every tenant not on a test clock.
-    public func claimDue(now: Date, tenantID: String?, limit: Int, on conn: PostgresConnection) async throws
-        -> [DueSubscription]
-    {
+    ///
+    /// `after` continues behind the previous claim of the same run. Rows skipped because
+    /// another transaction held them are found again by the next run, which starts afresh.
+    public func claimDue(
+        now: Date, tenantID: String?, limit: Int, after cursor: ClaimCursor? = nil, on conn: PostgresConnection
+    ) async throws -> (due: [DueSubscription], cursor: ClaimCursor?) {
+        let start = cursor ?? ClaimCursor(dueAt: .distantPast, tenantID: "", subscriptionID: "")
         let rows = try await conn.query(
             """
             WITH due AS (
-                SELECT s.tenant_id, s.subscription_id FROM subscriptions s
+                SELECT s.tenant_id, s.subscription_id, s.next_billing_at FROM subscriptions s
                 WHERE s.next_billing_at <= \(now)
+                  AND (s.next_billing_at, s.tenant_id, s.subscription_id)
+                      > (\(start.dueAt), \(start.tenantID), \(start.subscriptionID))
                   AND (\(tenantID)::text IS NULL OR s.tenant_id = \(tenantID))
                   AND (\(tenantID)::text IS NOT NULL OR NOT EXISTS (
                       SELECT 1 FROM tenants t WHERE t.tenant_id = s.tenant_id AND t.test_clock_at IS NOT NULL))
-                ORDER BY s.next_billing_at
+                ORDER BY s.next_billing_at, s.tenant_id, s.subscription_id
                 LIMIT \(limit)
                 FOR UPDATE OF s SKIP LOCKED
             )
             SELECT \(unescaped: SubscriptionRepository.columns(prefix: "s.")), s.tenant_id,
                    c.name, c.address_line1, c.address_line2, c.postal_code, c.city, c.country, c.kind, c.tax_id,
-                   c.tax_exempt
+                   c.tax_exempt, due.next_billing_at
             FROM due
             JOIN subscriptions s ON s.tenant_id = due.tenant_id AND s.subscription_id = due.subscription_id
             JOIN customers c ON c.tenant_id = s.tenant_id AND c.customer_id = s.customer_id
+            ORDER BY due.next_billing_at, due.tenant_id, due.subscription_id
             """,
             logger: logger
         )
         var result: [DueSubscription] = []
+        var last: ClaimCursor?
         for try await row in rows {
             let subscription = try SubscriptionRepository.decode(row)
             let cells = row.makeRandomAccess()
@@ -105,8 +120,11 @@ public struct BillingRepository: Sendable {
                 kind: CustomerKind(rawValue: c.6) ?? .consumer, vatID: c.7, taxExempt: c.8
             )
             result.append(DueSubscription(tenantID: tenant, subscription: subscription, buyer: buyer))
+            last = ClaimCursor(
+                dueAt: try cells[38].decode(Date.self), tenantID: tenant, subscriptionID: subscription.id
+            )
         }
-        return result
+        return (result, last ?? cursor)
     }
 
     /// Saves the billing state of many subscriptions with one statement.

@@ -20,7 +20,7 @@ public struct EventOutbox: Sendable {
         _ = try await conn.query(
             """
             INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
-            VALUES (\(tenant.id), \(id), \(type), \(objectID), \(String(decoding: data, as: UTF8.self))::jsonb,
+            VALUES (\(tenant.id), \(id), \(type), \(objectID), \(String(decoding: data, as: UTF8.self))::json,
                     \(tenant.livemode), \(now))
             """,
             logger: logger
@@ -49,7 +49,7 @@ public struct EventOutbox: Sendable {
         _ = try await conn.query(
             """
             INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
-            SELECT \(tenantID), e.id, e.type, NULLIF(e.object_id, ''), e.data::jsonb, \(livemode), e.created_at
+            SELECT \(tenantID), e.id, e.type, NULLIF(e.object_id, ''), e.data::json, \(livemode), e.created_at
             FROM unnest(\(drafts.map { _ in Identifier.make("evt") }), \(drafts.map(\.type)),
                         \(drafts.map { $0.objectID ?? "" }), \(drafts.map { String(decoding: $0.data, as: UTF8.self) }),
                         \(drafts.map(\.createdAt))) WITH ORDINALITY AS e(id, type, object_id, data, created_at, n)
