@@ -166,6 +166,23 @@ import Testing
             #expect(try await fx.count("credit_notes") == 1)
             #expect(try await fx.trialBalance() == ["EUR": 0])
             #expect(try await fx.eventTypes().suffix(2) == ["invoice.finalized", "credit_note.created"])
+
+            // A full credit note (no lines) reverses every line of an uncredited invoice.
+            let second = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(customer)", "lines": [{"description": "Setup", "unit_amount": 4900}]}"#
+            ).json()
+            let full = try await client.post(
+                "/v1/invoices/\(second["id"] as! String)/credit_notes", fx, #"{"reason": "duplicate"}"#)
+            #expect(full.status == .created)
+            #expect(try full.json()["total"] as? Int == 5831)
+            #expect((try full.json()["number"] as? String)?.hasSuffix("-000002") == true)
+            let credited = try await client.get("/v1/invoices/\(second["id"] as! String)", fx).json()
+            #expect(credited["amount_due"] as? Int == 0)
+            #expect(credited["status"] as? String == "paid")
+            let again = try await client.post("/v1/invoices/\(second["id"] as! String)/credit_notes", fx, "{}")
+            #expect(again.status == .unprocessableContent)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
         }
     }
 }
