@@ -23,9 +23,7 @@ struct CustomerRoutes {
         try reader.finish()
         let idempotency = try IdempotencyHeader.request(request, body: bytes)
         let (stored, replayed) = try await service.create(input, tenant: tenant, idempotency: idempotency)
-        var response = Response.json(stored.body, status: .init(code: stored.status))
-        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
-        return response
+        return .stored(stored, replayed: replayed)
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -57,9 +57,7 @@ struct InvoiceRoutes {
         try reader.finish()
         let idempotency = try IdempotencyHeader.request(request, body: bytes)
         let (stored, replayed) = try await service.createOneOff(input, tenant: tenant, idempotency: idempotency)
-        var response = Response.json(stored.body, status: .init(code: stored.status))
-        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
-        return response
+        return .stored(stored, replayed: replayed)
     }
 
     @Sendable func createCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -84,9 +82,7 @@ struct InvoiceRoutes {
         let (stored, replayed) = try await service.createCreditNote(
             invoiceID: id, input, tenant: tenant, idempotency: idempotency
         )
-        var response = Response.json(stored.body, status: .init(code: stored.status))
-        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
-        return response
+        return .stored(stored, replayed: replayed)
     }
 
     @Sendable func getCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {

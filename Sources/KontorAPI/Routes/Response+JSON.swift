@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KontorEngine
+import KontorStore
 
 extension Response {
     /// A JSON answer with the bytes exactly as given (idempotent replays send stored bytes).
@@ -15,5 +16,12 @@ extension Response {
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         json(try KontorJSON.encode(value), status: status)
+    }
+
+    /// The answer of an idempotent POST: the stored status and bytes, marked when replayed.
+    static func stored(_ stored: StoredResponse, replayed: Bool) -> Response {
+        var response = json(stored.body, status: .init(code: stored.status))
+        if replayed { response.headers[.init("Idempotent-Replayed")!] = "true" }
+        return response
     }
 }
