@@ -1,0 +1,63 @@
+/// Finds what looks like a full card number (PAN) in text, so that Kontor can refuse it before
+/// it is stored or logged (PCI DSS: only a PSP token, the brand, the last four digits and the
+/// expiry may be kept).
+///
+/// A candidate is a run of 13 to 19 digits, optionally grouped by single spaces or dashes
+/// ("4242 4242 4242 4242"), that passes the Luhn check and stands as a word of its own: digits
+/// glued to letters or underscores ("DE89370400440532013000", an IBAN; "tok_4242…", a PSP
+/// token) are not a card number.
+public enum CardNumberGuard {
+    public static func containsCardNumber(_ text: String) -> Bool {
+        let chars = Array(text.utf8)
+        var i = 0
+        while i < chars.count {
+            if isLetter(chars[i]) || chars[i] == UInt8(ascii: "_") {
+                // An alphanumeric token (an IBAN, an id): its digits are not a card number.
+                while i < chars.count, isWordCharacter(chars[i]) { i += 1 }
+                continue
+            }
+            guard isDigit(chars[i]) else {
+                i += 1
+                continue
+            }
+            var digits: [UInt8] = []
+            var j = i
+            while j < chars.count, isDigit(chars[j]) || isSeparator(chars, j) {
+                if isDigit(chars[j]) { digits.append(chars[j] - UInt8(ascii: "0")) }
+                j += 1
+            }
+            let gluedToLetter = j < chars.count && isLetter(chars[j])
+            if !gluedToLetter, (13...19).contains(digits.count), passesLuhn(digits) { return true }
+            i = j
+        }
+        return false
+    }
+
+    /// The Luhn (mod 10) check used by every card network.
+    public static func passesLuhn(_ digits: [UInt8]) -> Bool {
+        var sum = 0
+        for (offset, digit) in digits.reversed().enumerated() {
+            var d = Int(digit)
+            if offset % 2 == 1 {
+                d *= 2
+                if d > 9 { d -= 9 }
+            }
+            sum += d
+        }
+        return sum % 10 == 0
+    }
+
+    static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+    static func isLetter(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+    }
+    static func isWordCharacter(_ c: UInt8) -> Bool { isDigit(c) || isLetter(c) || c == UInt8(ascii: "_") }
+
+    /// A single space or dash between two digits.
+    static func isSeparator(_ chars: [UInt8], _ i: Int) -> Bool {
+        guard chars[i] == UInt8(ascii: " ") || chars[i] == UInt8(ascii: "-"), i > 0, i + 1 < chars.count else {
+            return false
+        }
+        return isDigit(chars[i - 1]) && isDigit(chars[i + 1])
+    }
+}
