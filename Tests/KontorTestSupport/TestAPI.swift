@@ -45,10 +45,10 @@ public enum TestMetrics {
 /// Runs the application in-process (services included) on a fresh database, with one
 /// test-mode tenant.
 public func withTestAPI(
+    logger: Logger = TestLog.logger,
     _ body: @Sendable @escaping (any TestClientProtocol, APIFixture) async throws -> Void
 ) async throws {
     try await TestPostgres.shared.withFreshDatabase { configuration in
-        let logger = TestLog.logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
         let deps = APIDependencies(database: database, clock: SystemClock(), metrics: TestMetrics.registry)

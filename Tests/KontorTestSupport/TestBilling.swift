@@ -55,3 +55,29 @@ extension TestClientProtocol {
         try await send(.get, uri, key: fx.apiKey)
     }
 }
+
+extension APIFixture {
+    /// How many rows of any table in the schema contain `needle` in their text form.
+    public func rowsContaining(_ needle: String) async throws -> Int {
+        let tables = try await database.client.query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'", logger: database.logger
+        )
+        var names: [String] = []
+        for try await name in tables.decode(String.self) { names.append(name) }
+        var total = 0
+        for name in names {
+            let rows = try await database.client.query(
+                PostgresQuery(
+                    unsafeSQL: "SELECT count(*)::bigint FROM \(name) t WHERE t::text LIKE $1",
+                    binds: {
+                        var b = PostgresBindings()
+                        b.append("%\(needle)%")
+                        return b
+                    }()),
+                logger: database.logger
+            )
+            for try await n in rows.decode(Int64.self) { total += Int(n) }
+        }
+        return total
+    }
+}

@@ -27,7 +27,9 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     OperationsRoutes(database: deps.database, registry: deps.metrics).register(on: router)
-    let v1 = router.group("v1").add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
+    let v1 = router.group("v1")
+        .add(middleware: CardNumberMiddleware())
+        .add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
     let (database, clock) = (deps.database, deps.clock)
     CustomerRoutes(service: CustomerService(database: database, clock: clock)).register(on: v1)
     PlanRoutes(service: CatalogService(database: database, clock: clock)).register(on: v1)
@@ -35,6 +37,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     UsageRoutes(service: UsageService(database: database, clock: clock)).register(on: v1)
     InvoiceRoutes(service: InvoiceService(database: database, clock: clock)).register(on: v1)
     TestClockRoutes(service: TestClockService(database: database, clock: clock)).register(on: v1)
+    PaymentMethodRoutes(service: PaymentMethodService(database: database, clock: clock)).register(on: v1)
     return router
 }
 

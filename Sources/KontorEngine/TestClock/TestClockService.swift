@@ -3,7 +3,8 @@ import KontorCore
 import KontorStore
 import PostgresNIO
 
-/// A test-mode tenant's clock. Advancing it runs all work that falls due on the way, at the
+/// A test-mode tenant's clock. Advancing it runs all work that falls due on the way (billing,
+/// card-expiry notices), each at the
 /// instant it falls due (so an invoice issued on the way carries the date of its boundary,
 /// not the date the clock was moved to), before it answers.
 public struct TestClockService: Sendable {
@@ -11,6 +12,8 @@ public struct TestClockService: Sendable {
     let clock: any BillingClock
     let tenants: TenantRepository
     let billing: BillingRun
+    let expiry: CardExpiryMonitor
+    let notices: CardExpiryRepository
 
     /// Furthest a single advance may move the clock: enough for years of monthly billing,
     /// not so much that a typo keeps a server busy for hours.
@@ -21,6 +24,8 @@ public struct TestClockService: Sendable {
         self.clock = clock
         self.tenants = TenantRepository(database: database)
         self.billing = BillingRun(database: database)
+        self.expiry = CardExpiryMonitor(database: database)
+        self.notices = CardExpiryRepository(logger: database.logger)
     }
 
     public struct State: Codable, Sendable, Equatable {
@@ -50,11 +55,14 @@ public struct TestClockService: Sendable {
         var issued = 0
         // Step from boundary to boundary: the clock shows each due instant while its work runs.
         while let next = try await nextDue(tenantID: tenant.id, before: target) {
-            try await setClock(tenant.id, to: max(next, now))
-            issued += try await billing.run(now: max(next, now), tenantID: tenant.id).invoices
+            let at = max(next, now)
+            try await setClock(tenant.id, to: at)
+            issued += try await billing.run(now: at, tenantID: tenant.id).invoices
+            try await expiry.run(now: at, tenantID: tenant.id)
         }
         try await setClock(tenant.id, to: target)
         issued += try await billing.run(now: target, tenantID: tenant.id).invoices
+        try await expiry.run(now: target, tenantID: tenant.id)
         return State(frozenTime: target, timeZone: tenant.timeZone, frozen: true, invoicesIssued: issued)
     }
 
@@ -66,8 +74,12 @@ public struct TestClockService: Sendable {
             """,
             logger: database.logger
         )
-        for try await value in rows.decode(Date?.self) { return value }
-        return nil
+        var billingDue: Date?
+        for try await value in rows.decode(Date?.self) { billingDue = value }
+        let noticeDue = try await database.withConnection { conn in
+            try await notices.nextDue(tenantID: tenantID, before: target, on: conn)
+        }
+        return [billingDue, noticeDue].compactMap { $0 }.min()
     }
 
     func setClock(_ tenantID: String, to instant: Date) async throws {

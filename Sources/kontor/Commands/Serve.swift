@@ -50,8 +50,11 @@ struct Serve: AsyncParsableCommand {
         let plansDirectory = CatalogService.defaultDirectory
         // Refuse to start on a broken catalog before touching anything.
         _ = try YAMLCatalog.load(directory: plansDirectory)
-        let worker = BillingWorker(database: database, interval: .seconds(billingInterval))
-        let app = buildApplication(deps, host: host, port: port, logger: logger, services: [worker]) {
+        let workers = [
+            RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
+            RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
+        ]
+        let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
             try await bootstrap.migrate()
             let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)

@@ -1,0 +1,58 @@
+import Foundation
+import KontorStore
+import Logging
+import ServiceLifecycle
+
+/// Runs a piece of due work on an interval under swift-service-lifecycle, until graceful
+/// shutdown. Errors are logged and the work retried on the next tick; any number of nodes may
+/// run the same work, because the work itself claims rows with `SKIP LOCKED` or records what
+/// it did under a unique key.
+public struct RecurringWork: Service {
+    let name: String
+    let interval: Duration
+    let logger: Logger
+    /// The wall clock (tenants on a test clock are served by their own advances).
+    let now: @Sendable () -> Date
+    let work: @Sendable (Date) async throws -> Int
+
+    public init(
+        name: String, interval: Duration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        work: @escaping @Sendable (Date) async throws -> Int
+    ) {
+        self.name = name
+        self.interval = interval
+        self.logger = logger
+        self.now = now
+        self.work = work
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let done = try await work(now())
+                if done > 0 { logger.info("\(name) did work", metadata: ["count": "\(done)"]) }
+            } catch {
+                logger.error("\(name) failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
+
+extension RecurringWork {
+    /// The billing run every `interval`.
+    public static func billing(database: Database, interval: Duration, batchSize: Int = 1000) -> RecurringWork {
+        let run = BillingRun(database: database, batchSize: batchSize)
+        return RecurringWork(name: "billing run", interval: interval, logger: database.logger) { now in
+            try await run.run(now: now).invoices
+        }
+    }
+
+    /// The card-expiry monitor every `interval`.
+    public static func cardExpiry(database: Database, interval: Duration) -> RecurringWork {
+        let monitor = CardExpiryMonitor(database: database)
+        return RecurringWork(name: "card-expiry monitor", interval: interval, logger: database.logger) { now in
+            try await monitor.run(now: now)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import KontorCore
+import Logging
+import PostgresNIO
+
+public struct PaymentMethodRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    static let columns = """
+        payment_method_id, customer_id, type, card_token, card_brand, card_last4, card_exp_month, card_exp_year,
+        sepa_iban, sepa_mandate_reference, sepa_mandate_date, status, livemode, created_at, updated_at
+        """
+
+    public func insert(_ pm: PaymentMethod, tenantID: String, on conn: PostgresConnection) async throws {
+        let card = pm.card
+        let sepa = pm.sepaDebit
+        _ = try await conn.query(
+            """
+            INSERT INTO payment_methods (tenant_id, payment_method_id, customer_id, type, card_token, card_brand,
+                card_last4, card_exp_month, card_exp_year, card_expires_on, sepa_iban, sepa_mandate_reference,
+                sepa_mandate_date, status, livemode, created_at, updated_at)
+            VALUES (\(tenantID), \(pm.id), \(pm.customerID), \(pm.kind.rawValue), \(card?.token), \(card?.brand),
+                \(card?.last4), \(card?.expiry.month), \(card?.expiry.year), \(card?.expiry.firstInvalidDay),
+                \(sepa?.iban.value), \(sepa?.mandateReference), \(sepa?.mandateDate), \(pm.status), \(pm.livemode),
+                \(pm.createdAt), \(pm.updatedAt))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Saves a card's new expiry (a card updater or the customer renewed it).
+    public func updateExpiry(_ id: String, expiry: CardExpiry, tenantID: String, now: Date, on conn: PostgresConnection)
+        async throws
+    {
+        _ = try await conn.query(
+            """
+            UPDATE payment_methods SET card_exp_month = \(expiry.month), card_exp_year = \(expiry.year),
+                card_expires_on = \(expiry.firstInvalidDay), updated_at = \(now)
+            WHERE tenant_id = \(tenantID) AND payment_method_id = \(id)
+            """,
+            logger: logger
+        )
+    }
+
+    public func find(_ id: String, tenantID: String, forUpdate: Bool = false, on conn: PostgresConnection)
+        async throws -> PaymentMethod?
+    {
+        try await decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM payment_methods
+                WHERE tenant_id = \(tenantID) AND payment_method_id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
+                """,
+                logger: logger
+            )
+        ).first
+    }
+
+    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [PaymentMethod] {
+        try await decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM payment_methods
+                WHERE tenant_id = \(tenantID) AND payment_method_id = ANY(\(ids))
+                """,
+                logger: logger
+            )
+        )
+    }
+
+    public func list(
+        tenantID: String, customerID: String?, limit: Int, startingAfter: String?, on conn: PostgresConnection
+    ) async throws -> (paymentMethods: [PaymentMethod], hasMore: Bool) {
+        let found = try await decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM payment_methods
+                WHERE tenant_id = \(tenantID)
+                  AND (\(customerID)::text IS NULL OR customer_id = \(customerID))
+                  AND (\(startingAfter)::text IS NULL OR seq < (SELECT seq FROM payment_methods
+                       WHERE tenant_id = \(tenantID) AND payment_method_id = \(startingAfter)))
+                ORDER BY seq DESC LIMIT \(limit + 1)
+                """,
+                logger: logger
+            )
+        )
+        return (Array(found.prefix(limit)), found.count > limit)
+    }
+
+    /// The customer's default payment method id, if any.
+    public func defaultID(customerID: String, tenantID: String, on conn: PostgresConnection) async throws -> String? {
+        let rows = try await conn.query(
+            "SELECT default_payment_method FROM customers WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)",
+            logger: logger
+        )
+        for try await id in rows.decode(String?.self) { return id }
+        return nil
+    }
+
+    public func setDefault(_ id: String, customerID: String, tenantID: String, on conn: PostgresConnection)
+        async throws
+    {
+        _ = try await conn.query(
+            """
+            UPDATE customers SET default_payment_method = \(id)
+            WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
+            """,
+            logger: logger
+        )
+    }
+
+    func decode(_ rows: PostgresRowSequence) async throws -> [PaymentMethod] {
+        var result: [PaymentMethod] = []
+        for try await r in rows.decode(
+            (
+                String, String, String, String?, String?, String?, Int32?, Int32?, String?, String?, LocalDate?,
+                String, Bool, Date, Date
+            ).self
+        ) {
+            var card: PaymentMethod.Card?
+            if let token = r.3, let last4 = r.5, let month = r.6, let year = r.7 {
+                card = PaymentMethod.Card(
+                    token: token, brand: r.4 ?? "unknown", last4: last4,
+                    expiry: try CardExpiry(month: Int(month), year: Int(year))
+                )
+            }
+            var sepa: PaymentMethod.SEPADebit?
+            if let iban = r.8, let reference = r.9, let date = r.10 {
+                sepa = PaymentMethod.SEPADebit(iban: try IBAN(iban), mandateReference: reference, mandateDate: date)
+            }
+            result.append(
+                PaymentMethod(
+                    id: r.0, customerID: r.1, kind: PaymentMethod.Kind(rawValue: r.2) ?? .bankTransfer, card: card,
+                    sepaDebit: sepa, status: r.11, livemode: r.12, createdAt: r.13, updatedAt: r.14
+                )
+            )
+        }
+        return result
+    }
+}
