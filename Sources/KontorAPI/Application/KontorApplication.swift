@@ -38,6 +38,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     InvoiceRoutes(service: InvoiceService(database: database, clock: clock)).register(on: v1)
     TestClockRoutes(service: TestClockService(database: database, clock: clock)).register(on: v1)
     PaymentMethodRoutes(service: PaymentMethodService(database: database, clock: clock)).register(on: v1)
+    WebhookRoutes(service: WebhookService(database: database, clock: clock)).register(on: v1)
     return router
 }
 

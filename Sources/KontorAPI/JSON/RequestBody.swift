@@ -128,6 +128,28 @@ struct ObjectReader {
         }
     }
 
+    /// A list of strings.
+    mutating func strings(_ key: String) -> [String]? {
+        consumed.insert(key)
+        switch object[key] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var result: [String] = []
+            for (i, item) in items.enumerated() {
+                guard case .string(let s) = item else {
+                    errors.append(
+                        FieldError(field: name("\(key)[\(i)]"), message: "must be a string, not \(item.typeName)"))
+                    continue
+                }
+                result.append(s)
+            }
+            return result
+        case let other?:
+            errors.append(FieldError(field: name(key), message: "must be a list of strings, not \(other.typeName)"))
+            return nil
+        }
+    }
+
     /// A whole number (JSON integer; `1.0` is accepted as 1, `1.5` is not).
     mutating func integer(_ key: String) -> Int64? {
         consumed.insert(key)

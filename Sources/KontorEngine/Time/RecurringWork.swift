@@ -55,4 +55,12 @@ extension RecurringWork {
             try await monitor.run(now: now)
         }
     }
+
+    /// The webhook dispatcher every `interval`.
+    public static func webhooks(database: Database, interval: Duration) -> RecurringWork {
+        let dispatcher = WebhookDispatcher(database: database)
+        return RecurringWork(name: "webhook dispatcher", interval: interval, logger: database.logger) { _ in
+            try await dispatcher.run()
+        }
+    }
 }

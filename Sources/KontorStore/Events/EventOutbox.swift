@@ -19,14 +19,30 @@ public struct EventOutbox: Sendable {
         let id = Identifier.make("evt")
         _ = try await conn.query(
             """
-            INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
-            VALUES (\(tenant.id), \(id), \(type), \(objectID), \(String(decoding: data, as: UTF8.self))::json,
-                    \(tenant.livemode), \(now))
+            WITH e AS (
+                INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
+                VALUES (\(tenant.id), \(id), \(type), \(objectID), \(String(decoding: data, as: UTF8.self))::json,
+                        \(tenant.livemode), \(now))
+                RETURNING tenant_id, event_id, type, created_at
+            )
+            \(unescaped: Self.fanOut)
             """,
             logger: logger
         )
         return id
     }
+
+    /// Creates a pending delivery for each enabled endpoint of the tenant whose filter matches,
+    /// in the statement that inserts the events (`e`). Delivery ids are derived from the event
+    /// and endpoint ids, so they need no extra round trip.
+    static let fanOut = """
+        INSERT INTO webhook_deliveries (tenant_id, delivery_id, event_id, endpoint_id, next_attempt_at, created_at)
+        SELECT e.tenant_id, 'wd_' || substr(e.event_id, 5) || '_' || substr(w.endpoint_id, 4), e.event_id,
+               w.endpoint_id, now(), now()
+        FROM e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'enabled'
+         AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types)
+              OR split_part(e.type, '.', 1) || '.*' = ANY(w.event_types))
+        """
 
     /// One event to write in bulk.
     public struct Draft: Sendable {
@@ -48,12 +64,16 @@ public struct EventOutbox: Sendable {
         guard !drafts.isEmpty else { return }
         _ = try await conn.query(
             """
-            INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
-            SELECT \(tenantID), e.id, e.type, NULLIF(e.object_id, ''), e.data::json, \(livemode), e.created_at
-            FROM unnest(\(drafts.map { _ in Identifier.make("evt") }), \(drafts.map(\.type)),
-                        \(drafts.map { $0.objectID ?? "" }), \(drafts.map { String(decoding: $0.data, as: UTF8.self) }),
-                        \(drafts.map(\.createdAt))) WITH ORDINALITY AS e(id, type, object_id, data, created_at, n)
-            ORDER BY e.n
+            WITH e AS (
+                INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
+                SELECT \(tenantID), d.id, d.type, NULLIF(d.object_id, ''), d.data::json, \(livemode), d.created_at
+                FROM unnest(\(drafts.map { _ in Identifier.make("evt") }), \(drafts.map(\.type)),
+                            \(drafts.map { $0.objectID ?? "" }), \(drafts.map { String(decoding: $0.data, as: UTF8.self) }),
+                            \(drafts.map(\.createdAt))) WITH ORDINALITY AS d(id, type, object_id, data, created_at, n)
+                ORDER BY d.n
+                RETURNING tenant_id, event_id, type, created_at
+            )
+            \(unescaped: Self.fanOut)
             """,
             logger: logger
         )

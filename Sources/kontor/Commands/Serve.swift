@@ -53,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         let workers = [
             RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
             RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
+            RecurringWork.webhooks(database: database, interval: .seconds(1)),
         ]
         let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)

@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import KontorStore
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+
+/// Delivers outbox events to webhook endpoints: at least once, signed (Standard Webhooks),
+/// retried with exponential backoff and jitter for a little over three days, every attempt
+/// logged. An endpoint whose delivery exhausts the schedule is disabled, with the reason.
+public struct WebhookDispatcher: Sendable {
+    /// Waits after a failed attempt: attempt 1 is immediate, then 5 s, 5 min, 30 min, 2 h, 5 h,
+    /// 10 h, 14 h, 20 h and 24 h — ten attempts over about 75 hours. Each wait is stretched or
+    /// shrunk by up to ±10 % (jitter) so that retries of many events do not arrive in lockstep.
+    public static let defaultSchedule: [Duration] = [
+        .seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18_000), .seconds(36_000),
+        .seconds(50_400), .seconds(72_000), .seconds(86_400),
+    ]
+
+    let database: Database
+    let webhooks: WebhookRepository
+    let http: HTTPClient
+    let schedule: [Duration]
+    let timeout: TimeAmount
+    let batchSize: Int
+    /// A leased delivery not settled within this time is due again (its node died).
+    let lease: TimeInterval
+
+    public init(
+        database: Database, http: HTTPClient = .shared, schedule: [Duration] = Self.defaultSchedule,
+        timeout: TimeAmount = .seconds(10), batchSize: Int = 64
+    ) {
+        self.database = database
+        self.webhooks = WebhookRepository(logger: database.logger)
+        self.http = http
+        self.schedule = schedule
+        self.timeout = timeout
+        self.batchSize = batchSize
+        self.lease = TimeInterval(timeout.nanoseconds / 1_000_000_000) * 2 + 30
+    }
+
+    /// Delivers what is due now, batch after batch, until nothing is; returns the number of
+    /// attempts made.
+    @discardableResult
+    public func run(now: @escaping @Sendable () -> Date = { Date() }) async throws -> Int {
+        var total = 0
+        while true {
+            let leased = try await database.transaction { conn in
+                try await webhooks.lease(now: now(), lease: lease, limit: batchSize, on: conn)
+            }
+            guard !leased.isEmpty else { return total }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for delivery in leased { group.addTask { try await deliver(delivery, now: now) } }
+                try await group.waitForAll()
+            }
+            total += leased.count
+        }
+    }
+
+    func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async throws {
+        let body = Array(Self.envelope(delivery).utf8)
+        let started = now()
+        let timestamp = Int(started.timeIntervalSince1970)
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Kontor-Webhooks/1")
+        request.headers.add(name: "webhook-id", value: delivery.eventID)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(
+            name: "webhook-signature",
+            value: WebhookSignature.sign(
+                secret: delivery.secret, id: delivery.eventID, timestamp: timestamp, body: body)
+                ?? ""
+        )
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var statusCode: Int?
+        var excerpt: String?
+        var failure: String?
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            statusCode = Int(response.status.code)
+            let bytes = try await response.body.collect(upTo: 64 * 1024)
+            excerpt = String(String(buffer: bytes).prefix(500))
+        } catch {
+            failure = String(describing: error).prefix(500).description
+        }
+        let elapsed = clock.now - start
+        let latency = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let delivered = statusCode.map { (200..<300).contains($0) } ?? false
+        let attempt = DeliveryAttempt(
+            attempt: delivery.attempt, attemptedAt: started, statusCode: statusCode, latencyMilliseconds: latency,
+            error: failure, responseExcerpt: excerpt
+        )
+        var retryAt: Date?
+        var disableReason: String?
+        if !delivered {
+            if delivery.attempt <= schedule.count {
+                retryAt = now().addingTimeInterval(Self.jittered(schedule[delivery.attempt - 1]))
+            } else {
+                disableReason =
+                    "disabled after \(delivery.attempt) failed attempts to deliver \(delivery.eventID); last: "
+                    + (statusCode.map { "HTTP \($0)" } ?? failure ?? "no answer")
+                database.logger.warning(
+                    "webhook endpoint disabled",
+                    metadata: ["endpoint": "\(delivery.endpointID)", "reason": "\(disableReason!)"]
+                )
+            }
+        }
+        try await database.transaction { conn in
+            try await webhooks.record(
+                attempt, delivery: delivery, delivered: delivered, retryAt: retryAt, disableReason: disableReason,
+                now: now(), on: conn
+            )
+        }
+    }
+
+    /// `{"created_at", "data", "id", "livemode", "tenant", "type"}` with `data` spliced in as
+    /// stored, so the payload is exactly what was committed with the change.
+    static func envelope(_ d: LeasedDelivery) -> String {
+        let created = ISO8601DateFormatter().string(from: d.eventCreatedAt)
+        return
+            #"{"created_at":"\#(created)","data":\#(d.eventData),"id":"\#(d.eventID)","livemode":\#(d.livemode),"tenant":"\#(d.tenantID)","type":"\#(d.eventType)"}"#
+    }
+
+    static func jittered(_ wait: Duration) -> TimeInterval {
+        let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+        return seconds * Double.random(in: 0.9...1.1)
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+public struct WebhookEndpoint: Sendable, Equatable {
+    public var id: String
+    public var url: String
+    public var description: String?
+    public var eventTypes: [String]
+    public var secret: String
+    public var status: String
+    public var disabledReason: String?
+    public var livemode: Bool
+    public var createdAt: Date
+
+    public init(
+        id: String, url: String, description: String?, eventTypes: [String], secret: String, status: String,
+        disabledReason: String?, livemode: Bool, createdAt: Date
+    ) {
+        self.id = id
+        self.url = url
+        self.description = description
+        self.eventTypes = eventTypes
+        self.secret = secret
+        self.status = status
+        self.disabledReason = disabledReason
+        self.livemode = livemode
+        self.createdAt = createdAt
+    }
+}
+
+/// A delivery leased by a dispatcher: what to send where.
+public struct LeasedDelivery: Sendable {
+    public let tenantID: String
+    public let deliveryID: String
+    public let attempt: Int
+    public let eventID: String
+    public let eventType: String
+    public let eventCreatedAt: Date
+    public let eventData: String
+    public let livemode: Bool
+    public let endpointID: String
+    public let url: String
+    public let secret: String
+}
+
+/// One attempt's outcome, for the delivery log.
+public struct DeliveryAttempt: Sendable, Equatable {
+    public let attempt: Int
+    public let attemptedAt: Date
+    public let statusCode: Int?
+    public let latencyMilliseconds: Int
+    public let error: String?
+    public let responseExcerpt: String?
+
+    public init(
+        attempt: Int, attemptedAt: Date, statusCode: Int?, latencyMilliseconds: Int, error: String?,
+        responseExcerpt: String?
+    ) {
+        self.attempt = attempt
+        self.attemptedAt = attemptedAt
+        self.statusCode = statusCode
+        self.latencyMilliseconds = latencyMilliseconds
+        self.error = error
+        self.responseExcerpt = responseExcerpt
+    }
+}
+
+public struct DeliveryRecord: Sendable, Equatable {
+    public let id: String
+    public let endpointID: String
+    public let status: String
+    public let attempts: [DeliveryAttempt]
+    public let nextAttemptAt: Date?
+    public let deliveredAt: Date?
+}
+
+public struct WebhookRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    static let columns =
+        "endpoint_id, url, description, event_types, secret, status, disabled_reason, livemode, created_at"
+
+    public func insert(_ e: WebhookEndpoint, tenantID: String, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            """
+            INSERT INTO webhook_endpoints (tenant_id, endpoint_id, url, description, event_types, secret, status,
+                livemode, created_at, updated_at)
+            VALUES (\(tenantID), \(e.id), \(e.url), \(e.description), \(e.eventTypes), \(e.secret), \(e.status),
+                \(e.livemode), \(e.createdAt), \(e.createdAt))
+            """,
+            logger: logger
+        )
+    }
+
+    public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> WebhookEndpoint? {
+        try await decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM webhook_endpoints
+                WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status <> 'deleted'
+                """,
+                logger: logger
+            )
+        ).first
+    }
+
+    public func list(tenantID: String, on conn: PostgresConnection) async throws -> [WebhookEndpoint] {
+        try await decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM webhook_endpoints
+                WHERE tenant_id = \(tenantID) AND status <> 'deleted' ORDER BY seq DESC
+                """,
+                logger: logger
+            )
+        )
+    }
+
+    /// Deletes an endpoint (kept for the delivery log) and drops its pending deliveries.
+    public func delete(_ id: String, tenantID: String, now: Date, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE webhook_endpoints SET status = 'deleted', updated_at = \(now)
+            WHERE tenant_id = \(tenantID) AND endpoint_id = \(id)
+            """,
+            logger: logger
+        )
+        _ = try await conn.query(
+            """
+            UPDATE webhook_deliveries SET status = 'failed'
+            WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status = 'pending'
+            """,
+            logger: logger
+        )
+    }
+
+    /// Leases up to `limit` due deliveries for `lease`: their `next_attempt_at` moves to
+    /// `now + lease`, so a dispatcher that dies leaves them due again when the lease ends.
+    public func lease(now: Date, lease: TimeInterval, limit: Int, on conn: PostgresConnection) async throws
+        -> [LeasedDelivery]
+    {
+        let rows = try await conn.query(
+            """
+            WITH due AS (
+                SELECT d.tenant_id, d.delivery_id FROM webhook_deliveries d
+                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now)
+                ORDER BY d.next_attempt_at LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            ), leased AS (
+                UPDATE webhook_deliveries d SET next_attempt_at = \(now.addingTimeInterval(lease)),
+                       attempts = d.attempts + 1
+                FROM due WHERE d.tenant_id = due.tenant_id AND d.delivery_id = due.delivery_id
+                RETURNING d.tenant_id, d.delivery_id, d.attempts, d.event_id, d.endpoint_id
+            )
+            SELECT l.tenant_id, l.delivery_id, l.attempts, e.event_id, e.type, e.created_at, e.data::text, e.livemode,
+                   w.endpoint_id, w.url, w.secret
+            FROM leased l
+            JOIN events e ON e.tenant_id = l.tenant_id AND e.event_id = l.event_id
+            JOIN webhook_endpoints w ON w.tenant_id = l.tenant_id AND w.endpoint_id = l.endpoint_id
+            """,
+            logger: logger
+        )
+        var result: [LeasedDelivery] = []
+        for try await r in rows.decode(
+            (String, String, Int32, String, String, Date, String, Bool, String, String, String).self
+        ) {
+            result.append(
+                LeasedDelivery(
+                    tenantID: r.0, deliveryID: r.1, attempt: Int(r.2), eventID: r.3, eventType: r.4,
+                    eventCreatedAt: r.5, eventData: r.6, livemode: r.7, endpointID: r.8, url: r.9, secret: r.10
+                )
+            )
+        }
+        return result
+    }
+
+    /// Logs an attempt and settles the delivery: delivered, retried at `retryAt`, or failed
+    /// for good (`retryAt` nil) — then the endpoint is disabled with `disableReason`.
+    public func record(
+        _ attempt: DeliveryAttempt, delivery: LeasedDelivery, delivered: Bool, retryAt: Date?,
+        disableReason: String?, now: Date, on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, attempted_at, status_code, latency_ms,
+                error, response_excerpt)
+            VALUES (\(delivery.tenantID), \(delivery.deliveryID), \(attempt.attempt), \(attempt.attemptedAt),
+                \(attempt.statusCode), \(attempt.latencyMilliseconds), \(attempt.error), \(attempt.responseExcerpt))
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+        let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
+        _ = try await conn.query(
+            """
+            UPDATE webhook_deliveries SET status = \(status),
+                next_attempt_at = coalesce(\(retryAt), next_attempt_at),
+                delivered_at = CASE WHEN \(delivered) THEN \(now) ELSE delivered_at END
+            WHERE tenant_id = \(delivery.tenantID) AND delivery_id = \(delivery.deliveryID)
+            """,
+            logger: logger
+        )
+        if let disableReason {
+            _ = try await conn.query(
+                """
+                UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = \(disableReason), updated_at = \(now)
+                WHERE tenant_id = \(delivery.tenantID) AND endpoint_id = \(delivery.endpointID) AND status = 'enabled'
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// New pending deliveries of an event: to one endpoint, or to every enabled one whose filter
+    /// matches. Returns how many.
+    public func redeliver(
+        eventID: String, endpointID: String?, tenantID: String, now: Date, on conn: PostgresConnection
+    ) async throws -> Int {
+        let rows = try await conn.query(
+            """
+            INSERT INTO webhook_deliveries (tenant_id, delivery_id, event_id, endpoint_id, next_attempt_at, created_at)
+            SELECT e.tenant_id, 'wd_' || substr(md5(random()::text || clock_timestamp()::text), 1, 24), e.event_id,
+                   w.endpoint_id, \(now), \(now)
+            FROM events e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'enabled'
+            WHERE e.tenant_id = \(tenantID) AND e.event_id = \(eventID)
+              AND (\(endpointID)::text IS NOT NULL AND w.endpoint_id = \(endpointID)
+                   OR \(endpointID)::text IS NULL AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types)
+                        OR split_part(e.type, '.', 1) || '.*' = ANY(w.event_types)))
+            RETURNING 1
+            """,
+            logger: logger
+        )
+        var n = 0
+        for try await _ in rows { n += 1 }
+        return n
+    }
+
+    /// Deliveries of an event with every attempt, oldest first.
+    public func deliveries(eventID: String, tenantID: String, on conn: PostgresConnection) async throws
+        -> [DeliveryRecord]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT d.delivery_id, d.endpoint_id, d.status, d.next_attempt_at, d.delivered_at,
+                   a.attempt, a.attempted_at, a.status_code, a.latency_ms, a.error, a.response_excerpt
+            FROM webhook_deliveries d
+            LEFT JOIN webhook_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.delivery_id
+            WHERE d.tenant_id = \(tenantID) AND d.event_id = \(eventID)
+            ORDER BY d.created_at, d.delivery_id, a.attempt
+            """,
+            logger: logger
+        )
+        var order: [String] = []
+        var heads: [String: (String, String, Date, Date?)] = [:]
+        var attempts: [String: [DeliveryAttempt]] = [:]
+        for try await r in rows.decode(
+            (String, String, String, Date, Date?, Int32?, Date?, Int32?, Int32?, String?, String?).self
+        ) {
+            if heads[r.0] == nil {
+                order.append(r.0)
+                heads[r.0] = (r.1, r.2, r.3, r.4)
+            }
+            if let n = r.5, let at = r.6 {
+                attempts[r.0, default: []].append(
+                    DeliveryAttempt(
+                        attempt: Int(n), attemptedAt: at, statusCode: r.7.map(Int.init),
+                        latencyMilliseconds: Int(r.8 ?? 0), error: r.9, responseExcerpt: r.10
+                    )
+                )
+            }
+        }
+        return order.map { id in
+            let h = heads[id]!
+            return DeliveryRecord(
+                id: id, endpointID: h.0, status: h.1, attempts: attempts[id] ?? [],
+                nextAttemptAt: h.1 == "pending" ? h.2 : nil, deliveredAt: h.3
+            )
+        }
+    }
+
+    func decode(_ rows: PostgresRowSequence) async throws -> [WebhookEndpoint] {
+        var result: [WebhookEndpoint] = []
+        for try await r in rows.decode((String, String, String?, [String], String, String, String?, Bool, Date).self) {
+            result.append(
+                WebhookEndpoint(
+                    id: r.0, url: r.1, description: r.2, eventTypes: r.3, secret: r.4, status: r.5, disabledReason: r.6,
+                    livemode: r.7, createdAt: r.8
+                )
+            )
+        }
+        return result
+    }
+}
