@@ -37,6 +37,12 @@ import Testing
                     "/v1/customers", fx,
                     #"{"name": "Muster GmbH", "kind": "business", "address": {"line1": "Weg 2", "postal_code": "80331", "city": "München", "country": "DE"}}"#
                 ).json()["id"] as! String
+            // Paid by card, automatically: the subscription stays active all year.
+            let card = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(customer)", "type": "card", "card": {"token": "tok_visa", "brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2031}}"#
+            )
+            #expect(card.status == .created)
             let sub = try await client.post(
                 "/v1/subscriptions", fx,
                 #"{"customer": "\#(customer)", "plan": "team", "quantity": 2, "trial_days": 14}"#
@@ -163,7 +169,10 @@ import Testing
                 #expect(invoice["tax"] as? Int == lines.reduce(0) { $0 + ($1["tax_amount"] as! Int) })
             }
             #expect(try await fx.trialBalance() == ["EUR": 0])
+            #expect(invoices.allSatisfy { $0["status"] as? String == "paid" })
             let types = try await fx.eventTypes()
+            #expect(types.filter { $0 == "invoice.paid" }.count == expected.count)
+            #expect(!types.contains("invoice.overdue"))
             #expect(types.filter { $0 == "invoice.finalized" }.count == expected.count)
             #expect(types.contains("subscription.created") && types.contains("subscription.canceled"))
             #expect(types.filter { $0 == "subscription.updated" }.count == 4)  // active, seats, upgrade, cancel

@@ -7,6 +7,8 @@ public enum LedgerAccount: String, Hashable, Sendable, CaseIterable {
     case revenue
     /// Umsatzsteuer.
     case vatPayable = "vat_payable"
+    /// Money received but not yet on the bank account (Geldtransit): card and debit settlements.
+    case paymentClearing = "payment_clearing"
 }
 
 /// One side of a booking: debit positive, credit negative, in minor units.
@@ -36,6 +38,14 @@ public enum LedgerRules {
     /// Credit note: the reversal of an invoice of the same amounts.
     public static func creditNote(_ totals: InvoiceTotals) -> [LedgerPosting] {
         postings(receivable: -totals.total, revenue: -totals.subtotal, vat: -totals.tax)
+    }
+
+    /// Payment received: clearing (debit) against the receivable (credit).
+    public static func payment(_ amount: Int64) -> [LedgerPosting] {
+        [
+            LedgerPosting(account: .paymentClearing, amount: amount),
+            LedgerPosting(account: .receivable, amount: -amount),
+        ]
     }
 
     static func postings(receivable: Int64, revenue: Int64, vat: Int64) -> [LedgerPosting] {

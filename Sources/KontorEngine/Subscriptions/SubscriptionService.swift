@@ -20,6 +20,7 @@ public struct SubscriptionService: Sendable {
     let creditNotes: CreditNoteIssuer
     let invoices: InvoiceRepository
     let usage: UsageRepository
+    let collection: CollectionRun
 
     public init(database: Database, clock: any BillingClock) {
         self.database = database
@@ -35,13 +36,14 @@ public struct SubscriptionService: Sendable {
         self.creditNotes = CreditNoteIssuer(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
         self.usage = UsageRepository(logger: database.logger)
+        self.collection = CollectionRun(database: database)
     }
 
     public func create(_ input: SubscriptionInput, tenant: Tenant, idempotency: IdempotencyRequest?) async throws
         -> (response: StoredResponse, replayed: Bool)
     {
         let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
             let profile = try await tenants.profile(tenant.id, on: conn)
             var errors: [FieldError] = []
             let customerID = input.customer ?? ""
@@ -78,6 +80,19 @@ public struct SubscriptionService: Sendable {
             subscription = try await billDue(
                 subscription, buyer: BuyerSnapshot(customer), tenant: tenant, now: now, on: conn)
             return StoredResponse(status: 201, body: try KontorJSON.encode(SubscriptionJSON(subscription)))
+        }
+        await chargeIssued(tenant: tenant, now: now)
+        return result
+    }
+
+    /// Charges what was just issued with `charge_automatically`, after the commit that issued it
+    /// ("charged as soon as it is issued"). A failure here is not the caller's: the collection
+    /// worker retries it.
+    func chargeIssued(tenant: Tenant, now: Date) async {
+        do {
+            try await collection.run(now: now, tenantID: tenant.id)
+        } catch {
+            database.logger.error("collection after issue failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
@@ -173,7 +188,7 @@ public struct SubscriptionService: Sendable {
         _ id: String, plan planCode: String?, quantity: Int64?, proration: String?, tenant: Tenant
     ) async throws -> Subscription {
         let now = try await clock.now(for: tenant)
-        return try await database.transaction { conn in
+        let changed = try await database.transaction { conn in
             var s = try await lockChangeable(id, tenant: tenant, on: conn)
             var errors: [FieldError] = []
             let mode = proration ?? "immediate"
@@ -251,6 +266,8 @@ public struct SubscriptionService: Sendable {
             try await announce("subscription.updated", s, tenant: tenant, now: now, on: conn)
             return s
         }
+        await chargeIssued(tenant: tenant, now: now)
+        return changed
     }
 
     /// Cancels at the end of the current period, or now: then usage so far is invoiced and the

@@ -14,6 +14,9 @@ public struct TestClockService: Sendable {
     let billing: BillingRun
     let expiry: CardExpiryMonitor
     let notices: CardExpiryRepository
+    let collection: CollectionRun
+    let overdue: OverdueMonitor
+    let overdueDue: OverdueRepository
 
     /// Furthest a single advance may move the clock: enough for years of monthly billing,
     /// not so much that a typo keeps a server busy for hours.
@@ -26,6 +29,9 @@ public struct TestClockService: Sendable {
         self.billing = BillingRun(database: database)
         self.expiry = CardExpiryMonitor(database: database)
         self.notices = CardExpiryRepository(logger: database.logger)
+        self.collection = CollectionRun(database: database)
+        self.overdue = OverdueMonitor(database: database)
+        self.overdueDue = OverdueRepository(logger: database.logger)
     }
 
     public struct State: Codable, Sendable, Equatable {
@@ -57,13 +63,20 @@ public struct TestClockService: Sendable {
         while let next = try await nextDue(tenantID: tenant.id, before: target) {
             let at = max(next, now)
             try await setClock(tenant.id, to: at)
-            issued += try await billing.run(now: at, tenantID: tenant.id).invoices
-            try await expiry.run(now: at, tenantID: tenant.id)
+            issued += try await runDueWork(at: at, tenantID: tenant.id)
         }
         try await setClock(tenant.id, to: target)
-        issued += try await billing.run(now: target, tenantID: tenant.id).invoices
-        try await expiry.run(now: target, tenantID: tenant.id)
+        issued += try await runDueWork(at: target, tenantID: tenant.id)
         return State(frozenTime: target, timeZone: tenant.timeZone, frozen: true, invoicesIssued: issued)
+    }
+
+    /// Every worker's due work at `at`, in the order a day runs: bill, charge, notices.
+    func runDueWork(at: Date, tenantID: String) async throws -> Int {
+        let issued = try await billing.run(now: at, tenantID: tenantID).invoices
+        try await collection.run(now: at, tenantID: tenantID)
+        try await overdue.run(now: at, tenantID: tenantID)
+        try await expiry.run(now: at, tenantID: tenantID)
+        return issued
     }
 
     func nextDue(tenantID: String, before target: Date) async throws -> Date? {
@@ -76,10 +89,13 @@ public struct TestClockService: Sendable {
         )
         var billingDue: Date?
         for try await value in rows.decode(Date?.self) { billingDue = value }
-        let noticeDue = try await database.withConnection { conn in
-            try await notices.nextDue(tenantID: tenantID, before: target, on: conn)
+        let (noticeDue, collectionDue) = try await database.withConnection { conn in
+            (
+                try await notices.nextDue(tenantID: tenantID, before: target, on: conn),
+                try await overdueDue.nextDue(tenantID: tenantID, before: target, on: conn)
+            )
         }
-        return [billingDue, noticeDue].compactMap { $0 }.min()
+        return [billingDue, noticeDue, collectionDue].compactMap { $0 }.min()
     }
 
     func setClock(_ tenantID: String, to instant: Date) async throws {

@@ -63,4 +63,13 @@ extension RecurringWork {
             try await dispatcher.run()
         }
     }
+
+    /// Collection of automatic charges and the overdue monitor every `interval`.
+    public static func collection(database: Database, interval: Duration) -> RecurringWork {
+        let run = CollectionRun(database: database)
+        let overdue = OverdueMonitor(database: database)
+        return RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
+            try await run.run(now: now) + overdue.run(now: now)
+        }
+    }
 }

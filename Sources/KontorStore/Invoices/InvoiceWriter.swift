@@ -44,13 +44,13 @@ public struct InvoiceWriter: Sendable {
             INSERT INTO invoices (tenant_id, invoice_id, number, customer_id, subscription_id, billing_reason,
                 billing_date, currency, issue_date, due_date, period_start, period_end, subtotal, tax, total,
                 tax_treatment, tax_note, tax_breakdown, seller_name, seller_address, seller_vat_id, buyer_name,
-                buyer_address, buyer_country, buyer_vat_id, collection_method, livemode, issued_at)
+                buyer_address, buyer_country, buyer_vat_id, collection_method, livemode, issued_at, next_collection_at)
             SELECT \(tenantID), id, number, customer_id, NULLIF(subscription_id, ''), reason,
                 NULLIF(billing_date, '')::date, currency, issue_date, due_date, NULLIF(period_start, '')::date,
                 NULLIF(period_end, '')::date, subtotal, tax, total, treatment, NULLIF(note, ''), breakdown::jsonb,
                 seller_name, NULLIF(seller_address, ''), NULLIF(seller_vat_id, ''), NULLIF(buyer_name, ''),
                 NULLIF(buyer_address, ''), NULLIF(buyer_country, ''), NULLIF(buyer_vat_id, ''), collection, livemode,
-                issued_at
+                issued_at, CASE WHEN collection = 'charge_automatically' AND total > 0 THEN issued_at END
             FROM unnest(
                 \(invoices.map(\.id)), \(invoices.map(\.number)), \(invoices.map(\.customerID)),
                 \(invoices.map { text($0.subscriptionID) }), \(invoices.map(\.billingReason)),

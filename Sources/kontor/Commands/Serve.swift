@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
             RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
             RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
+            RecurringWork.collection(database: database, interval: .seconds(10)),
         ]
         let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)

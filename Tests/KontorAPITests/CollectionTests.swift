@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KontorCore
+import KontorEngine
+import KontorStore
+import KontorTestSupport
+import PostgresNIO
+import Testing
+
+/// Automatic collection with the sandbox gateway, on the test clock.
+@Suite struct CollectionTests {
+    func advance(_ to: String, _ client: some TestClientProtocol, _ fx: APIFixture) async throws {
+        let response = try await client.post("/v1/test_clock/advance", fx, #"{"to": "\#(to)"}"#)
+        #expect(response.status == .ok, "\(response.text)")
+    }
+
+    func card(_ client: some TestClientProtocol, _ fx: APIFixture, customer: String, token: String) async throws
+        -> String
+    {
+        let response = try await client.post(
+            "/v1/payment_methods", fx,
+            #"{"customer": "\#(customer)", "type": "card", "card": {"token": "\#(token)", "brand": "visa", "last4": "0002", "exp_month": 12, "exp_year": 2031}}"#
+        )
+        #expect(response.status == .created)
+        return try response.json()["id"] as! String
+    }
+
+    /// (status, failure code) of the customer's payments, oldest first, with their instants.
+    func payments(_ fx: APIFixture) async throws -> [(String, String?, Date)] {
+        let rows = try await fx.database.client.query(
+            "SELECT status, failure_code, created_at FROM payments ORDER BY seq", logger: fx.database.logger
+        )
+        var result: [(String, String?, Date)] = []
+        for try await r in rows.decode((String, String?, Date).self) { result.append(r) }
+        return result
+    }
+
+    func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test func softDeclinesAreRetriedThenPaidAndTheSubscriptionIsActiveAgain() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await advance("2027-03-01T09:00:00Z", client, fx)
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await card(client, fx, customer: cus, token: "tok_insufficient_funds")
+            let sub =
+                try await client.post(
+                    "/v1/subscriptions", fx,
+                    #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0, "payment_terms_days": 0}"#
+                ).json()["id"] as! String
+            #expect(try await payments(fx).map(\.1) == ["insufficient_funds"])
+            try await advance("2027-03-03T08:00:00Z", client, fx)
+            // Retried one day after the first attempt; due the same day, so past due since Mar 2.
+            let twice = try await payments(fx)
+            #expect(twice.map(\.1) == ["insufficient_funds", "insufficient_funds"])
+            #expect(twice[1].2 == instant("2027-03-02T09:00:00Z"))
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "past_due")
+            let good = try await card(client, fx, customer: cus, token: "tok_visa")
+            _ = try await client.post(
+                "/v1/customers/\(cus)/default_payment_method", fx, #"{"payment_method": "\#(good)"}"#)
+            try await advance("2027-03-05T00:00:00Z", client, fx)
+            let all = try await payments(fx)
+            #expect(all.map(\.0) == ["failed", "failed", "succeeded"])
+            #expect(all[2].2 == instant("2027-03-04T09:00:00Z"))  // three days after the first attempt
+            let invoice =
+                (try await client.get("/v1/invoices?subscription=\(sub)", fx).json()["data"] as! [[String: Any]])[0]
+            #expect(invoice["status"] as? String == "paid")
+            #expect(invoice["amount_paid"] as? Int == 2261)
+            #expect(invoice["amount_due"] as? Int == 0)
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "active")
+            let types = try await fx.eventTypes()
+            #expect(types.filter { $0 == "invoice.payment_failed" }.count == 2)
+            #expect(types.contains("payment.succeeded") && types.contains("invoice.paid"))
+            #expect(types.filter { $0 == "invoice.overdue" }.count == 1)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+        }
+    }
+
+    @Test func hardDeclinesAreNeverRetriedAndOverdueFiresOnce() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await advance("2027-03-01T09:00:00Z", client, fx)
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Bob", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await card(client, fx, customer: cus, token: "tok_stolen_card")
+            let sub =
+                try await client.post(
+                    "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#
+                )
+                .json()["id"] as! String
+            try await advance("2027-03-20T00:00:00Z", client, fx)
+            #expect(try await payments(fx).map(\.1) == ["stolen_card"])
+            // Due Mar 15 (14 days), overdue one day later: Mar 16, 00:00 in Berlin.
+            let overdue = try await fx.database.client.query(
+                "SELECT created_at FROM events WHERE type = 'invoice.overdue'", logger: fx.database.logger
+            )
+            var fired: [Date] = []
+            for try await at in overdue.decode(Date.self) { fired.append(at) }
+            #expect(fired == [instant("2027-03-15T23:00:00Z")])
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "past_due")
+            try await advance("2027-03-28T00:00:00Z", client, fx)
+            #expect(try await fx.count("events WHERE type = 'invoice.overdue'") == 1)
+            #expect(try await payments(fx).count == 1)
+        }
+    }
+}
