@@ -43,3 +43,17 @@ import Testing
         }
     }
 }
+
+/// Standard Webhooks signing against a vector produced by the reference implementation
+/// (`standardwebhooks` 1.x on PyPI: `Webhook(secret).sign("evt_1", 1800000000, payload)`).
+@Suite struct WebhookSignatureTests {
+    @Test func signatureMatchesTheReferenceImplementation() {
+        let secret = "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        let payload = #"{"id":"evt_1","type":"invoice.finalized","data":{"total":5831}}"#
+        let signature = WebhookSignature.sign(
+            secret: secret, id: "evt_1", timestamp: 1_800_000_000, body: Array(payload.utf8))
+        #expect(signature == "v1,UdREVGOnKhjoExSNIDVIur9pVUbf9YntrRbAUQouKbA=")
+        #expect(WebhookSignature.sign(secret: "not-a-secret", id: "e", timestamp: 1, body: []) == nil)
+        #expect(WebhookSignature.makeSecret().hasPrefix("whsec_"))
+    }
+}

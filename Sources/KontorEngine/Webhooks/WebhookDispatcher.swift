@@ -29,7 +29,7 @@ public struct WebhookDispatcher: Sendable {
 
     public init(
         database: Database, http: HTTPClient = .shared, schedule: [Duration] = Self.defaultSchedule,
-        timeout: TimeAmount = .seconds(10), batchSize: Int = 64
+        timeout: TimeAmount = .seconds(10), batchSize: Int = 256
     ) {
         self.database = database
         self.webhooks = WebhookRepository(logger: database.logger)

@@ -59,15 +59,19 @@ public struct EventOutbox: Sendable {
         }
     }
 
-    /// Writes many events of one tenant with one statement, in the order given.
-    public func append(_ drafts: [Draft], tenantID: String, livemode: Bool, on conn: PostgresConnection) async throws {
-        guard !drafts.isEmpty else { return }
+    /// Writes many events of one tenant with one statement, in the order given; returns their ids.
+    @discardableResult
+    public func append(_ drafts: [Draft], tenantID: String, livemode: Bool, on conn: PostgresConnection) async throws
+        -> [String]
+    {
+        guard !drafts.isEmpty else { return [] }
+        let ids = drafts.map { _ in Identifier.make("evt") }
         _ = try await conn.query(
             """
             WITH e AS (
                 INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
                 SELECT \(tenantID), d.id, d.type, NULLIF(d.object_id, ''), d.data::json, \(livemode), d.created_at
-                FROM unnest(\(drafts.map { _ in Identifier.make("evt") }), \(drafts.map(\.type)),
+                FROM unnest(\(ids), \(drafts.map(\.type)),
                             \(drafts.map { $0.objectID ?? "" }), \(drafts.map { String(decoding: $0.data, as: UTF8.self) }),
                             \(drafts.map(\.createdAt))) WITH ORDINALITY AS d(id, type, object_id, data, created_at, n)
                 ORDER BY d.n
@@ -77,5 +81,6 @@ public struct EventOutbox: Sendable {
             """,
             logger: logger
         )
+        return ids
     }
 }

@@ -7,7 +7,7 @@ import PostgresNIO
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (each in a fresh database).", subcommands: [Billing.self]
+        abstract: "Benchmarks (each in a fresh database).", subcommands: [Billing.self, Webhooks.self]
     )
 
     struct Billing: AsyncParsableCommand {
