@@ -111,4 +111,51 @@ import Testing
             #expect(try await payments(fx).count == 1)
         }
     }
+
+    @Test func chargebacksAndReturnedDebitsReopenTheInvoiceWhenTheSandboxSaysSo() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await advance("2027-03-01T09:00:00Z", client, fx)
+            let ada =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await card(client, fx, customer: ada, token: "tok_chargeback_10")
+            let bob =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Bob", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            let mandate = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(bob)", "type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000", "mandate_reference": "M-7-RETURN-MD06", "mandate_date": "2027-02-01"}}"#
+            )
+            #expect(mandate.status == .created)
+            for cus in [ada, bob] {
+                _ = try await client.post(
+                    "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#)
+            }
+            #expect(try await fx.count("invoices WHERE status = 'paid'") == 2)
+            try await advance("2027-03-12T00:00:00Z", client, fx)
+            let rows = try await fx.database.client.query(
+                "SELECT type, created_at, data->>'reason_code' FROM events WHERE type IN ('charge.chargeback', 'payment.returned') ORDER BY created_at",
+                logger: fx.database.logger
+            )
+            var got: [(String, Date, String?)] = []
+            for try await r in rows.decode((String, Date, String?).self) { got.append(r) }
+            #expect(got.map(\.0) == ["payment.returned", "charge.chargeback"])
+            #expect(got.map(\.1) == [instant("2027-03-03T23:00:00Z"), instant("2027-03-10T23:00:00Z")])
+            #expect(got.map(\.2) == ["MD06", "fraudulent"])
+            #expect(try await fx.count("invoices WHERE status = 'open' AND amount_paid = 0") == 2)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+            let receivable = try await fx.database.client.query(
+                "SELECT sum(amount)::bigint FROM ledger_entries WHERE account = 'receivable'",
+                logger: fx.database.logger
+            )
+            for try await open in receivable.decode(Int64.self) { #expect(open == 2 * 2261) }
+            try await advance("2027-03-20T00:00:00Z", client, fx)
+            #expect(try await fx.count("events WHERE type IN ('charge.chargeback', 'payment.returned')") == 2)
+        }
+    }
 }

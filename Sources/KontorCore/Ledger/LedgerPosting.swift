@@ -48,6 +48,14 @@ public enum LedgerRules {
         ]
     }
 
+    /// Payment taken back (chargeback, returned debit): the receivable is open again.
+    public static func paymentReversal(_ amount: Int64) -> [LedgerPosting] {
+        [
+            LedgerPosting(account: .receivable, amount: amount),
+            LedgerPosting(account: .paymentClearing, amount: -amount),
+        ]
+    }
+
     static func postings(receivable: Int64, revenue: Int64, vat: Int64) -> [LedgerPosting] {
         [
             LedgerPosting(account: .receivable, amount: receivable),

@@ -17,6 +17,8 @@ public struct TestClockService: Sendable {
     let collection: CollectionRun
     let overdue: OverdueMonitor
     let overdueDue: OverdueRepository
+    let reversals: ReversalMonitor
+    let reversalDue: ReversalRepository
 
     /// Furthest a single advance may move the clock: enough for years of monthly billing,
     /// not so much that a typo keeps a server busy for hours.
@@ -32,6 +34,8 @@ public struct TestClockService: Sendable {
         self.collection = CollectionRun(database: database)
         self.overdue = OverdueMonitor(database: database)
         self.overdueDue = OverdueRepository(logger: database.logger)
+        self.reversals = ReversalMonitor(database: database)
+        self.reversalDue = ReversalRepository(logger: database.logger)
     }
 
     public struct State: Codable, Sendable, Equatable {
@@ -74,6 +78,7 @@ public struct TestClockService: Sendable {
     func runDueWork(at: Date, tenantID: String) async throws -> Int {
         let issued = try await billing.run(now: at, tenantID: tenantID).invoices
         try await collection.run(now: at, tenantID: tenantID)
+        try await reversals.run(now: at, tenantID: tenantID)
         try await overdue.run(now: at, tenantID: tenantID)
         try await expiry.run(now: at, tenantID: tenantID)
         return issued
@@ -89,13 +94,14 @@ public struct TestClockService: Sendable {
         )
         var billingDue: Date?
         for try await value in rows.decode(Date?.self) { billingDue = value }
-        let (noticeDue, collectionDue) = try await database.withConnection { conn in
-            (
+        let others = try await database.withConnection { conn in
+            [
                 try await notices.nextDue(tenantID: tenantID, before: target, on: conn),
-                try await overdueDue.nextDue(tenantID: tenantID, before: target, on: conn)
-            )
+                try await overdueDue.nextDue(tenantID: tenantID, before: target, on: conn),
+                try await reversalDue.nextDue(tenantID: tenantID, before: target, on: conn),
+            ]
         }
-        return [billingDue, noticeDue, collectionDue].compactMap { $0 }.min()
+        return ([billingDue] + others).compactMap { $0 }.min()
     }
 
     func setClock(_ tenantID: String, to instant: Date) async throws {

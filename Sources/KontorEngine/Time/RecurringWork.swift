@@ -68,8 +68,9 @@ extension RecurringWork {
     public static func collection(database: Database, interval: Duration) -> RecurringWork {
         let run = CollectionRun(database: database)
         let overdue = OverdueMonitor(database: database)
+        let reversals = ReversalMonitor(database: database)
         return RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
-            try await run.run(now: now) + overdue.run(now: now)
+            try await run.run(now: now) + reversals.run(now: now) + overdue.run(now: now)
         }
     }
 }
