@@ -50,15 +50,19 @@ public struct WebhookDispatcher: Sendable {
                 try await webhooks.lease(now: now(), lease: lease, limit: batchSize, on: conn)
             }
             guard !leased.isEmpty else { return total }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for delivery in leased { group.addTask { try await deliver(delivery, now: now) } }
-                try await group.waitForAll()
+            // Post concurrently, then settle the whole batch in one transaction.
+            let outcomes = await withTaskGroup(of: WebhookRepository.Outcome.self) { group in
+                for delivery in leased { group.addTask { await deliver(delivery, now: now) } }
+                var outcomes: [WebhookRepository.Outcome] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
             }
+            try await database.transaction { try await webhooks.record(outcomes, now: now(), on: $0) }
             total += leased.count
         }
     }
 
-    func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async throws {
+    func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async -> WebhookRepository.Outcome {
         let body = Array(Self.envelope(delivery).utf8)
         let started = now()
         let timestamp = Int(started.timeIntervalSince1970)
@@ -110,12 +114,9 @@ public struct WebhookDispatcher: Sendable {
                 )
             }
         }
-        try await database.transaction { conn in
-            try await webhooks.record(
-                attempt, delivery: delivery, delivered: delivered, retryAt: retryAt, disableReason: disableReason,
-                now: now(), on: conn
-            )
-        }
+        return WebhookRepository.Outcome(
+            attempt: attempt, delivery: delivery, delivered: delivered, retryAt: retryAt, disableReason: disableReason
+        )
     }
 
     /// `{"created_at", "data", "id", "livemode", "tenant", "type"}` with `data` spliced in as

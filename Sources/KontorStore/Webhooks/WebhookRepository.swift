@@ -179,37 +179,64 @@ public struct WebhookRepository: Sendable {
         return result
     }
 
-    /// Logs an attempt and settles the delivery: delivered, retried at `retryAt`, or failed
-    /// for good (`retryAt` nil) — then the endpoint is disabled with `disableReason`.
-    public func record(
-        _ attempt: DeliveryAttempt, delivery: LeasedDelivery, delivered: Bool, retryAt: Date?,
-        disableReason: String?, now: Date, on conn: PostgresConnection
-    ) async throws {
+    /// One settled attempt, for `record(_:now:on:)`.
+    public struct Outcome: Sendable {
+        public let attempt: DeliveryAttempt
+        public let delivery: LeasedDelivery
+        public let delivered: Bool
+        public let retryAt: Date?
+        public let disableReason: String?
+
+        public init(
+            attempt: DeliveryAttempt, delivery: LeasedDelivery, delivered: Bool, retryAt: Date?, disableReason: String?
+        ) {
+            self.attempt = attempt
+            self.delivery = delivery
+            self.delivered = delivered
+            self.retryAt = retryAt
+            self.disableReason = disableReason
+        }
+    }
+
+    /// Logs a batch of attempts and settles their deliveries with two statements (endpoints
+    /// to disable, rare, one each).
+    public func record(_ outcomes: [Outcome], now: Date, on conn: PostgresConnection) async throws {
+        guard !outcomes.isEmpty else { return }
+        let far = Date(timeIntervalSince1970: 0)
         _ = try await conn.query(
             """
-            INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, attempted_at, status_code, latency_ms,
-                error, response_excerpt)
-            VALUES (\(delivery.tenantID), \(delivery.deliveryID), \(attempt.attempt), \(attempt.attemptedAt),
-                \(attempt.statusCode), \(attempt.latencyMilliseconds), \(attempt.error), \(attempt.responseExcerpt))
+            INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, attempted_at, status_code, latency_ms, error,
+                response_excerpt)
+            SELECT t, d, a, at, NULLIF(sc, -1), l, NULLIF(e, ''), NULLIF(r, '')
+            FROM unnest(\(outcomes.map(\.delivery.tenantID)), \(outcomes.map(\.delivery.deliveryID)),
+                        \(outcomes.map { Int32($0.attempt.attempt) }), \(outcomes.map(\.attempt.attemptedAt)),
+                        \(outcomes.map { Int32($0.attempt.statusCode ?? -1) }),
+                        \(outcomes.map { Int32($0.attempt.latencyMilliseconds) }), \(outcomes.map { $0.attempt.error ?? "" }),
+                        \(outcomes.map { $0.attempt.responseExcerpt ?? "" })) AS x(t, d, a, at, sc, l, e, r)
             ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
-        let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
         _ = try await conn.query(
             """
-            UPDATE webhook_deliveries SET status = \(status),
-                next_attempt_at = coalesce(\(retryAt), next_attempt_at),
-                delivered_at = CASE WHEN \(delivered) THEN \(now) ELSE delivered_at END
-            WHERE tenant_id = \(delivery.tenantID) AND delivery_id = \(delivery.deliveryID)
+            UPDATE webhook_deliveries w SET
+                status = CASE WHEN x.ok THEN 'delivered' WHEN x.retry THEN 'pending' ELSE 'failed' END,
+                next_attempt_at = CASE WHEN x.retry THEN x.at ELSE w.next_attempt_at END,
+                delivered_at = CASE WHEN x.ok THEN \(now) ELSE w.delivered_at END
+            FROM unnest(\(outcomes.map(\.delivery.tenantID)), \(outcomes.map(\.delivery.deliveryID)),
+                        \(outcomes.map(\.delivered)), \(outcomes.map { $0.retryAt != nil }),
+                        \(outcomes.map { $0.retryAt ?? far })) AS x(t, d, ok, retry, at)
+            WHERE w.tenant_id = x.t AND w.delivery_id = x.d
             """,
             logger: logger
         )
-        if let disableReason {
+        for outcome in outcomes {
+            guard let reason = outcome.disableReason else { continue }
             _ = try await conn.query(
                 """
-                UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = \(disableReason), updated_at = \(now)
-                WHERE tenant_id = \(delivery.tenantID) AND endpoint_id = \(delivery.endpointID) AND status = 'enabled'
+                UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = \(reason), updated_at = \(now)
+                WHERE tenant_id = \(outcome.delivery.tenantID) AND endpoint_id = \(outcome.delivery.endpointID)
+                  AND status = 'enabled'
                 """,
                 logger: logger
             )
