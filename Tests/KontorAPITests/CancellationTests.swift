@@ -16,7 +16,7 @@ import Testing
     @Test func cancelingNowInvoicesUsageAndCreditsTheUnusedDaysProRata() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-06-01T08:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-06-01T08:00:00Z", fx)
             let cus =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
@@ -59,7 +59,7 @@ import Testing
     @Test func pausedSubscriptionsAreNotBilledInAdvanceAndResumeAtTheNextBoundary() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-06-01T08:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-06-01T08:00:00Z", fx)
             let cus =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
@@ -90,7 +90,7 @@ import Testing
     @Test func nextPeriodChangesWaitForTheBoundaryAndNoneChangesWithoutAnInvoice() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-06-01T08:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-06-01T08:00:00Z", fx)
             let cus =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#

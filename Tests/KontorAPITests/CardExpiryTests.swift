@@ -46,7 +46,7 @@ import Testing
 
     @Test func decemberCardWarnsOnDecember2AndExpiresOnJanuary1BerlinTime() async throws {
         try await withTestAPI { client, fx in
-            try await advance("2027-11-01T10:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-11-01T10:00:00Z", fx)
             let card = try await addCard(client, fx, customer: try await customer(client, fx), month: 12, year: 2027)
             try await advance("2027-12-01T22:59:00Z", client, fx)  // 23:59 in Berlin on Dec 1
             #expect(try await notices(fx).isEmpty)
@@ -66,7 +66,7 @@ import Testing
 
     @Test func februaryCardOfALeapYearWarnsOnJanuary31() async throws {
         try await withTestAPI { client, fx in
-            try await advance("2027-12-15T10:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-12-15T10:00:00Z", fx)
             _ = try await addCard(client, fx, customer: try await customer(client, fx), month: 2, year: 2028)
             try await advance("2028-02-10T00:00:00Z", client, fx)
             let warned = try await notices(fx)
@@ -79,7 +79,7 @@ import Testing
 
     @Test func aReplacedOrRenewedCardDoesNotFire() async throws {
         try await withTestAPI { client, fx in
-            try await advance("2027-10-01T10:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-10-01T10:00:00Z", fx)
             let ada = try await customer(client, fx)
             let old = try await addCard(client, fx, customer: ada, month: 11, year: 2027)
             let new = try await addCard(client, fx, customer: ada, month: 11, year: 2031)
@@ -101,23 +101,24 @@ import Testing
     @Test func severalMonitorsSideBySideFireEachNoticeOnce() async throws {
         try await withTestAPI { client, fx in
             let cus = try await customer(client, fx)
-            // A card that expires at the end of this month is already inside the 30-day window.
+            // Cards that expire in two years' time, and monitors run 5 days before that.
             let zone = TimeZone(identifier: "Europe/Berlin")!
-            let today = LocalDate(instant: Date(), in: zone)
+            let expiry = try CardExpiry(month: 6, year: LocalDate(instant: Date(), in: zone).year + 2)
+            let at = expiry.firstInvalidDay.adding(days: -5).startInstant(in: zone)
             for _ in 0..<5 {
                 let other = try await customer(client, fx)
-                _ = try await addCard(client, fx, customer: other, month: today.month, year: today.year)
+                _ = try await addCard(client, fx, customer: other, month: expiry.month, year: expiry.year)
             }
             _ = cus
             let monitor = CardExpiryMonitor(database: fx.database)
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<4 { group.addTask { try await monitor.run(now: Date()) } }
+                for _ in 0..<4 { group.addTask { try await monitor.run(now: at) } }
                 var total = 0
                 for try await n in group { total += n }
                 #expect(total == 5)
             }
             #expect(try await notices(fx).count == 5)
-            #expect(try await monitor.run(now: Date()) == 0)
+            #expect(try await monitor.run(now: at) == 0)
         }
     }
 }

@@ -41,7 +41,7 @@ import Testing
     @Test func softDeclinesAreRetriedThenPaidAndTheSubscriptionIsActiveAgain() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-03-01T09:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
             let cus =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
@@ -84,7 +84,7 @@ import Testing
     @Test func hardDeclinesAreNeverRetriedAndOverdueFiresOnce() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-03-01T09:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
             let cus =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Bob", "kind": "consumer", "address": {"country": "DE"}}"#
@@ -115,7 +115,7 @@ import Testing
     @Test func chargebacksAndReturnedDebitsReopenTheInvoiceWhenTheSandboxSaysSo() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-03-01T09:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
             let ada =
                 try await client.post(
                     "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#

@@ -31,7 +31,7 @@ import Testing
     @Test func thirteenMonthsOfAMonthlySubscription() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
-            try await advance("2027-01-17T09:00:00Z", client, fx)
+            try await client.freezeClock(at: "2027-01-17T09:00:00Z", fx)
             let customer =
                 try await client.post(
                     "/v1/customers", fx,
@@ -193,6 +193,17 @@ import Testing
             let key = try await TenantRepository(database: fx.database).issueKey(for: live)
             let refused = try await client.send(.get, "/v1/test_clock", key: key.secret)
             #expect(refused.status == .forbidden)
+            // Setting the clock freely is only for a fresh scenario: not once something is billed.
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2020-01-01T00:00:00Z", fx)
+            let cus =
+                try await client.post("/v1/customers", fx, #"{"name": "Ada", "kind": "consumer"}"#).json()["id"]
+                as! String
+            _ = try await client.post("/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter"}"#)
+            let late = try await client.send(
+                .post, "/v1/test_clock", key: fx.apiKey, json: #"{"frozen_time": "2030-01-01T00:00:00Z"}"#
+            )
+            #expect(late.status == .conflict)
         }
     }
 }

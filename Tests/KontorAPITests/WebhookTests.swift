@@ -93,16 +93,17 @@ final class Receiver: Sendable {
                 let events = try await client.get("/v1/events?limit=100", fx).json()["data"] as! [[String: Any]]
                 ids = events.map { $0["id"] as! String }
                 #expect(ids.count == 12)
-                // Short waits, but long enough that one run() makes one pass.
-                let fast: [Duration] = [.milliseconds(400), .milliseconds(400), .milliseconds(400), .milliseconds(400)]
-                let dispatcher = WebhookDispatcher(database: fx.database, schedule: fast, timeout: .seconds(2))
-                try await dispatcher.run()
+                // One pass per runOnce(): attempt 1 and 2 while the receiver is down, 3 after.
+                let fast: [Duration] = [.milliseconds(10), .milliseconds(10), .milliseconds(10), .milliseconds(10)]
+                let dispatcher = WebhookDispatcher(database: fx.database, schedule: fast, timeout: .seconds(5))
+                #expect(try await dispatcher.runOnce() == 12)
                 #expect(receiver.state.withLock { $0.received.isEmpty })
-                try await Task.sleep(for: .milliseconds(500))
-                try await dispatcher.run()
+                try await Task.sleep(for: .milliseconds(30))
+                #expect(try await dispatcher.runOnce() == 12)
                 receiver.state.withLock { $0.up = true }
-                try await Task.sleep(for: .milliseconds(500))
-                try await dispatcher.run()
+                try await Task.sleep(for: .milliseconds(30))
+                #expect(try await dispatcher.runOnce() == 12)
+                #expect(try await dispatcher.run() == 0)
                 let state = receiver.state.withLock { $0 }
                 #expect(Set(state.received) == Set(ids))
                 #expect(state.received.count == ids.count)

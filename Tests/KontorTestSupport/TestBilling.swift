@@ -81,3 +81,17 @@ extension APIFixture {
         return total
     }
 }
+
+/// A test-clock call that did not answer 200.
+public struct TestClockRefused: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension TestClientProtocol {
+    /// Sets the fixture tenant's test clock to `instant` (RFC 3339) before anything is billed,
+    /// so that scenarios with fixed dates stay valid whatever day the tests run on.
+    public func freezeClock(at instant: String, _ fx: APIFixture) async throws {
+        let response = try await send(.post, "/v1/test_clock", key: fx.apiKey, json: #"{"frozen_time": "\#(instant)"}"#)
+        guard response.status == .ok else { throw TestClockRefused(description: response.text) }
+    }
+}

@@ -53,6 +53,27 @@ public struct TestClockService: Sendable {
         )
     }
 
+    /// Sets the clock to any instant, past or future — only while the tenant has no
+    /// subscriptions or invoices yet (like Stripe, a scenario starts at a frozen time of its
+    /// choosing; after that, time only moves forward).
+    public func freeze(at instant: Date, tenant: Tenant) async throws -> State {
+        try requireTestMode(tenant)
+        let rows = try await database.client.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE tenant_id = \(tenant.id))
+                OR EXISTS (SELECT 1 FROM invoices WHERE tenant_id = \(tenant.id))
+            """,
+            logger: database.logger
+        )
+        for try await used in rows.decode(Bool.self) where used {
+            throw EngineError.conflict(
+                "The test clock can be set only before the first subscription or invoice; advance it instead."
+            )
+        }
+        try await setClock(tenant.id, to: instant)
+        return State(frozenTime: instant, timeZone: tenant.timeZone, frozen: true)
+    }
+
     public func advance(to target: Date, tenant: Tenant) async throws -> State {
         try requireTestMode(tenant)
         let now = try await clock.now(for: tenant)

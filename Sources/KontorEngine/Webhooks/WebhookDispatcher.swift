@@ -46,20 +46,28 @@ public struct WebhookDispatcher: Sendable {
     public func run(now: @escaping @Sendable () -> Date = { Date() }) async throws -> Int {
         var total = 0
         while true {
-            let leased = try await database.transaction { conn in
-                try await webhooks.lease(now: now(), lease: lease, limit: batchSize, on: conn)
-            }
-            guard !leased.isEmpty else { return total }
-            // Post concurrently, then settle the whole batch in one transaction.
-            let outcomes = await withTaskGroup(of: WebhookRepository.Outcome.self) { group in
-                for delivery in leased { group.addTask { await deliver(delivery, now: now) } }
-                var outcomes: [WebhookRepository.Outcome] = []
-                for await outcome in group { outcomes.append(outcome) }
-                return outcomes
-            }
-            try await database.transaction { try await webhooks.record(outcomes, now: now(), on: $0) }
-            total += leased.count
+            let attempts = try await runOnce(now: now)
+            guard attempts > 0 else { return total }
+            total += attempts
         }
+    }
+
+    /// Leases one batch of due deliveries, posts them concurrently, and settles the batch in one
+    /// transaction; returns the number of attempts (0 when nothing was due).
+    @discardableResult
+    public func runOnce(now: @escaping @Sendable () -> Date = { Date() }) async throws -> Int {
+        let leased = try await database.transaction { conn in
+            try await webhooks.lease(now: now(), lease: lease, limit: batchSize, on: conn)
+        }
+        guard !leased.isEmpty else { return 0 }
+        let outcomes = await withTaskGroup(of: WebhookRepository.Outcome.self) { group in
+            for delivery in leased { group.addTask { await deliver(delivery, now: now) } }
+            var outcomes: [WebhookRepository.Outcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        try await database.transaction { try await webhooks.record(outcomes, now: now(), on: $0) }
+        return leased.count
     }
 
     func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async -> WebhookRepository.Outcome {
