@@ -158,4 +158,25 @@ import Testing
             #expect(try await fx.count("events WHERE type IN ('charge.chargeback', 'payment.returned')") == 2)
         }
     }
+
+    @Test func aOneOffInvoiceWithAutomaticCollectionIsChargedAtOnce() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await card(client, fx, customer: cus, token: "tok_visa")
+            let invoice = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "charge_automatically", "lines": [{"description": "Workshop", "unit_amount": 50000}]}"#
+            ).json()
+            let paid = try await client.get("/v1/invoices/\(invoice["id"] as! String)", fx).json()
+            #expect(paid["status"] as? String == "paid")
+            #expect(paid["amount_paid"] as? Int == 59500)
+            #expect(try await payments(fx).map(\.0) == ["succeeded"])
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+        }
+    }
 }

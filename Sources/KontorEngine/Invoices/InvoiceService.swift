@@ -82,7 +82,7 @@ public struct InvoiceService: Sendable {
         async throws -> (response: StoredResponse, replayed: Bool)
     {
         let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
             var errors: [FieldError] = []
             let customer = try await input.customer.asyncFlatMap { id in
                 Identifier.looksValid(id, prefix: "cus") ? try await customers.find(id, tenant: tenant, on: conn) : nil
@@ -154,6 +154,14 @@ public struct InvoiceService: Sendable {
             )
             return StoredResponse(status: 201, body: try KontorJSON.encode(InvoiceJSON(issued[0])))
         }
+        // Charged as soon as it is issued (when the invoice says charge_automatically); a
+        // failure here is retried by the collection worker.
+        do {
+            try await CollectionRun(database: database).run(now: now, tenantID: tenant.id)
+        } catch {
+            database.logger.error("collection after issue failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return result
     }
 
     /// A credit note against an invoice: in full (no lines), or the given net amounts.
