@@ -25,33 +25,28 @@ public struct OverdueMonitor: Sendable {
         try await database.transaction { conn in
             let notices = try await overdue.recordOverdue(now: now, tenantID: tenantID, on: conn)
             let pastDue = try await overdue.markPastDue(now: now, tenantID: tenantID, on: conn)
-            var drafts: [String: [EventOutbox.Draft]] = [:]
-            var livemode: [String: Bool] = [:]
-            for notice in notices {
-                guard let invoice = try await invoices.find(notice.invoiceID, tenantID: notice.tenantID, on: conn)
-                else {
-                    continue
-                }
-                livemode[notice.tenantID] = invoice.livemode
-                drafts[notice.tenantID, default: []].append(
-                    .init(
-                        type: "invoice.overdue", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
-                        createdAt: now)
+            let tenants = Set(notices.map(\.tenantID)).union(pastDue.map(\.tenantID))
+            for tenant in tenants.sorted() {
+                let overdueInvoices = try await invoices.find(
+                    ids: notices.filter { $0.tenantID == tenant }.map(\.invoiceID), tenantID: tenant, on: conn
                 )
-            }
-            for change in pastDue {
-                guard let s = try await subscriptions.find(change.subscriptionID, tenantID: change.tenantID, on: conn)
-                else { continue }
-                livemode[change.tenantID] = s.livemode
-                drafts[change.tenantID, default: []].append(
-                    .init(
+                let changed = try await subscriptions.find(
+                    ids: pastDue.filter { $0.tenantID == tenant }.map(\.subscriptionID), tenantID: tenant, on: conn
+                )
+                var drafts = overdueInvoices.map { invoice in
+                    EventOutbox.Draft(
+                        type: "invoice.overdue", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                        createdAt: now
+                    )
+                }
+                drafts += try changed.map { s in
+                    EventOutbox.Draft(
                         type: "subscription.updated", objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
                         createdAt: now
                     )
-                )
-            }
-            for (tenant, events) in drafts {
-                try await outbox.append(events, tenantID: tenant, livemode: livemode[tenant] ?? false, on: conn)
+                }
+                let livemode = overdueInvoices.first?.livemode ?? changed.first?.livemode ?? false
+                try await outbox.append(drafts, tenantID: tenant, livemode: livemode, on: conn)
             }
             return notices.count + pastDue.count
         }

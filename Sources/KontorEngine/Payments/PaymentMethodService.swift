@@ -171,17 +171,10 @@ public struct PaymentMethodService: Sendable {
             let (found, hasMore) = try await methods.list(
                 tenantID: tenant.id, customerID: customerID, limit: limit, startingAfter: startingAfter, on: conn
             )
-            var defaults: [String: String?] = [:]
-            var result: [PaymentMethodJSON] = []
-            for pm in found {
-                if defaults[pm.customerID] == nil {
-                    defaults[pm.customerID] = try await methods.defaultID(
-                        customerID: pm.customerID, tenantID: tenant.id, on: conn
-                    )
-                }
-                result.append(PaymentMethodJSON(pm, isDefault: defaults[pm.customerID] == .some(pm.id)))
-            }
-            return (result, hasMore)
+            let defaults = try await methods.defaultIDs(
+                customerIDs: Array(Set(found.map(\.customerID))), tenantID: tenant.id, on: conn
+            )
+            return (found.map { PaymentMethodJSON($0, isDefault: defaults[$0.customerID] == $0.id) }, hasMore)
         }
     }
 

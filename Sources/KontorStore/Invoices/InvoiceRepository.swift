@@ -26,6 +26,18 @@ public struct InvoiceRepository: Sendable {
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
     }
 
+    /// Several invoices with their lines, in two queries.
+    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [Invoice] {
+        let rows = try await conn.query(
+            """
+            SELECT \(unescaped: Self.invoiceColumns) FROM invoices
+            WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(ids))
+            """,
+            logger: logger
+        )
+        return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn)
+    }
+
     /// Newest first, optionally of one customer or one subscription.
     public func list(
         tenantID: String, customerID: String?, subscriptionID: String?, limit: Int, startingAfter: String?,

@@ -101,6 +101,22 @@ public struct PaymentMethodRepository: Sendable {
         return nil
     }
 
+    /// Default payment method ids of several customers, in one query.
+    public func defaultIDs(customerIDs: [String], tenantID: String, on conn: PostgresConnection) async throws
+        -> [String: String]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT customer_id, default_payment_method FROM customers
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND default_payment_method IS NOT NULL
+            """,
+            logger: logger
+        )
+        var result: [String: String] = [:]
+        for try await (customer, pm) in rows.decode((String, String).self) { result[customer] = pm }
+        return result
+    }
+
     public func setDefault(_ id: String, customerID: String, tenantID: String, on conn: PostgresConnection)
         async throws
     {

@@ -76,6 +76,18 @@ public struct SubscriptionRepository: Sendable {
         ).first
     }
 
+    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [Subscription] {
+        try await Self.decode(
+            conn.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM subscriptions
+                WHERE tenant_id = \(tenantID) AND subscription_id = ANY(\(ids))
+                """,
+                logger: logger
+            )
+        )
+    }
+
     /// Newest first; optionally one customer's; cursor by id.
     public func list(
         tenantID: String, customerID: String?, limit: Int, startingAfter: String?, on conn: PostgresConnection
