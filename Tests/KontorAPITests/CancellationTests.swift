@@ -9,10 +9,6 @@ import PostgresNIO
 import Testing
 
 @Suite struct CancellationTests {
-    func advance(_ to: String, _ client: some TestClientProtocol, _ fx: APIFixture) async throws {
-        #expect(try await client.post("/v1/test_clock/advance", fx, #"{"to": "\#(to)"}"#).status == .ok)
-    }
-
     @Test func cancelingNowInvoicesUsageAndCreditsTheUnusedDaysProRata() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
@@ -26,7 +22,7 @@ import Testing
                     "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "scale", "quantity": 4}"#
                 )
                 .json()["id"] as! String
-            try await advance("2027-06-11T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-06-11T08:00:00Z", fx)
             _ = try await client.post(
                 "/v1/usage", fx, #"{"id": "x1", "subscription": "\#(id)", "metric": "api_calls", "quantity": 12000}"#
             )
@@ -51,7 +47,7 @@ import Testing
                     "invoice.finalized", "credit_note.created", "subscription.canceled",
                 ])
             // Nothing more is billed.
-            try await advance("2027-08-01T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-08-01T08:00:00Z", fx)
             #expect(try await fx.count("invoices") == 2)
         }
     }
@@ -72,12 +68,12 @@ import Testing
                 try await client.post("/v1/subscriptions/\(id)/pause", fx, "{}").json()["status"] as? String == "paused"
             )
             #expect(try await client.post("/v1/subscriptions/\(id)/pause", fx, "{}").status == .conflict)
-            try await advance("2027-07-15T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-07-15T08:00:00Z", fx)
             #expect(try await fx.count("invoices") == 1)
             #expect(
                 try await client.post("/v1/subscriptions/\(id)/resume", fx, "{}").json()["status"] as? String
                     == "active")
-            try await advance("2027-08-02T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-08-02T08:00:00Z", fx)
             let periods =
                 (try await client.get("/v1/invoices?subscription=\(id)", fx).json()["data"] as! [[String: Any]])
                 .map { $0["period_start"] as? String }
@@ -100,7 +96,7 @@ import Testing
                     "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "team", "quantity": 2}"#
                 )
                 .json()["id"] as! String
-            try await advance("2027-06-10T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-06-10T08:00:00Z", fx)
             let quiet = try await client.post(
                 "/v1/subscriptions/\(id)/change", fx, #"{"quantity": 3, "proration": "none"}"#)
             #expect(try quiet.json()["quantity"] as? Int == 3)
@@ -111,7 +107,7 @@ import Testing
             #expect(scheduled["quantity"] as? Int == 3)
             #expect((scheduled["pending_change"] as? [String: Any])?["quantity"] as? Int == 6)
             #expect(try await fx.count("invoices") == 1)
-            try await advance("2027-07-01T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-07-01T08:00:00Z", fx)
             let latest =
                 (try await client.get("/v1/invoices?subscription=\(id)", fx).json()["data"] as! [[String: Any]])[0]
             #expect((latest["lines"] as! [[String: Any]]).map { $0["amount"] as? Int } == [4900, 5400])

@@ -11,11 +11,6 @@ import Testing
 /// `payment_method.expiring` 30 days before a card's expiry month ends (tenant time zone),
 /// `payment_method.expired` when it has — once per card and expiry date.
 @Suite struct CardExpiryTests {
-    func advance(_ to: String, _ client: some TestClientProtocol, _ fx: APIFixture) async throws {
-        let response = try await client.post("/v1/test_clock/advance", fx, #"{"to": "\#(to)"}"#)
-        #expect(response.status == .ok, "\(response.text)")
-    }
-
     func addCard(_ client: some TestClientProtocol, _ fx: APIFixture, customer: String, month: Int, year: Int)
         async throws -> String
     {
@@ -48,18 +43,18 @@ import Testing
         try await withTestAPI { client, fx in
             try await client.freezeClock(at: "2027-11-01T10:00:00Z", fx)
             let card = try await addCard(client, fx, customer: try await customer(client, fx), month: 12, year: 2027)
-            try await advance("2027-12-01T22:59:00Z", client, fx)  // 23:59 in Berlin on Dec 1
+            try await client.advanceClock(to: "2027-12-01T22:59:00Z", fx)  // 23:59 in Berlin on Dec 1
             #expect(try await notices(fx).isEmpty)
-            try await advance("2027-12-20T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-12-20T00:00:00Z", fx)
             let warned = try await notices(fx)
             #expect(warned.map(\.0) == ["payment_method.expiring"])
             #expect(warned.first?.1 == card)
             #expect(warned.first?.2 == instant("2027-12-01T23:00:00Z"))  // Dec 2, 00:00 CET
-            try await advance("2028-01-05T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2028-01-05T00:00:00Z", fx)
             let all = try await notices(fx)
             #expect(all.map(\.0) == ["payment_method.expiring", "payment_method.expired"])
             #expect(all.last?.2 == instant("2027-12-31T23:00:00Z"))  // Jan 1, 00:00 CET
-            try await advance("2028-06-01T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2028-06-01T00:00:00Z", fx)
             #expect(try await notices(fx).count == 2)
         }
     }
@@ -68,11 +63,11 @@ import Testing
         try await withTestAPI { client, fx in
             try await client.freezeClock(at: "2027-12-15T10:00:00Z", fx)
             _ = try await addCard(client, fx, customer: try await customer(client, fx), month: 2, year: 2028)
-            try await advance("2028-02-10T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2028-02-10T00:00:00Z", fx)
             let warned = try await notices(fx)
             #expect(warned.map(\.0) == ["payment_method.expiring"])
             #expect(warned.first?.2 == instant("2028-01-30T23:00:00Z"))  // Jan 31, 00:00 CET
-            try await advance("2028-03-02T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2028-03-02T00:00:00Z", fx)
             #expect(try await notices(fx).last?.2 == instant("2028-02-29T23:00:00Z"))  // Mar 1, 00:00 CET
         }
     }
@@ -92,7 +87,7 @@ import Testing
                 json: #"{"card": {"exp_month": 11, "exp_year": 2030}}"#
             )
             #expect(patched.status == .ok)
-            try await advance("2027-12-15T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-12-15T00:00:00Z", fx)
             #expect(try await notices(fx).isEmpty)
             _ = old
         }

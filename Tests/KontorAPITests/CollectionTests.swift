@@ -10,11 +10,6 @@ import Testing
 
 /// Automatic collection with the sandbox gateway, on the test clock.
 @Suite struct CollectionTests {
-    func advance(_ to: String, _ client: some TestClientProtocol, _ fx: APIFixture) async throws {
-        let response = try await client.post("/v1/test_clock/advance", fx, #"{"to": "\#(to)"}"#)
-        #expect(response.status == .ok, "\(response.text)")
-    }
-
     func card(_ client: some TestClientProtocol, _ fx: APIFixture, customer: String, token: String) async throws
         -> String
     {
@@ -54,7 +49,7 @@ import Testing
                     #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0, "payment_terms_days": 0}"#
                 ).json()["id"] as! String
             #expect(try await payments(fx).map(\.1) == ["insufficient_funds"])
-            try await advance("2027-03-03T08:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-03T08:00:00Z", fx)
             // Retried one day after the first attempt; due the same day, so past due since Mar 2.
             let twice = try await payments(fx)
             #expect(twice.map(\.1) == ["insufficient_funds", "insufficient_funds"])
@@ -63,7 +58,7 @@ import Testing
             let good = try await card(client, fx, customer: cus, token: "tok_visa")
             _ = try await client.post(
                 "/v1/customers/\(cus)/default_payment_method", fx, #"{"payment_method": "\#(good)"}"#)
-            try await advance("2027-03-05T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-05T00:00:00Z", fx)
             let all = try await payments(fx)
             #expect(all.map(\.0) == ["failed", "failed", "succeeded"])
             #expect(all[2].2 == instant("2027-03-04T09:00:00Z"))  // three days after the first attempt
@@ -96,7 +91,7 @@ import Testing
                     "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#
                 )
                 .json()["id"] as! String
-            try await advance("2027-03-20T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-20T00:00:00Z", fx)
             #expect(try await payments(fx).map(\.1) == ["stolen_card"])
             // Due Mar 15 (14 days), overdue one day later: Mar 16, 00:00 in Berlin.
             let overdue = try await fx.database.client.query(
@@ -106,7 +101,7 @@ import Testing
             for try await at in overdue.decode(Date.self) { fired.append(at) }
             #expect(fired == [instant("2027-03-15T23:00:00Z")])
             #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "past_due")
-            try await advance("2027-03-28T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-28T00:00:00Z", fx)
             #expect(try await fx.count("events WHERE type = 'invoice.overdue'") == 1)
             #expect(try await payments(fx).count == 1)
         }
@@ -137,7 +132,7 @@ import Testing
                     "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#)
             }
             #expect(try await fx.count("invoices WHERE status = 'paid'") == 2)
-            try await advance("2027-03-12T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-12T00:00:00Z", fx)
             let rows = try await fx.database.client.query(
                 "SELECT type, created_at, data->>'reason_code' FROM events WHERE type IN ('charge.chargeback', 'payment.returned') ORDER BY created_at",
                 logger: fx.database.logger
@@ -154,7 +149,7 @@ import Testing
                 logger: fx.database.logger
             )
             for try await open in receivable.decode(Int64.self) { #expect(open == 2 * 2261) }
-            try await advance("2027-03-20T00:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-20T00:00:00Z", fx)
             #expect(try await fx.count("events WHERE type IN ('charge.chargeback', 'payment.returned')") == 2)
         }
     }

@@ -11,11 +11,6 @@ import Testing
 /// A year and a month of one subscription, lived through the test clock: trial, seat increase
 /// mid-period, plan upgrade, metered usage, cancellation at period end — every line to the cent.
 @Suite struct TestClockScenarioTests {
-    func advance(_ to: String, _ client: some TestClientProtocol, _ fx: APIFixture) async throws {
-        let response = try await client.post("/v1/test_clock/advance", fx, #"{"to": "\#(to)"}"#)
-        #expect(response.status == .ok, "advance to \(to): \(response.text)")
-    }
-
     struct Line: Equatable, CustomStringConvertible {
         let charge: String?
         let amount: Int
@@ -52,18 +47,18 @@ import Testing
             #expect(sub["trial_end"] as? String == "2027-01-31")
             #expect(sub["billing_anchor"] as? String == "2027-01-31")
 
-            try await advance("2027-03-16T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-03-16T09:00:00Z", fx)
             #expect(try await client.get("/v1/subscriptions/\(id)", fx).json()["status"] as? String == "active")
             let seats = try await client.post(
                 "/v1/subscriptions/\(id)/change", fx, #"{"quantity": 5, "proration": "immediate"}"#
             )
             #expect(seats.status == .ok)
 
-            try await advance("2027-04-15T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-04-15T09:00:00Z", fx)
             let upgrade = try await client.post(
                 "/v1/subscriptions/\(id)/change", fx, #"{"plan": "scale", "quantity": 8}"#)
             #expect(upgrade.status == .ok)
-            try await advance("2027-04-25T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-04-25T09:00:00Z", fx)
             for (usageID, at, quantity) in [
                 ("u1", "2027-04-20T10:00:00Z", 20000), ("u2", "2027-04-24T10:00:00Z", 5000),
             ] {
@@ -79,7 +74,7 @@ import Testing
             )
             #expect(repeated.status == .ok)
 
-            try await advance("2027-05-02T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-05-02T09:00:00Z", fx)
             let late = try await client.post(
                 "/v1/usage", fx,
                 #"{"id": "u3", "subscription": "\#(id)", "metric": "api_calls", "quantity": 1, "timestamp": "2027-04-29T10:00:00Z"}"#
@@ -87,10 +82,10 @@ import Testing
             #expect(late.status == .unprocessableContent)
             #expect(try late.errorFields() == ["timestamp"])
 
-            try await advance("2027-12-10T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2027-12-10T09:00:00Z", fx)
             let cancel = try await client.post("/v1/subscriptions/\(id)/cancel", fx, #"{"at": "period_end"}"#)
             #expect(try cancel.json()["cancel_at_period_end"] as? Bool == true)
-            try await advance("2028-02-17T09:00:00Z", client, fx)
+            try await client.advanceClock(to: "2028-02-17T09:00:00Z", fx)
 
             let final = try await client.get("/v1/subscriptions/\(id)", fx).json()
             #expect(final["status"] as? String == "canceled")

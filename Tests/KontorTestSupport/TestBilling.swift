@@ -95,3 +95,13 @@ extension TestClientProtocol {
         guard response.status == .ok else { throw TestClockRefused(description: response.text) }
     }
 }
+
+extension TestClientProtocol {
+    /// Advances the fixture tenant's test clock to `instant` (RFC 3339), running all due work.
+    public func advanceClock(to instant: String, _ fx: APIFixture) async throws {
+        let response = try await send(
+            .post, "/v1/test_clock/advance", key: fx.apiKey, json: #"{"to": "\#(instant)"}"#
+        )
+        guard response.status == .ok else { throw TestClockRefused(description: response.text) }
+    }
+}

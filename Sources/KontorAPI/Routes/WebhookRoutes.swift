@@ -78,7 +78,7 @@ struct WebhookRoutes {
 
     /// `{"id", "object", "type", "created_at", "livemode", "data"}`, `data` spliced in as stored.
     static func eventJSON(_ e: StoredEvent, tenant: String) -> String {
-        let created = ISO8601DateFormatter().string(from: e.createdAt)
+        let created = RFC3339.string(e.createdAt)
         return
             #"{"created_at":"\#(created)","data":\#(e.data),"id":"\#(e.id)","livemode":\#(e.livemode),"object":"event","tenant":"\#(tenant)","type":"\#(e.type)"}"#
     }

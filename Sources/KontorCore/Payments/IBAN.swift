@@ -25,17 +25,16 @@ public struct IBAN: Hashable, Sendable, CustomStringConvertible {
         self.value = compact
     }
 
-    /// The remainder of the number formed by replacing letters with 10…35, computed piecewise.
+    /// The remainder of the number formed by replacing letters with 10…35, digit by digit.
+    /// `text` is upper-case ASCII letters and digits (checked by the caller).
     static func mod97(_ text: some StringProtocol) -> Int {
         var remainder = 0
-        for c in text.unicodeScalars {
-            let value: Int
-            if c.properties.numericType != nil, let d = Int(String(c)) {
-                value = d
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "A") {
+                remainder = (remainder * 100 + Int(byte - UInt8(ascii: "A")) + 10) % 97
             } else {
-                value = Int(c.value) - Int(UnicodeScalar("A").value) + 10
+                remainder = (remainder * 10 + Int(byte - UInt8(ascii: "0"))) % 97
             }
-            remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97
         }
         return remainder
     }

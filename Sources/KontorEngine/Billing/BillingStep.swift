@@ -3,7 +3,7 @@ import KontorCore
 import KontorStore
 
 /// One subscription crossing one boundary: the invoice it needs (if any), its new state, and
-/// the event that state change announces. Pure apart from the id of nothing: all inputs given.
+/// the event that state change announces. Pure: every input is given, nothing is read.
 struct BillingStep {
     var subscription: Subscription
     var invoice: InvoiceRequest?

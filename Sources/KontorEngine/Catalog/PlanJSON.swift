@@ -13,7 +13,7 @@ public enum PlanJSON {
         object["object"] = "plan"
         object["version"] = version.version
         object["source"] = version.source
-        object["created_at"] = ISO8601DateFormatter().string(from: version.createdAt)
+        object["created_at"] = RFC3339.string(version.createdAt)
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 

@@ -88,13 +88,8 @@ struct JSONWriter {
 
     /// RFC 3339 in UTC to the second, as `JSONEncoder.DateEncodingStrategy.iso8601` writes it.
     mutating func field(_ name: String, date: Date) {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
-        let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let text = "\(LocalDate(dayNumber: day))T\(two(second / 3600)):\(two(second % 3600 / 60)):\(two(second % 60))Z"
         key(name)
-        string(text)
+        string(RFC3339.string(date))
     }
 
     private mutating func writeString(_ value: String) {

@@ -434,10 +434,3 @@ public struct SubscriptionPeriodJSON: Codable, Sendable, Equatable {
     public var invoice: String?
     public var status: String
 }
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

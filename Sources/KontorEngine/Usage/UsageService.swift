@@ -75,7 +75,7 @@ public struct UsageService: Sendable {
                 throw ValidationError(
                     field: "timestamp",
                     message:
-                        "falls in a period that is already invoiced; usage is open from \(ISO8601DateFormatter().string(from: openFrom))"
+                        "falls in a period that is already invoiced; usage is open from \(RFC3339.string(openFrom))"
                 )
             }
             if s.status == .canceled {

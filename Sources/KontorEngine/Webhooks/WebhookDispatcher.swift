@@ -130,7 +130,7 @@ public struct WebhookDispatcher: Sendable {
     /// `{"created_at", "data", "id", "livemode", "tenant", "type"}` with `data` spliced in as
     /// stored, so the payload is exactly what was committed with the change.
     static func envelope(_ d: LeasedDelivery) -> String {
-        let created = ISO8601DateFormatter().string(from: d.eventCreatedAt)
+        let created = RFC3339.string(d.eventCreatedAt)
         return
             #"{"created_at":"\#(created)","data":\#(d.eventData),"id":"\#(d.eventID)","livemode":\#(d.livemode),"tenant":"\#(d.tenantID)","type":"\#(d.eventType)"}"#
     }

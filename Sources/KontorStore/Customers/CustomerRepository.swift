@@ -20,7 +20,7 @@ public struct CustomerRepository: Sendable {
     public func insert(_ fields: CustomerFields, id: String, tenant: Tenant, now: Date, on conn: PostgresConnection)
         async throws -> Customer
     {
-        let metadata = try Self.encodeMetadata(fields.metadata)
+        let metadata = try MetadataJSON.encode(fields.metadata)
         _ = try await conn.query(
             """
             INSERT INTO customers (tenant_id, customer_id, name, email, external_id, kind, address_line1, address_line2,
@@ -40,7 +40,7 @@ public struct CustomerRepository: Sendable {
         -> Customer
     {
         let f = customer.fields
-        let metadata = try Self.encodeMetadata(f.metadata)
+        let metadata = try MetadataJSON.encode(f.metadata)
         let rows = try await conn.query(
             """
             UPDATE customers SET name = \(f.name), email = \(f.email?.value), external_id = \(f.externalID),
@@ -109,12 +109,6 @@ public struct CustomerRepository: Sendable {
         return false
     }
 
-    static func encodeMetadata(_ metadata: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(metadata), as: UTF8.self)
-    }
-
     static func decode(_ rows: PostgresRowSequence) async throws -> [Customer] {
         var result: [Customer] = []
         for try await row in rows {
@@ -124,7 +118,7 @@ public struct CustomerRepository: Sendable {
                     Bool, String?, String?, String, Int64, Bool, Date, Date
                 ).self
             )
-            let metadata = try JSONDecoder().decode([String: String].self, from: Data(r.14.utf8))
+            let metadata = try MetadataJSON.decode(r.14)
             let fields = CustomerFields(
                 name: r.1, email: r.2.flatMap(EmailAddress.init), externalID: r.3,
                 kind: CustomerKind(rawValue: r.4) ?? .consumer, addressLine1: r.5, addressLine2: r.6,

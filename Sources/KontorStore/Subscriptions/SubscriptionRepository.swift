@@ -37,7 +37,7 @@ public struct SubscriptionRepository: Sendable {
                 \(s.currency), \(s.status.rawValue), \(s.startDate), \(s.trialEnd), \(s.billingAnchor),
                 \(s.collectionMethod.rawValue), \(s.paymentTermsDays), \(s.currentPeriodStart),
                 \(s.currentPeriodEnd), \(s.currentPeriodTrial), \(s.nextBillingDate), \(s.nextBillingAt),
-                \(try Self.encodeMetadata(s.metadata))::jsonb, \(s.livemode), \(s.createdAt), \(s.updatedAt))
+                \(try MetadataJSON.encode(s.metadata))::jsonb, \(s.livemode), \(s.createdAt), \(s.updatedAt))
             """,
             logger: logger
         )
@@ -54,7 +54,7 @@ public struct SubscriptionRepository: Sendable {
                 next_billing_at = \(s.nextBillingAt), cancel_at_period_end = \(s.cancelAtPeriodEnd),
                 canceled_at = \(s.canceledAt), ended_on = \(s.endedOn), paused_at = \(s.pausedAt),
                 pending_plan_code = \(s.pendingPlanCode), pending_plan_version = \(s.pendingPlanVersion),
-                pending_quantity = \(s.pendingQuantity), metadata = \(try Self.encodeMetadata(s.metadata))::jsonb,
+                pending_quantity = \(s.pendingQuantity), metadata = \(try MetadataJSON.encode(s.metadata))::jsonb,
                 updated_at = \(s.updatedAt)
             WHERE tenant_id = \(tenantID) AND subscription_id = \(s.id)
             """,
@@ -107,12 +107,6 @@ public struct SubscriptionRepository: Sendable {
         return (Array(found.prefix(limit)), found.count > limit)
     }
 
-    static func encodeMetadata(_ metadata: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(metadata), as: UTF8.self)
-    }
-
     static func decode(_ rows: PostgresRowSequence) async throws -> [Subscription] {
         var result: [Subscription] = []
         for try await row in rows { result.append(try decode(row)) }
@@ -133,7 +127,7 @@ public struct SubscriptionRepository: Sendable {
             status: SubscriptionStatus(rawValue: r.6) ?? .active, startDate: r.7, trialEnd: r.8,
             billingAnchor: r.9, collectionMethod: CollectionMethod(rawValue: r.10) ?? .sendInvoice,
             paymentTermsDays: Int(r.11),
-            metadata: try JSONDecoder().decode([String: String].self, from: Data(r.24.utf8)), livemode: r.25,
+            metadata: try MetadataJSON.decode(r.24), livemode: r.25,
             now: r.26
         )
         s.currentPeriodStart = r.12

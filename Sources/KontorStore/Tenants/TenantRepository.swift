@@ -56,10 +56,7 @@ public struct TenantRepository: Sendable {
             """,
             logger: database.logger
         )
-        for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
-            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
-        }
-        return nil
+        return try await Self.first(rows)
     }
 
     /// Every tenant's id (for catalog sync and tenant-wide runs).
@@ -76,10 +73,7 @@ public struct TenantRepository: Sendable {
             "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE tenant_id = \(id)",
             logger: database.logger
         )
-        for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
-            return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
-        }
-        return nil
+        return try await Self.first(rows)
     }
 
     /// The billing profile (seller fields, formats, test clock) of a tenant.
@@ -128,6 +122,11 @@ public struct TenantRepository: Sendable {
             "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE is_default",
             logger: database.logger
         )
+        return try await Self.first(rows)
+    }
+
+    /// The first row of `tenant_id, name, livemode, time_zone, test_clock_at` as a tenant.
+    static func first(_ rows: PostgresRowSequence) async throws -> Tenant? {
         for try await (id, name, livemode, zone, clock) in rows.decode((String, String, Bool, String, Date?).self) {
             return Tenant(id: id, name: name, livemode: livemode, timeZone: zone, testClockAt: clock)
         }
