@@ -151,15 +151,7 @@ public struct SubscriptionService: Sendable {
                 start: s.startDate, trialEnd: s.trialEnd,
                 schedule: BillingSchedule(anchor: s.billingAnchor, interval: plan.plan.billingInterval)
             )
-            let issued = try await invoices.list(
-                tenantID: tenant.id, customerID: nil, subscriptionID: s.id, limit: 10_000, startingAfter: nil, on: conn
-            ).invoices
-            let byDate = Dictionary(
-                issued.filter { $0.billingReason == "subscription_cycle" }.compactMap { i in
-                    i.billingDate.map { ($0, i.id) }
-                },
-                uniquingKeysWith: { a, _ in a }
-            )
+            let byDate = try await invoices.cycleInvoiceIDs(subscriptionID: s.id, tenantID: tenant.id, on: conn)
             var result: [SubscriptionPeriodJSON] = []
             var boundary = s.startDate
             let last = s.endedOn ?? s.currentPeriodEnd ?? s.startDate
@@ -347,10 +339,9 @@ public struct SubscriptionService: Sendable {
             period: period, on: today, plan: plan, quantity: s.quantity, currency: currency
         )
         guard !lines.isEmpty,
-            let cycle = try await invoices.cycleInvoice(
-                subscriptionID: s.id, billingDate: current.start, tenantID: tenant.id, on: conn
-            ),
-            let invoice = try await invoices.lock(cycle.id, tenantID: tenant.id, on: conn)
+            let invoice = try await invoices.cycleInvoice(
+                subscriptionID: s.id, billingDate: current.start, tenantID: tenant.id, forUpdate: true, on: conn
+            )
         else { return }
         // Never credit more than is left on the period's invoice (a mid-period upgrade was billed
         // on its own invoice): the credit is capped to the net that can still be credited.

@@ -61,20 +61,38 @@ public struct InvoiceRepository: Sendable {
     }
 
     /// The invoice of a subscription's cycle at `billingDate` (what a cancellation credits).
+    /// Locked with `forUpdate` (a credit note against it is serialised so).
     public func cycleInvoice(
-        subscriptionID: String, billingDate: LocalDate, tenantID: String, on conn: PostgresConnection
-    )
-        async throws -> Invoice?
-    {
+        subscriptionID: String, billingDate: LocalDate, tenantID: String, forUpdate: Bool = false,
+        on conn: PostgresConnection
+    ) async throws -> Invoice? {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.invoiceColumns) FROM invoices
             WHERE tenant_id = \(tenantID) AND subscription_id = \(subscriptionID)
               AND billing_reason = 'subscription_cycle' AND billing_date = \(billingDate)
+            \(unescaped: forUpdate ? "FOR UPDATE" : "")
             """,
             logger: logger
         )
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
+    }
+
+    /// The cycle invoice id of each boundary a subscription was billed at.
+    public func cycleInvoiceIDs(subscriptionID: String, tenantID: String, on conn: PostgresConnection) async throws
+        -> [LocalDate: String]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT billing_date, invoice_id FROM invoices
+            WHERE tenant_id = \(tenantID) AND subscription_id = \(subscriptionID)
+              AND billing_reason = 'subscription_cycle'
+            """,
+            logger: logger
+        )
+        var result: [LocalDate: String] = [:]
+        for try await (date, id) in rows.decode((LocalDate, String).self) { result[date] = id }
+        return result
     }
 
     public func exists(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
