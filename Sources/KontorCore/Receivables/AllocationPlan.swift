@@ -1,0 +1,78 @@
+/// How money received is spread over a customer's open items.
+///
+/// Money never exceeds what an item still owes; what is left over becomes customer credit
+/// (`surplus`), applied to the next invoice.
+public struct AllocationPlan: Hashable, Sendable {
+    public struct Share: Hashable, Sendable {
+        public let itemID: String
+        public let amount: Int64
+
+        public init(itemID: String, amount: Int64) {
+            self.itemID = itemID
+            self.amount = amount
+        }
+    }
+
+    public let shares: [Share]
+    public let surplus: Int64
+
+    public init(shares: [Share], surplus: Int64) {
+        self.shares = shares
+        self.surplus = surplus
+    }
+
+    /// Oldest due first (then oldest issued, then number): the rule §366 (2) BGB gives when the
+    /// payer names no item — the debt that fell due first is paid first.
+    public static func oldestDueFirst(_ amount: Int64, over items: [OpenItem]) -> AllocationPlan {
+        precondition(amount >= 0, "money received is never negative")
+        let ordered = items.filter { $0.open > 0 }.sorted {
+            ($0.dueDate, $0.issueDate, $0.number) < ($1.dueDate, $1.issueDate, $1.number)
+        }
+        var left = amount
+        var shares: [Share] = []
+        for item in ordered where left > 0 {
+            let share = min(left, item.open)
+            shares.append(Share(itemID: item.id, amount: share))
+            left -= share
+        }
+        return AllocationPlan(shares: shares, surplus: left)
+    }
+
+    /// The payer's own allocation, checked: each share positive, at most the item's open amount,
+    /// each item once, the sum at most the amount received. Errors name `field[i].…`.
+    public static func explicit(
+        _ amount: Int64, shares: [(itemID: String, amount: Int64)], items: [OpenItem], field: String = "allocations"
+    ) -> Result<AllocationPlan, ValidationError> {
+        var errors: [FieldError] = []
+        var seen: Set<String> = []
+        var sum: Int64 = 0
+        let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (i, share) in shares.enumerated() {
+            guard let item = byID[share.itemID] else {
+                errors.append(
+                    FieldError(field: "\(field)[\(i)].invoice", message: "is not an open invoice of this customer"))
+                continue
+            }
+            if !seen.insert(share.itemID).inserted {
+                errors.append(FieldError(field: "\(field)[\(i)].invoice", message: "is allocated twice"))
+            }
+            if share.amount <= 0 {
+                errors.append(
+                    FieldError(field: "\(field)[\(i)].amount", message: "must be a positive amount in minor units"))
+            } else if share.amount > item.open {
+                errors.append(
+                    FieldError(
+                        field: "\(field)[\(i)].amount",
+                        message: "\(share.amount) exceeds the \(item.open) still open on invoice \(item.number)"))
+            }
+            sum += max(0, share.amount)
+        }
+        if errors.isEmpty, sum > amount {
+            errors.append(
+                FieldError(field: field, message: "allocate \(sum) in total, more than the \(amount) received"))
+        }
+        guard errors.isEmpty else { return .failure(ValidationError(errors)) }
+        return .success(
+            AllocationPlan(shares: shares.map { Share(itemID: $0.itemID, amount: $0.amount) }, surplus: amount - sum))
+    }
+}

@@ -1,0 +1,110 @@
+import KontorCore
+import Testing
+
+@Suite struct DunningRulesTests {
+    let evaluator = DunningEvaluator(policy: .germanDefault)
+
+    func evaluate(_ items: [OpenItem], _ state: DunningCase, _ today: String, consumer: Bool = false)
+        -> DunningDecision
+    {
+        evaluator.evaluate(
+            items: items.map { DunnedItem(item: $0) }, state: state, today: day(today), consumer: consumer,
+            currency: "EUR")
+    }
+
+    func step(_ d: DunningDecision) -> DunningStep? {
+        if case .escalate(let s) = d { return s }
+        return nil
+    }
+
+    @Test func baseRateIsDatedDataAndChangesOnJanuaryAndJulyFirst() {
+        let t = BaseRateTable.germany
+        #expect(t.rate(on: day("2024-06-30")) == 362)
+        #expect(t.rate(on: day("2024-07-01")) == 337)
+        #expect(t.rate(on: day("2025-07-01")) == 127)
+        #expect(t.rate(on: day("2026-11-22")) == 127)
+    }
+
+    @Test func businessDefaultInterestIsBaseRatePlusNinePointsActual365() {
+        // 1,000.00 EUR for 30 days at 1.27 % + 9 = 10.27 %: 100000 × 0.1027 × 30 / 365 = 844.11 cents.
+        let i = DefaultInterest()
+        #expect(i.interest(on: 100_000, from: day("2026-01-01"), to: day("2026-01-31"), consumer: false) == 844)
+        // A consumer pays base + 5 points: 6.27 % for a year.
+        #expect(i.interest(on: 100_000, from: day("2026-01-01"), to: day("2027-01-01"), consumer: true) == 6270)
+    }
+
+    @Test func interestAcrossABaseRateChangeUsesEachDaysRate() {
+        // 10 days at 2.27 + 9 and 10 days at 1.27 + 9: 100000 × (1127 + 1027) × 10 / 3,650,000 = 590.14.
+        let i = DefaultInterest()
+        #expect(i.interest(on: 100_000, from: day("2025-06-21"), to: day("2025-07-11"), consumer: false) == 590)
+        #expect(i.interest(on: 100_000, from: day("2025-07-11"), to: day("2025-07-11"), consumer: false) == 0)
+    }
+
+    @Test func nothingOverdueSettlesTheCase() {
+        #expect(evaluate([item("1", due: "2026-03-01", open: 0)], DunningCase(level: 2), "2026-04-01") == .settled)
+        #expect(evaluate([item("1", due: "2026-03-31", open: 100)], .none, "2026-03-31") == .settled)
+        let disputed = evaluator.evaluate(
+            items: [DunnedItem(item: item("1", due: "2026-01-01", open: 100), paused: true)], state: .none,
+            today: day("2026-04-01"), consumer: false, currency: "EUR")
+        #expect(disputed == .settled)
+    }
+
+    @Test func firstLevelIsReachedAfterItsDaysPastTheOldestDueDate() {
+        let items = [item("1", due: "2026-03-01", open: 10000)]
+        #expect(evaluate(items, .none, "2026-03-07") == .wait)
+        let s = step(evaluate(items, .none, "2026-03-08"))
+        #expect(s?.level == 1)
+        #expect(s?.fee == 0)
+        #expect(s?.next.defaultSince == day("2026-03-08"))
+    }
+
+    @Test func aLateRunReachesOnlyTheNextLevelNeverSkipsOne() {
+        let items = [item("1", due: "2026-03-01", open: 10000)]
+        // 60 days overdue and never dunned: only the reminder, not the final notice.
+        let first = step(evaluate(items, .none, "2026-04-30"))
+        #expect(first?.level == 1)
+        // The 1st Mahnung waits the policy's 14-day gap after the reminder.
+        #expect(evaluate(items, first!.next, "2026-05-13") == .wait)
+        #expect(step(evaluate(items, first!.next, "2026-05-14"))?.level == 2)
+    }
+
+    @Test func partialPaymentNeverSkipsOrResetsALevel() {
+        let state = DunningCase(level: 2, levelReachedOn: day("2026-03-22"), defaultSince: day("2026-03-08"))
+        let partlyPaid = [item("1", due: "2026-03-01", open: 5000, total: 10000)]
+        let s = step(evaluate(partlyPaid, state, "2026-04-05"))
+        #expect(s?.level == 3)
+        #expect(s?.overdue.map(\.open) == [5000])
+        #expect(s?.definition.actions.contains(.restrict) == true)
+    }
+
+    @Test func firstMahnungChargesItsFeeInterestSinceDefaultAndTheB2BFlatFeeOnce() {
+        let items = [item("1", due: "2026-03-01", open: 10000)]
+        let state = DunningCase(level: 1, levelReachedOn: day("2026-03-08"), defaultSince: day("2026-03-08"))
+        let s = step(evaluate(items, state, "2026-03-22"))!
+        #expect(s.level == 2)
+        #expect(s.fee == 500)
+        // 14 days (03-09 … 03-22) at 10.27 % on 100.00: 39.39 cents.
+        #expect(s.interest == 39)
+        #expect(s.flatFee == 4000)
+        // The next level charges only interest accrued since, and no second flat fee.
+        let s3 = step(evaluate(items, s.next, "2026-04-05"))!
+        #expect(s3.flatFee == 0)
+        #expect(s3.interest == 79 - 39)
+        let consumer = step(evaluate(items, state, "2026-03-22", consumer: true))!
+        #expect(consumer.flatFee == 0)
+        #expect(consumer.interest == 24)
+    }
+
+    @Test func theLastLevelIsFinal() {
+        let items = [item("1", due: "2026-01-01", open: 10000)]
+        #expect(evaluate(items, DunningCase(level: 5, levelReachedOn: day("2026-03-05")), "2026-12-01") == .wait)
+    }
+
+    @Test func policiesMustEscalateInOrderAndEndWithHandOverOrWriteOff() {
+        var p = DunningPolicy.germanDefault
+        #expect(p.validate().isEmpty)
+        p.levels[1].afterDays = 5
+        p.levels[0].actions = [.handOver]
+        #expect(Set(p.validate().map(\.field)) == ["levels[1].after_days", "levels[0].actions"])
+    }
+}
