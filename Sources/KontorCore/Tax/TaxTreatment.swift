@@ -10,6 +10,9 @@ public enum TaxTreatment: Hashable, Sendable {
     case outsideScope
     /// The customer is exempt (`tax_exempt`).
     case exempt
+    /// No supply at all: dunning fees, default interest and passed-on return fees are damages
+    /// (Schadensersatz), not consideration for a service, so no VAT arises (UStAE 1.3 (6)).
+    case notTaxable
 
     public var rate: Int {
         if case .taxable(_, let rate) = self { return rate }
@@ -23,6 +26,7 @@ public enum TaxTreatment: Hashable, Sendable {
         case .reverseCharge: "AE"
         case .outsideScope: "O"
         case .exempt: "E"
+        case .notTaxable: "O"
         }
     }
 
@@ -34,6 +38,7 @@ public enum TaxTreatment: Hashable, Sendable {
         case .outsideScope:
             "Nicht im Inland steuerbare Leistung / Not subject to VAT in the EU (place of supply abroad)"
         case .exempt: "Steuerfreie Leistung / VAT exempt"
+        case .notTaxable: "Nicht steuerbarer Schadensersatz / Not subject to VAT (damages)"
         }
     }
 
@@ -44,6 +49,7 @@ public enum TaxTreatment: Hashable, Sendable {
         case .reverseCharge: "reverse_charge"
         case .outsideScope: "outside_scope"
         case .exempt: "exempt"
+        case .notTaxable: "not_taxable"
         }
     }
 
@@ -52,6 +58,7 @@ public enum TaxTreatment: Hashable, Sendable {
         case "reverse_charge": self = .reverseCharge
         case "outside_scope": self = .outsideScope
         case "exempt": self = .exempt
+        case "not_taxable": self = .notTaxable
         default:
             let parts = code.split(separator: ":")
             guard parts.count == 3, parts[0] == "taxable", let rate = Int(parts[2]) else { return nil }

@@ -91,6 +91,12 @@ public struct CollectionRun: Sendable {
             var drafts: [EventOutbox.Draft] = []
             let data = try KontorJSON.encode(payment)
             if record.succeeded {
+                try await AllocationWriter(logger: database.logger).append(
+                    [
+                        AllocationDraft(
+                            invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
+                            sourceID: paymentID, amount: lease.amount, currency: lease.currency)
+                    ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
                 try await ledger.append(
                     [
                         LedgerBooking(

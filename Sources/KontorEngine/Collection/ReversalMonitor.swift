@@ -4,68 +4,49 @@ import KontorStore
 import PostgresNIO
 
 /// Books chargebacks and returned SEPA debits when the PSP reports them (the sandbox says
-/// when, at charge time): the invoice is open again, the ledger takes the money back out of
-/// clearing, and `charge.chargeback` (cards) or `payment.returned` (SEPA, with the reason code)
-/// fires. Return fees and re-dunning belong to receivables.
+/// when, at charge time), through the same path as `POST /v1/payments/{id}/return` and a
+/// bank statement's return debit: the items open again, the ledger takes the money back out of
+/// clearing, a SEPA return's bank fee (the tenant's `return_fee`) becomes an open item, and
+/// `charge.chargeback` (cards) or `payment.returned` (SEPA) fires. The customers go back into
+/// dunning at once.
 public struct ReversalMonitor: Sendable {
     let database: Database
     let reversals: ReversalRepository
-    let ledger: LedgerWriter
-    let outbox: EventOutbox
+    let tenants: TenantRepository
+    let booker: ReceivablesBooker
 
     public init(database: Database) {
         self.database = database
         self.reversals = ReversalRepository(logger: database.logger)
-        self.ledger = LedgerWriter(logger: database.logger)
-        self.outbox = EventOutbox(logger: database.logger)
-    }
-
-    struct ReversalJSON: Codable {
-        var id: String
-        var object = "payment"
-        var status = "reversed"
-        var customer: String
-        var invoice: String?
-        var amount: Int64
-        var currency: String
-        var reasonCode: String
-        var reversedAt: Date
+        self.tenants = TenantRepository(database: database)
+        self.booker = ReceivablesBooker(logger: database.logger)
     }
 
     @discardableResult
     public func run(now: Date, tenantID: String? = nil) async throws -> Int {
-        try await database.transaction { conn in
-            let due = try await reversals.reverseDue(now: now, tenantID: tenantID, on: conn)
-            for (tenant, group) in Dictionary(grouping: due, by: \.tenantID) {
-                let zone = TimeZone(identifier: group[0].timeZone) ?? TimeZone(identifier: "UTC")!
-                let today = LocalDate(instant: now, in: zone)
-                try await ledger.append(
-                    group.map {
-                        LedgerBooking(
-                            documentType: "payment_reversal", documentID: $0.paymentID,
-                            documentNumber: $0.invoiceNumber,
-                            customerID: $0.customerID, currency: $0.currency, bookingDate: today,
-                            postings: LedgerRules.paymentReversal($0.amount)
-                        )
-                    },
-                    tenantID: tenant, now: now, on: conn
-                )
-                let drafts = try group.map { r in
-                    EventOutbox.Draft(
-                        type: r.paymentMethodType == "sepa_debit" ? "payment.returned" : "charge.chargeback",
-                        objectID: r.paymentID,
-                        data: try KontorJSON.encode(
-                            ReversalJSON(
-                                id: r.paymentID, customer: r.customerID, invoice: r.invoiceID, amount: r.amount,
-                                currency: r.currency, reasonCode: r.reason, reversedAt: now
-                            )
-                        ),
-                        createdAt: now
-                    )
+        var total = 0
+        while true {
+            let booked = try await database.transaction { conn -> [DueReversal] in
+                let due = try await reversals.due(now: now, tenantID: tenantID, limit: 200, on: conn)
+                for (tenant, group) in Dictionary(grouping: due, by: \.tenantID) {
+                    let profile = try await tenants.profile(tenant, on: conn)
+                    for r in group {
+                        guard let payment = try await booker.payments.find(r.paymentID, tenantID: tenant, on: conn)
+                        else { continue }
+                        let sepa = r.paymentMethodType == "sepa_debit"
+                        _ = try await booker.returnPayment(
+                            payment, reason: r.reason, fee: sepa ? profile.returnFee : 0, card: !sepa, profile: profile,
+                            now: now, on: conn)
+                    }
                 }
-                try await outbox.append(drafts, tenantID: tenant, livemode: group[0].livemode, on: conn)
+                return due
             }
-            return due.count
+            guard !booked.isEmpty else { return total }
+            total += booked.count
+            for (tenant, group) in Dictionary(grouping: booked, by: \.tenantID) {
+                try await DunningRun(database: database).run(
+                    now: now, tenantID: tenant, customerIDs: Array(Set(group.map(\.customerID))))
+            }
         }
     }
 }

@@ -50,13 +50,31 @@ struct CreditNoteIssuer: Sendable {
             invoice: invoice, reason: reason, memo: memo, issueDate: issueDate, totals: totals, issuedAt: now
         )
         try await writer.insert(note, tenantID: profile.tenantID, on: conn)
-        try await invoices.addCredit(note.total, invoiceID: invoice.id, tenantID: profile.tenantID, on: conn)
+        // What the credit note takes off the open amount; the rest (the invoice was already
+        // paid) becomes customer credit, moved there from the receivable.
+        let open = max(0, invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountWrittenOff)
+        let allocated = min(note.total, open)
+        let surplus = note.total - allocated
+        if allocated > 0 {
+            try await AllocationWriter(logger: logger).append(
+                [
+                    AllocationDraft(
+                        invoiceID: invoice.id, customerID: invoice.customerID, kind: .creditNote, sourceID: note.id,
+                        amount: allocated, currency: invoice.currency)
+                ], bookingDate: issueDate, tenantID: profile.tenantID, now: now, on: conn)
+        }
+        if surplus > 0 {
+            try await invoices.addCredit(surplus, invoiceID: invoice.id, tenantID: profile.tenantID, on: conn)
+            _ = try await CustomerBalanceRepository(logger: logger).adjust(
+                customerID: invoice.customerID, by: surplus, tenantID: profile.tenantID, on: conn)
+        }
         try await ledger.append(
             [
                 LedgerBooking(
                     documentType: "credit_note", documentID: note.id, documentNumber: note.number,
                     customerID: note.customerID, currency: note.currency, bookingDate: issueDate,
                     postings: LedgerRules.creditNote(totals)
+                        + (surplus > 0 ? LedgerRules.creditNoteSurplus(surplus) : [])
                 )
             ],
             tenantID: profile.tenantID, now: now, on: conn

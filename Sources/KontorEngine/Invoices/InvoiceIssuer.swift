@@ -17,6 +17,11 @@ public struct InvoiceRequest: Sendable {
     public var taxCategory: TaxCategory
     public var collectionMethod: CollectionMethod
     public var paymentTermsDays: Int
+    /// Set for fee items (dunning fees, interest, return fees): they are not taxable.
+    public var treatment: TaxTreatment?
+    /// Set for items that re-open money taken back (not revenue, not a fee): posted receivable
+    /// against this account.
+    public var counterAccount: LedgerAccount?
 
     public init(
         customerID: String, subscriptionID: String?, billingReason: String, billingDate: LocalDate?,
@@ -89,7 +94,8 @@ struct InvoiceIssuer: Sendable {
         let format = (try? InvoiceNumberFormat(profile.invoiceNumberFormat)) ?? .invoiceDefault
         let seller = Self.seller(profile)
         let drafts = try requests.map { request in
-            let treatment = Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
+            let treatment =
+                request.treatment ?? Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
             return (
                 id: Identifier.make("inv"), request: request,
                 totals: try InvoiceTotals(lines: request.lines, treatment: treatment)
@@ -122,12 +128,14 @@ struct InvoiceIssuer: Sendable {
             // Another run invoiced one of these periods: roll back (returning the numbers).
             throw BillingConflict(invoices.count - inserted.count)
         }
+        let counterAccounts = Dictionary(
+            uniqueKeysWithValues: zip(invoices, requests).compactMap { i, r in r.counterAccount.map { (i.id, $0) } })
         try await ledger.append(
             invoices.map { invoice in
                 LedgerBooking(
                     documentType: "invoice", documentID: invoice.id, documentNumber: invoice.number,
                     customerID: invoice.customerID, currency: invoice.currency, bookingDate: issueDate,
-                    postings: LedgerRules.invoice(invoice.subtotal, tax: invoice.tax, total: invoice.total)
+                    postings: Self.postings(invoice, counterAccount: counterAccounts[invoice.id])
                 )
             },
             tenantID: profile.tenantID, now: now, on: conn
@@ -141,7 +149,28 @@ struct InvoiceIssuer: Sendable {
             },
             tenantID: profile.tenantID, livemode: profile.livemode, on: conn
         )
+        // Customer credit (an earlier surplus) pays new invoices first.
+        try await ReceivablesBooker(logger: logger).applyCredit(to: invoices, profile: profile, now: now, on: conn)
         return invoices
+    }
+}
+
+extension InvoiceIssuer {
+    /// Billing reasons of fee items: charged on to a debtor, posted to fee or interest income.
+    static let feeReasons: Set<String> = ["dunning_fee", "return_fee"]
+
+    static func postings(_ invoice: Invoice, counterAccount: LedgerAccount?) -> [LedgerPosting] {
+        if let counterAccount {
+            return [
+                LedgerPosting(account: .receivable, amount: invoice.total),
+                LedgerPosting(account: counterAccount, amount: -invoice.total),
+            ]
+        }
+        guard feeReasons.contains(invoice.billingReason) else {
+            return LedgerRules.invoice(invoice.subtotal, tax: invoice.tax, total: invoice.total)
+        }
+        let interest = invoice.lines.filter { $0.chargeCode == "interest" }.reduce(0) { $0 + $1.amount }
+        return (LedgerRules.fee(invoice.total - interest) + LedgerRules.interest(interest)).filter { $0.amount != 0 }
     }
 }
 

@@ -76,6 +76,9 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
     public var amountDue: Int64
     public var amountPaid: Int64
     public var amountCredited: Int64
+    public var amountWrittenOff: Int64
+    /// When the item went to the collection agency (RFC 3339), if it did.
+    public var handedOverAt: String?
     public var taxTreatment: String
     public var taxNote: String?
     public var taxBreakdown: [TaxBreakdownJSON]
@@ -105,6 +108,8 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
         amountDue = invoice.amountDue
         amountPaid = invoice.amountPaid
         amountCredited = invoice.amountCredited
+        amountWrittenOff = invoice.amountWrittenOff
+        handedOverAt = invoice.handedOverAt.map(RFC3339.string)
         taxTreatment = invoice.taxTreatment.hasPrefix("taxable") ? "taxable" : invoice.taxTreatment
         taxNote = invoice.taxNote
         taxBreakdown = invoice.taxBreakdown.map(TaxBreakdownJSON.init)

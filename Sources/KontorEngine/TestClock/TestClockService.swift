@@ -85,8 +85,10 @@ public struct TestClockService: Sendable {
         }
         var issued = 0
         // Step from boundary to boundary: the clock shows each due instant while its work runs.
-        while let next = try await nextDue(tenantID: tenant.id, before: target) {
-            let at = max(next, now)
+        var current = now
+        while let next = try await nextDue(tenantID: tenant.id, after: current, before: target) {
+            let at = max(next, current)
+            current = at
             try await setClock(tenant.id, to: at)
             issued += try await runDueWork(at: at, tenantID: tenant.id)
         }
@@ -102,10 +104,11 @@ public struct TestClockService: Sendable {
         try await reversals.run(now: at, tenantID: tenantID)
         try await overdue.run(now: at, tenantID: tenantID)
         try await expiry.run(now: at, tenantID: tenantID)
+        try await DunningRun(database: database).run(now: at, tenantID: tenantID)
         return issued
     }
 
-    func nextDue(tenantID: String, before target: Date) async throws -> Date? {
+    func nextDue(tenantID: String, after current: Date, before target: Date) async throws -> Date? {
         let rows = try await database.client.query(
             """
             SELECT min(next_billing_at) FROM subscriptions
@@ -120,6 +123,8 @@ public struct TestClockService: Sendable {
                 try await notices.nextDue(tenantID: tenantID, before: target, on: conn),
                 try await overdueDue.nextDue(tenantID: tenantID, before: target, on: conn),
                 try await reversalDue.nextDue(tenantID: tenantID, before: target, on: conn),
+                try await DunningRepository(logger: database.logger).nextDue(
+                    tenantID: tenantID, after: current, before: target, on: conn),
             ]
         }
         return ([billingDue] + others).compactMap { $0 }.min()

@@ -74,3 +74,14 @@ extension RecurringWork {
         }
     }
 }
+
+extension RecurringWork {
+    /// The dunning run every `interval`: each customer's case is evaluated once per tenant day,
+    /// so waking often only costs the claim query.
+    public static func dunning(database: Database, interval: Duration) -> RecurringWork {
+        let run = DunningRun(database: database)
+        return RecurringWork(name: "dunning", interval: interval, logger: database.logger) { now in
+            try await run.run(now: now).notices
+        }
+    }
+}

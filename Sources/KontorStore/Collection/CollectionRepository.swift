@@ -120,16 +120,8 @@ public struct CollectionRepository: Sendable {
             """,
             logger: logger
         )
-        if p.succeeded {
-            _ = try await conn.query(
-                """
-                UPDATE invoices SET status = 'paid', amount_paid = amount_paid + \(l.amount), paid_at = \(now),
-                    next_collection_at = NULL
-                WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID)
-                """,
-                logger: logger
-            )
-        } else {
+        // A success is allocated by the caller (AllocationWriter), which settles the invoice.
+        if !p.succeeded {
             _ = try await conn.query(
                 """
                 UPDATE invoices SET next_collection_at = \(retryAt)

@@ -73,6 +73,16 @@ public struct CustomerRepository: Sendable {
     }
 
     /// Newest first, `limit` + 1 rows fetched to tell whether there are more.
+    /// Several customers in one query.
+    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [Customer] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await conn.query(
+            "SELECT \(unescaped: Self.columns) FROM customers WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(ids))",
+            logger: logger
+        )
+        return try await Self.decode(rows)
+    }
+
     public func list(tenant: Tenant, limit: Int, startingAfter: String?, on conn: PostgresConnection) async throws
         -> (customers: [Customer], hasMore: Bool)
     {

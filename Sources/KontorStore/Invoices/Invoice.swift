@@ -97,6 +97,8 @@ public struct Invoice: Sendable, Equatable {
     public var status: String
     public var amountPaid: Int64
     public var amountCredited: Int64
+    public var amountWrittenOff: Int64 = 0
+    public var handedOverAt: Date?
     public var lines: [InvoiceLine]
 
     public init(
@@ -134,7 +136,7 @@ public struct Invoice: Sendable, Equatable {
     }
 
     /// What the customer still owes on it.
-    public var amountDue: Int64 { max(0, total - amountPaid - amountCredited) }
+    public var amountDue: Int64 { max(0, total - amountPaid - amountCredited - amountWrittenOff) }
 }
 
 /// An issued credit note: the correction of (part of) an invoice, in its own number series.

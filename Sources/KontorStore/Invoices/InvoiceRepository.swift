@@ -15,7 +15,8 @@ public struct InvoiceRepository: Sendable {
         invoice_id, number, customer_id, subscription_id, billing_reason, billing_date, currency, issue_date,
         due_date, period_start, period_end, subtotal, tax, total, tax_treatment, tax_note, tax_breakdown::text,
         seller_name, seller_address, seller_vat_id, buyer_name, buyer_address, buyer_country, buyer_vat_id,
-        collection_method, livemode, issued_at, status, amount_paid, amount_credited
+        collection_method, livemode, issued_at, status, amount_paid, amount_credited, amount_written_off,
+        handed_over_at
         """
 
     public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Invoice? {
@@ -138,7 +139,7 @@ public struct InvoiceRepository: Sendable {
                 (
                     String, String, String, String?, String, LocalDate?, String, LocalDate, LocalDate, LocalDate?,
                     LocalDate?, Int64, Int64, Int64, String, String?, String, String, String?, String?, String?,
-                    String?, String?, String?, String, Bool, Date, String, Int64, Int64
+                    String?, String?, String?, String, Bool, Date, String, Int64, Int64, Int64, Date?
                 ).self
             )
             var invoice = Invoice(
@@ -159,6 +160,8 @@ public struct InvoiceRepository: Sendable {
             invoice.status = r.27
             invoice.amountPaid = r.28
             invoice.amountCredited = r.29
+            invoice.amountWrittenOff = r.30
+            invoice.handedOverAt = r.31
             result.append(invoice)
         }
         return result

@@ -16,6 +16,11 @@ public struct TenantProfile: Sendable, Equatable {
     public var paymentTermsDays: Int
     public var livemode: Bool
     public var testClockAt: Date?
+    /// The bank's fee for a returned debit, charged on to the customer (0: none).
+    public var returnFee: Int64 = 0
+    public var datevConsultant: Int = 1001
+    public var datevClient: Int = 1
+    public var fiscalYearStartMonth: Int = 1
 
     /// The name printed as seller: the legal name when set.
     public var sellerName: String { legalName ?? name }
@@ -24,6 +29,7 @@ public struct TenantProfile: Sendable, Equatable {
 
     static let columns = """
         tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
-        credit_note_number_format, payment_terms_days, livemode, test_clock_at
+        credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
+        datev_client, fiscal_year_start_month
         """
 }

@@ -83,13 +83,21 @@ public struct TenantRepository: Sendable {
             logger: database.logger
         )
         for try await r in rows.decode(
-            (String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?).self
+            (
+                String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
+                Int32, Int32, Int32
+            ).self
         ) {
-            return TenantProfile(
+            var profile = TenantProfile(
                 tenantID: r.0, name: r.1, legalName: r.2, address: r.3, vatID: r.4, homeCountry: r.5, timeZone: r.6,
                 invoiceNumberFormat: r.7, creditNoteNumberFormat: r.8, paymentTermsDays: r.9, livemode: r.10,
                 testClockAt: r.11
             )
+            profile.returnFee = r.12
+            profile.datevConsultant = Int(r.13)
+            profile.datevClient = Int(r.14)
+            profile.fiscalYearStartMonth = Int(r.15)
+            return profile
         }
         throw StoreError.notFound
     }

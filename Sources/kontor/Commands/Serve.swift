@@ -50,11 +50,13 @@ struct Serve: AsyncParsableCommand {
         let plansDirectory = CatalogService.defaultDirectory
         // Refuse to start on a broken catalog before touching anything.
         _ = try YAMLCatalog.load(directory: plansDirectory)
+        _ = try DunningPolicies.load(directory: DunningPolicies.directory(catalog: plansDirectory))
         let workers = [
             RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
             RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
             RecurringWork.collection(database: database, interval: .seconds(10)),
+            RecurringWork.dunning(database: database, interval: .seconds(60)),
         ]
         let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
@@ -63,6 +65,9 @@ struct Serve: AsyncParsableCommand {
             let report = try await CatalogService(database: database, clock: SystemClock()).sync(
                 directory: plansDirectory, now: Date()
             )
+            _ = try await DunningPolicies(database: database).sync(
+                directory: DunningPolicies.directory(catalog: plansDirectory),
+                tenantIDs: try await TenantRepository(database: database).allIDs(), now: Date())
             logger.info(
                 "plan catalog synced",
                 metadata: ["tenants": "\(report.tenants)", "new_versions": "\(report.added.count)"]

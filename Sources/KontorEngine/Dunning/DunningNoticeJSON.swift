@@ -1,0 +1,79 @@
+import Foundation
+import KontorCore
+import KontorStore
+
+/// One item as a notice lists it.
+public struct NoticeItemJSON: Codable, Sendable, Equatable {
+    public var invoice: String
+    public var number: String
+    public var dueDate: String
+    public var open: Int64
+    public var daysOverdue: Int
+}
+
+/// The dunning notice object (`GET /v1/dunning_notices/{id}`, `dunning.level_reached`).
+public struct DunningNoticeJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var object = "dunning_notice"
+    public var customer: String
+    public var caseNumber: Int
+    public var level: Int
+    public var levelName: String
+    public var policy: String
+    public var noticeDate: String
+    public var currency: String
+    public var items: [NoticeItemJSON]
+    public var itemsTotal: Int64
+    public var fee: Int64
+    public var interest: Int64
+    public var flatFee: Int64
+    public var totalDue: Int64
+    public var feeInvoice: String?
+    public var actions: [String]
+    public var body: String
+    public var createdAt: Date
+
+    init(_ d: NoticeDraft, noticeDate: LocalDate, createdAt: Date) {
+        self.init(
+            DunningNotice(
+                id: d.id, customerID: d.customerID, caseNo: d.caseNo, level: d.level, levelName: d.levelName,
+                policyCode: d.policyCode, noticeDate: noticeDate, currency: d.currency, itemsJSON: d.itemsJSON,
+                itemsTotal: d.itemsTotal, fee: d.fee, interest: d.interest, flatFee: d.flatFee,
+                feeInvoiceID: d.feeInvoiceID, actions: d.actions, body: d.body, createdAt: createdAt))
+    }
+
+    public init(_ n: DunningNotice) {
+        id = n.id
+        customer = n.customerID
+        caseNumber = n.caseNo
+        level = n.level
+        levelName = n.levelName
+        policy = n.policyCode
+        noticeDate = n.noticeDate.description
+        currency = n.currency
+        items = (try? KontorJSON.decoder().decode([NoticeItemJSON].self, from: Data(n.itemsJSON.utf8))) ?? []
+        itemsTotal = n.itemsTotal
+        fee = n.fee
+        interest = n.interest
+        flatFee = n.flatFee
+        totalDue = n.itemsTotal + n.fee + n.interest + n.flatFee
+        feeInvoice = n.feeInvoiceID
+        actions = n.actions
+        body = n.body
+        createdAt = n.createdAt
+    }
+}
+
+/// `GET /v1/customers/{id}/dunning`: where the customer's dunning stands, and its notices.
+public struct CustomerDunningJSON: Codable, Sendable, Equatable {
+    public var object = "customer_dunning"
+    public var customer: String
+    public var policy: String
+    public var caseNumber: Int
+    public var level: Int
+    public var levelName: String?
+    public var levelReachedOn: String?
+    public var inDefaultSince: String?
+    public var interestCharged: Int64
+    public var notices: [DunningNoticeJSON]
+}

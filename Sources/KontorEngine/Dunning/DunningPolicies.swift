@@ -1,0 +1,85 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+import Yams
+
+/// Dunning policies per tenant: seeded from `Plans/dunning/*.yaml`, editable through the API.
+/// A customer's `dunning_policy` names one; without it (or when it names none that exists)
+/// the tenant's `default` applies, and without that the built-in German default.
+public struct DunningPolicies: Sendable {
+    let database: Database
+    let repository: DunningPolicyRepository
+
+    public init(database: Database) {
+        self.database = database
+        self.repository = DunningPolicyRepository(logger: database.logger)
+    }
+
+    /// `Plans/dunning` next to the catalog.
+    public static func directory(catalog: URL) -> URL { catalog.appendingPathComponent("dunning") }
+
+    /// Reads and validates every policy file; throws a ValidationError naming `file: field`.
+    public static func load(directory: URL) throws -> [DunningPolicyDocument] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var documents: [DunningPolicyDocument] = []
+        var errors: [FieldError] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            do {
+                let document = try YAMLDecoder().decode(
+                    DunningPolicyDocument.self, from: text, userInfo: [:])
+                _ = try document.policy()
+                documents.append(document)
+            } catch let error as ValidationError {
+                errors += error.errors.map { FieldError(field: "dunning/\(name): \($0.field)", message: $0.message) }
+            } catch {
+                errors.append(FieldError(field: "dunning/\(name)", message: "\(error)"))
+            }
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        return documents
+    }
+
+    /// Syncs the files into every given tenant (policies set by the API are left alone).
+    public func sync(directory: URL, tenantIDs: [String], now: Date) async throws -> Int {
+        let documents = try Self.load(directory: directory)
+        var stored = 0
+        for tenantID in tenantIDs {
+            _ = try await database.transaction { conn in
+                for d in documents
+                where try await repository.put(d.record(source: "file", now: now), tenantID: tenantID, on: conn) {
+                    stored += 1
+                }
+            }
+        }
+        return stored
+    }
+
+    public func list(tenantID: String) async throws -> [DunningPolicyDocument] {
+        let stored = try await database.withConnection { try await repository.all(tenantID: tenantID, on: $0) }
+        var documents = try stored.map(DunningPolicyDocument.init(record:))
+        if !documents.contains(where: { $0.code == "default" }) {
+            documents.insert(DunningPolicyDocument(.germanDefault), at: 0)
+        }
+        return documents
+    }
+
+    public func put(_ document: DunningPolicyDocument, tenantID: String, now: Date) async throws
+        -> DunningPolicyDocument
+    {
+        let record = try document.record(source: "api", now: now)
+        _ = try await database.transaction { try await repository.put(record, tenantID: tenantID, on: $0) }
+        return try DunningPolicyDocument(record: record)
+    }
+
+    /// Every policy of the tenant by code, the built-in default included.
+    func resolved(tenantID: String, on conn: PostgresConnection) async throws -> [String: DunningPolicy] {
+        var policies = ["default": DunningPolicy.germanDefault]
+        for record in try await repository.all(tenantID: tenantID, on: conn) {
+            policies[record.code] = try DunningPolicyDocument(record: record).policy()
+        }
+        return policies
+    }
+}

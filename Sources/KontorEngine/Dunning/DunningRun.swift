@@ -1,0 +1,220 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// The dunning run: every tenant once a day (the worker wakes often; a case is evaluated at
+/// most once per tenant day), and for single customers right after a payment or a return.
+///
+/// Per batch of claimed cases, in one transaction: load the open items (locked) and what
+/// pauses them, evaluate each customer in KontorCore, then write set-based — fee items, notices,
+/// case states, subscription status, hand-overs — and the events. Several nodes share a run
+/// through `FOR UPDATE SKIP LOCKED` on the cases; the notices' unique key (customer, case,
+/// level) is the last guard that a level is reached once.
+public struct DunningRun: Sendable {
+    let database: Database
+    let tenants: TenantRepository
+    let repository: DunningRepository
+    let openItems: OpenItemRepository
+    let subscriptions: SubscriptionRepository
+    let invoices: InvoiceRepository
+    let outbox: EventOutbox
+    let booker: ReceivablesBooker
+    let batchSize: Int
+
+    public init(database: Database, batchSize: Int = 500) {
+        self.database = database
+        self.tenants = TenantRepository(database: database)
+        self.repository = DunningRepository(logger: database.logger)
+        self.openItems = OpenItemRepository(logger: database.logger)
+        self.subscriptions = SubscriptionRepository(logger: database.logger)
+        self.invoices = InvoiceRepository(logger: database.logger)
+        self.outbox = EventOutbox(logger: database.logger)
+        self.booker = ReceivablesBooker(logger: database.logger)
+        self.batchSize = batchSize
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var evaluated = 0
+        public var notices = 0
+        public var settled = 0
+    }
+
+    /// Runs dunning at `now`: for one tenant (its test clock's `now`), or every tenant without a
+    /// test clock; for `customerIDs` only when given (checked today or not).
+    @discardableResult
+    public func run(now: Date, tenantID: String? = nil, customerIDs: [String]? = nil) async throws -> Summary {
+        var summary = Summary()
+        var ids = [String]()
+        if let tenantID { ids = [tenantID] } else { ids = try await tenants.allIDs() }
+        for id in ids {
+            let profile = try await database.withConnection { try await tenants.profile(id, on: $0) }
+            if tenantID == nil, profile.testClockAt != nil { continue }
+            let today = LocalDate(instant: now, in: profile.zone)
+            if customerIDs == nil {
+                try await database.transaction { try await repository.seed(tenantID: id, today: today, on: $0) }
+            }
+            while true {
+                let batch = try await database.transaction { conn in
+                    try await runBatch(profile: profile, today: today, now: now, customerIDs: customerIDs, on: conn)
+                }
+                summary.evaluated += batch.evaluated
+                summary.notices += batch.notices
+                summary.settled += batch.settled
+                if batch.evaluated == 0 || customerIDs != nil { break }
+            }
+        }
+        return summary
+    }
+
+    func runBatch(
+        profile: TenantProfile, today: LocalDate, now: Date, customerIDs: [String]?, on conn: PostgresConnection
+    ) async throws -> Summary {
+        let tenantID = profile.tenantID
+        let cases = try await repository.claim(
+            tenantID: tenantID, today: today, customerIDs: customerIDs, limit: batchSize, on: conn)
+        var summary = Summary(evaluated: cases.count)
+        guard !cases.isEmpty else { return summary }
+        let customerIDs = cases.map(\.customerID)
+        var items = Dictionary(
+            grouping: try await openItems.current(customerIDs: customerIDs, tenantID: tenantID, lock: true, on: conn),
+            by: \.customerID)
+        let paused = try await repository.pausedItems(
+            customerIDs: customerIDs, tenantID: tenantID, today: today, on: conn)
+        let policies = try await DunningPolicies(database: database).resolved(tenantID: tenantID, on: conn)
+
+        // Small balances are written off before anyone is dunned for them.
+        for c in cases {
+            let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
+            guard policy.smallBalanceWriteOff > 0 else { continue }
+            let small = (items[c.customerID] ?? []).filter {
+                $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today && !paused.contains($0.id)
+            }
+            for item in small {
+                if let invoice = try await invoices.find(item.id, tenantID: tenantID, on: conn) {
+                    try await booker.writeOff(invoice, open: item.open, profile: profile, now: now, on: conn)
+                }
+            }
+            items[c.customerID]?.removeAll { small.contains($0) }
+        }
+
+        var steps: [(ClaimedCase, DunningPolicy, DunningStep, String)] = []
+        var updates: [DunningRepository.CaseUpdate] = []
+        var settledCustomers: [String] = []
+        for c in cases {
+            let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
+            let own = items[c.customerID] ?? []
+            let currency = own.first?.currency ?? c.currency ?? policy.currency
+            let decision = DunningEvaluator(policy: policy).evaluate(
+                items: own.map { DunnedItem(item: $0, paused: paused.contains($0.id)) }, state: c.state, today: today,
+                consumer: c.consumer, currency: currency)
+            switch decision {
+            case .settled:
+                settledCustomers.append(c.customerID)
+                if c.state.level > 0 {
+                    updates.append(.init(customerID: c.customerID, caseNo: c.caseNo + 1, state: .none))
+                    summary.settled += 1
+                }
+            case .wait:
+                break
+            case .escalate(let step):
+                steps.append((c, policy, step, currency))
+                updates.append(.init(customerID: c.customerID, caseNo: c.caseNo, state: step.next))
+            }
+        }
+
+        // Fee items, one per customer that owes fees at this level.
+        let feeRequests = steps.map { c, _, step, currency in
+            var lines: [InvoiceLineDraft] = []
+            if step.fee > 0 {
+                lines.append(
+                    InvoiceLineDraft(
+                        description: "Mahngebühr \(step.definition.name) / dunning fee", chargeCode: "dunning_fee",
+                        unitAmount: step.fee, amount: step.fee))
+            }
+            if step.interest > 0 {
+                lines.append(
+                    InvoiceLineDraft(
+                        description: "Verzugszinsen § 288 BGB bis \(today) / default interest", chargeCode: "interest",
+                        amount: step.interest))
+            }
+            if step.flatFee > 0 {
+                lines.append(
+                    InvoiceLineDraft(
+                        description: "Verzugspauschale § 288 Abs. 5 BGB / flat fee", chargeCode: "flat_fee",
+                        unitAmount: step.flatFee, amount: step.flatFee))
+            }
+            return FeeItems.Request(customerID: c.customerID, currency: currency, reason: "dunning_fee", lines: lines)
+        }
+        let fees = try await FeeItems(logger: database.logger).issue(feeRequests, profile: profile, now: now, on: conn)
+        let feeByCustomer = Dictionary(fees.map { ($0.customerID, $0.id) }, uniquingKeysWith: { a, _ in a })
+
+        let drafts = try steps.map { c, policy, step, currency in
+            let noticeItems = step.overdue.map {
+                NoticeItemJSON(
+                    invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
+                    daysOverdue: $0.daysPastDue(on: today))
+            }
+            return NoticeDraft(
+                id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo, level: step.level,
+                levelName: step.definition.name, policyCode: policy.code, currency: currency,
+                itemsJSON: String(decoding: try KontorJSON.encode(noticeItems), as: UTF8.self),
+                itemsTotal: step.overdue.reduce(0) { $0 + $1.open }, fee: step.fee, interest: step.interest,
+                flatFee: step.flatFee, feeInvoiceID: feeByCustomer[c.customerID],
+                actions: step.definition.actions.map(\.rawValue),
+                body: NoticeRenderer.render(
+                    template: step.definition.template, customerName: c.name, step: step, today: today,
+                    currency: currency))
+        }
+        let inserted = try await repository.insert(
+            drafts, noticeDate: today, tenantID: tenantID, livemode: profile.livemode, now: now, on: conn)
+        summary.notices = inserted.count
+        try await repository.save(updates, tenantID: tenantID, on: conn)
+
+        var events: [EventOutbox.Draft] = []
+        for draft in drafts where inserted.contains(draft.id) {
+            events.append(
+                .init(
+                    type: "dunning.level_reached", objectID: draft.id,
+                    data: try KontorJSON.encode(DunningNoticeJSON(draft, noticeDate: today, createdAt: now)),
+                    createdAt: now))
+        }
+
+        // Actions of the levels reached.
+        func customers(with action: DunningAction) -> [String] {
+            steps.filter { $0.2.definition.actions.contains(action) }.map(\.0.customerID)
+        }
+        let restricted = try await repository.setServiceStatus(
+            "restricted", customerIDs: customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
+        let suspended = try await repository.setServiceStatus(
+            "suspended", customerIDs: customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
+        let restored = try await repository.setServiceStatus(
+            nil, customerIDs: settledCustomers, tenantID: tenantID, now: now, on: conn)
+        for (ids, type) in [
+            (restricted, "subscription.restricted"), (suspended, "subscription.suspended"),
+            (restored, "subscription.reactivated"),
+        ] where !ids.isEmpty {
+            for s in try await subscriptions.find(ids: ids, tenantID: tenantID, on: conn) {
+                events.append(
+                    .init(type: type, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)), createdAt: now))
+            }
+        }
+        let handOver = steps.filter { $0.2.definition.actions.contains(.handOver) }.flatMap { $0.2.overdue.map(\.id) }
+        let handedOver = try await repository.handOver(invoiceIDs: handOver, tenantID: tenantID, now: now, on: conn)
+        for invoice in try await invoices.find(ids: handedOver, tenantID: tenantID, on: conn) {
+            events.append(
+                .init(
+                    type: "invoice.handed_over", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                    createdAt: now))
+        }
+        let writeOff = steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue)
+        for item in writeOff {
+            if let invoice = try await invoices.find(item.id, tenantID: tenantID, on: conn) {
+                try await booker.writeOff(invoice, open: item.open, profile: profile, now: now, on: conn)
+            }
+        }
+        try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
+        return summary
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import KontorCore
+import Mustache
+
+/// Renders dunning notices with Mustache (plain text: nothing is HTML-escaped).
+///
+/// Variables: `customer_name`, `level_name`, `level`, `notice_date`, `currency`, `items`
+/// (`number`, `due_date`, `open`, `days_overdue`), `items_total`, `fee`, `interest`,
+/// `flat_fee`, `total_due`, and `has_fee`/`has_interest`/`has_flat_fee` for sections.
+/// Amounts are formatted `1234.56`.
+enum NoticeRenderer {
+    static let defaultTemplate = """
+        {{level_name}} — {{notice_date}}
+
+        Sehr geehrte Damen und Herren{{#customer_name}} ({{customer_name}}){{/customer_name}},
+
+        nach unserer Buchhaltung sind die folgenden Posten offen / the following items are open:
+
+        {{#items}}
+          {{number}}  fällig/due {{due_date}}  {{open}} {{currency}}  ({{days_overdue}} Tage/days)
+        {{/items}}
+
+        Offene Posten / open items:        {{items_total}} {{currency}}
+        {{#has_fee}}Mahngebühr / dunning fee:          {{fee}} {{currency}}
+        {{/has_fee}}{{#has_interest}}Verzugszinsen (§ 288 BGB):          {{interest}} {{currency}}
+        {{/has_interest}}{{#has_flat_fee}}Verzugspauschale (§ 288 Abs. 5 BGB): {{flat_fee}} {{currency}}
+        {{/has_flat_fee}}Gesamt / total due:                {{total_due}} {{currency}}
+
+        Bitte überweisen Sie den Betrag umgehend. / Please pay the amount due without delay.
+        """
+
+    static func compile(_ template: String) throws -> MustacheTemplate {
+        try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + template)
+    }
+
+    static func amount(_ minor: Int64) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let a = minor.magnitude
+        let cents = a % 100
+        return "\(sign)\(a / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    static func render(
+        template: String?, customerName: String?, step: DunningStep, today: LocalDate, currency: String
+    ) -> String {
+        let compiled = (try? compile(template ?? defaultTemplate)) ?? (try! compile(defaultTemplate))
+        let itemsTotal = step.overdue.reduce(0) { $0 + $1.open }
+        let context: [String: Any] = [
+            "customer_name": customerName ?? "",
+            "level_name": step.definition.name,
+            "level": step.level,
+            "notice_date": today.description,
+            "currency": currency,
+            "items": step.overdue.map {
+                [
+                    "number": $0.number, "due_date": $0.dueDate.description, "open": amount($0.open),
+                    "days_overdue": $0.daysPastDue(on: today), "currency": currency,
+                ] as [String: Any]
+            },
+            "items_total": amount(itemsTotal),
+            "fee": amount(step.fee), "has_fee": step.fee > 0,
+            "interest": amount(step.interest), "has_interest": step.interest > 0,
+            "flat_fee": amount(step.flatFee), "has_flat_fee": step.flatFee > 0,
+            "total_due": amount(itemsTotal + step.fee + step.interest + step.flatFee),
+        ]
+        return compiled.render(context)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// Fee items: dunning fees, default interest, the §288 (5) flat fee and passed-on return fees.
+/// Each is an invoice of its own (numbered in the invoice series, so DATEV and the open-item
+/// list see it like any receivable), not taxable, due at once, posted to fee or interest income.
+struct FeeItems: Sendable {
+    let logger: Logger
+
+    struct Request: Sendable {
+        let customerID: String
+        let currency: String
+        let reason: String
+        let lines: [InvoiceLineDraft]
+        var counterAccount: LedgerAccount? = nil
+    }
+
+    func issue(
+        customerID: String, currency: String, reason: String, lines: [InvoiceLineDraft], profile: TenantProfile,
+        now: Date, counterAccount: LedgerAccount? = nil, on conn: PostgresConnection
+    ) async throws -> Invoice? {
+        try await issue(
+            [
+                Request(
+                    customerID: customerID, currency: currency, reason: reason, lines: lines,
+                    counterAccount: counterAccount)
+            ],
+            profile: profile, now: now, on: conn
+        ).first
+    }
+
+    /// Issues the requests in one go (bulk); requests without lines are skipped.
+    func issue(_ requests: [Request], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws
+        -> [Invoice]
+    {
+        let requests = requests.filter { !$0.lines.isEmpty }
+        guard !requests.isEmpty else { return [] }
+        let customers = try await CustomerRepository(logger: logger).find(
+            ids: Array(Set(requests.map(\.customerID))), tenantID: profile.tenantID, on: conn)
+        let byID = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let invoiceRequests = requests.compactMap { r -> InvoiceRequest? in
+            guard let customer = byID[r.customerID], let currency = Currency(code: r.currency) else { return nil }
+            var request = InvoiceRequest(
+                customerID: r.customerID, subscriptionID: nil, billingReason: r.reason, billingDate: nil,
+                currency: currency, lines: r.lines, buyer: BuyerSnapshot(customer), taxCategory: .standard,
+                collectionMethod: .sendInvoice, paymentTermsDays: 0)
+            request.treatment = .notTaxable
+            request.counterAccount = r.counterAccount
+            return request
+        }
+        return try await InvoiceIssuer(logger: logger).issue(invoiceRequests, profile: profile, now: now, on: conn)
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// The bookings every receivables path shares, inside the caller's transaction: money
+/// received, money returned, customer credit applied, write-offs. Each moves allocations
+/// (and with them the invoices' state), posts the ledger with the same booking date, and
+/// writes its events to the outbox.
+struct ReceivablesBooker: Sendable {
+    let logger: Logger
+    let allocations: AllocationWriter
+    let payments: PaymentRepository
+    let balances: CustomerBalanceRepository
+    let invoices: InvoiceRepository
+    let ledger: LedgerWriter
+    let outbox: EventOutbox
+
+    init(logger: Logger) {
+        self.logger = logger
+        self.allocations = AllocationWriter(logger: logger)
+        self.payments = PaymentRepository(logger: logger)
+        self.balances = CustomerBalanceRepository(logger: logger)
+        self.invoices = InvoiceRepository(logger: logger)
+        self.ledger = LedgerWriter(logger: logger)
+        self.outbox = EventOutbox(logger: logger)
+    }
+
+    struct Money: Sendable {
+        let customerID: String
+        let amount: Int64
+        let currency: String
+        let plan: AllocationPlan
+        let source: String
+        let reference: String?
+        let payerIBAN: String?
+    }
+
+    /// Records money received and spreads it by `plan`; the surplus becomes customer credit.
+    /// Returns the payment id.
+    func receive(_ m: Money, profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws -> String {
+        let id = Identifier.make("pay")
+        let today = LocalDate(instant: now, in: profile.zone)
+        try await payments.insert(
+            [
+                .init(
+                    id: id, customerID: m.customerID, amount: m.amount, currency: m.currency, source: m.source,
+                    reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
+            ], tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
+        let changes = try await allocations.append(
+            m.plan.shares.map {
+                AllocationDraft(
+                    invoiceID: $0.itemID, customerID: m.customerID, kind: .payment, sourceID: id, amount: $0.amount,
+                    currency: m.currency)
+            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+        if m.plan.surplus > 0 {
+            _ = try await balances.adjust(
+                customerID: m.customerID, by: m.plan.surplus, tenantID: profile.tenantID, on: conn)
+        }
+        let allocated = m.amount - m.plan.surplus
+        try await ledger.append(
+            [
+                LedgerBooking(
+                    documentType: "payment", documentID: id, documentNumber: m.reference.map { String($0.prefix(36)) },
+                    customerID: m.customerID, currency: m.currency, bookingDate: today,
+                    postings: LedgerRules.moneyReceived(allocated: allocated, surplus: m.plan.surplus, into: .bank))
+            ], tenantID: profile.tenantID, now: now, on: conn)
+        guard let payment = try await payments.find(id, tenantID: profile.tenantID, on: conn) else { return id }
+        var drafts = [
+            EventOutbox.Draft(
+                type: "payment.succeeded", objectID: id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
+                createdAt: now)
+        ]
+        drafts += try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
+        try await outbox.append(drafts, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        return id
+    }
+
+    /// `invoice.paid` for every invoice an allocation settled.
+    func invoiceEvents(_ changes: [StatusChange], tenantID: String, now: Date, on conn: PostgresConnection)
+        async throws -> [EventOutbox.Draft]
+    {
+        let paid = changes.filter { $0.to == "paid" }.map(\.invoiceID)
+        guard !paid.isEmpty else { return [] }
+        return try await invoices.find(ids: paid, tenantID: tenantID, on: conn).map {
+            EventOutbox.Draft(type: "invoice.paid", objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
+        }
+    }
+
+    /// Takes a payment back (returned SEPA debit, chargeback, reversed transfer): its
+    /// allocations are reversed (the items open again), credit it created is taken back, the
+    /// ledger reverses, the bank's fee becomes a new open item when there is one, and
+    /// `payment.returned` (or `charge.chargeback` for cards) fires. Returns false when the
+    /// payment had already been returned.
+    func returnPayment(
+        _ payment: ReceivedPayment, reason: String, fee: Int64, card: Bool, profile: TenantProfile, now: Date,
+        on conn: PostgresConnection
+    ) async throws -> Bool {
+        let today = LocalDate(instant: now, in: profile.zone)
+        var feeInvoice: Invoice?
+        if fee > 0 {
+            feeInvoice = try await FeeItems(logger: logger).issue(
+                customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
+                lines: [
+                    InvoiceLineDraft(
+                        description: "Rücklastschriftgebühr / return fee (\(reason)) for payment \(payment.id)",
+                        chargeCode: "return_fee", quantity: 1, unitAmount: fee, amount: fee)
+                ], profile: profile, now: now, on: conn)
+        }
+        guard
+            try await payments.markReturned(
+                payment.id, reason: reason, fee: fee > 0 ? fee : nil, feeInvoiceID: feeInvoice?.id,
+                tenantID: profile.tenantID, now: now, on: conn)
+        else { return false }
+        try await allocations.append(
+            payment.allocations.map {
+                AllocationDraft(
+                    invoiceID: $0.invoice, customerID: payment.customerID, kind: .paymentReturn, sourceID: payment.id,
+                    amount: -$0.amount, currency: payment.currency)
+            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+        let allocated = payment.allocations.reduce(0) { $0 + $1.amount }
+        // Credit the payment created comes back off the balance; what was already spent of it
+        // stays owed on the items it paid, which is where the allocations above put it.
+        let surplus = payment.amount - allocated
+        var creditTaken: Int64 = 0
+        if surplus > 0 {
+            creditTaken =
+                -(try await balances.adjust(
+                    customerID: payment.customerID, by: -surplus, tenantID: profile.tenantID, on: conn))
+        }
+        let account: LedgerAccount = payment.source == "gateway" ? .paymentClearing : .bank
+        let postings = LedgerRules.moneyReturned(allocated: allocated, surplus: creditTaken, from: account)
+        try await ledger.append(
+            [
+                LedgerBooking(
+                    documentType: "payment_return", documentID: payment.id, documentNumber: payment.reference,
+                    customerID: payment.customerID, currency: payment.currency, bookingDate: today,
+                    postings: postings)
+            ], tenantID: profile.tenantID, now: now, on: conn)
+        if surplus > creditTaken {
+            // Credit already spent cannot come off the balance: the customer owes it again, as
+            // an item of its own (receivable against the account the money left).
+            _ = try await FeeItems(logger: logger).issue(
+                customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
+                lines: [
+                    InvoiceLineDraft(
+                        description: "Zurückgegebene, bereits verrechnete Zahlung \(payment.id)",
+                        chargeCode: "returned_credit", quantity: 1, unitAmount: surplus - creditTaken,
+                        amount: surplus - creditTaken)
+                ], profile: profile, now: now, counterAccount: account, on: conn)
+        }
+        guard let returned = try await payments.find(payment.id, tenantID: profile.tenantID, on: conn) else {
+            return true
+        }
+        var data = ReceivedPaymentJSON(returned)
+        data.allocations = payment.allocations
+        try await outbox.append(
+            [
+                EventOutbox.Draft(
+                    type: card ? "charge.chargeback" : "payment.returned", objectID: payment.id,
+                    data: try KontorJSON.encode(data), createdAt: now)
+            ], tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        return true
+    }
+
+    /// Applies customer credit to invoices just issued.
+    func applyCredit(to issued: [Invoice], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws
+    {
+        let applied = try await balances.takeCredit(
+            forInvoices: issued.map(\.id), tenantID: profile.tenantID, on: conn)
+        guard !applied.isEmpty else { return }
+        let today = LocalDate(instant: now, in: profile.zone)
+        let changes = try await allocations.append(
+            applied.map {
+                AllocationDraft(
+                    invoiceID: $0.invoiceID, customerID: $0.customerID, kind: .customerCredit, sourceID: $0.invoiceID,
+                    amount: $0.amount, currency: $0.currency)
+            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+        try await ledger.append(
+            applied.map {
+                LedgerBooking(
+                    documentType: "credit_applied", documentID: $0.invoiceID, documentNumber: $0.number,
+                    customerID: $0.customerID, currency: $0.currency, bookingDate: today,
+                    postings: LedgerRules.creditApplied($0.amount))
+            }, tenantID: profile.tenantID, now: now, on: conn)
+        let events = try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
+        try await outbox.append(events, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+    }
+
+    /// Writes off what is open on a locked invoice: bad debt net, VAT corrected, `invoice.written_off`.
+    func writeOff(_ invoice: Invoice, open: Int64, profile: TenantProfile, now: Date, on conn: PostgresConnection)
+        async throws
+    {
+        let today = LocalDate(instant: now, in: profile.zone)
+        let split = WriteOffSplit(open: open, invoiceTotal: invoice.total, invoiceTax: invoice.tax)
+        try await allocations.append(
+            [
+                AllocationDraft(
+                    invoiceID: invoice.id, customerID: invoice.customerID, kind: .writeOff, sourceID: invoice.id,
+                    amount: open, currency: invoice.currency)
+            ], bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+        try await ledger.append(
+            [
+                LedgerBooking(
+                    documentType: "write_off", documentID: invoice.id, documentNumber: invoice.number,
+                    customerID: invoice.customerID, currency: invoice.currency, bookingDate: today,
+                    postings: LedgerRules.writeOff(split))
+            ], tenantID: profile.tenantID, now: now, on: conn)
+        if let updated = try await invoices.find(invoice.id, tenantID: profile.tenantID, on: conn) {
+            try await outbox.append(
+                [
+                    EventOutbox.Draft(
+                        type: "invoice.written_off", objectID: invoice.id, data: InvoiceJSON(updated).encoded(),
+                        createdAt: now)
+                ], tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        }
+    }
+}

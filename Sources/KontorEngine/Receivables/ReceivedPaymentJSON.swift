@@ -1,0 +1,47 @@
+import Foundation
+import KontorStore
+
+/// The payment object of the payments API (and of `payment.succeeded` for money received).
+public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var object = "payment"
+    public var customer: String
+    public var invoice: String?
+    public var paymentMethod: String?
+    public var amount: Int64
+    public var currency: String
+    /// succeeded | failed | returned
+    public var status: String
+    public var source: String
+    public var reference: String?
+    public var allocations: [ReceivedPayment.Share]
+    public var unallocated: Int64
+    public var failureCode: String?
+    public var reasonCode: String?
+    public var returnFee: Int64?
+    public var returnFeeInvoice: String?
+    public var returnedAt: Date?
+    public var livemode: Bool
+    public var createdAt: Date
+
+    public init(_ p: ReceivedPayment) {
+        id = p.id
+        customer = p.customerID
+        invoice = p.invoiceID
+        paymentMethod = p.paymentMethodID
+        amount = p.amount
+        currency = p.currency
+        status = p.reversedAt != nil ? "returned" : p.status
+        source = p.source
+        reference = p.reference
+        allocations = p.allocations
+        unallocated = p.unallocated
+        failureCode = p.failureCode
+        reasonCode = p.returnReason
+        returnFee = p.returnFee
+        returnFeeInvoice = p.returnFeeInvoiceID
+        returnedAt = p.reversedAt
+        livemode = p.livemode
+        createdAt = p.createdAt
+    }
+}

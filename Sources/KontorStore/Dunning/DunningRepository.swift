@@ -1,0 +1,380 @@
+import Foundation
+import KontorCore
+import Logging
+import PostgresNIO
+
+/// A customer's dunning case, claimed for evaluation, with what the rules need about them.
+public struct ClaimedCase: Sendable {
+    public let customerID: String
+    public let caseNo: Int
+    public let state: DunningCase
+    public let consumer: Bool
+    public let name: String?
+    public let policyCode: String?
+    public let currency: String?
+}
+
+/// One notice to store.
+public struct NoticeDraft: Sendable {
+    public let id: String
+    public let customerID: String
+    public let caseNo: Int
+    public let level: Int
+    public let levelName: String
+    public let policyCode: String
+    public let currency: String
+    public let itemsJSON: String
+    public let itemsTotal: Int64
+    public let fee: Int64
+    public let interest: Int64
+    public let flatFee: Int64
+    public let feeInvoiceID: String?
+    public let actions: [String]
+    public let body: String
+
+    public init(
+        id: String, customerID: String, caseNo: Int, level: Int, levelName: String, policyCode: String,
+        currency: String, itemsJSON: String, itemsTotal: Int64, fee: Int64, interest: Int64, flatFee: Int64,
+        feeInvoiceID: String?, actions: [String], body: String
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.caseNo = caseNo
+        self.level = level
+        self.levelName = levelName
+        self.policyCode = policyCode
+        self.currency = currency
+        self.itemsJSON = itemsJSON
+        self.itemsTotal = itemsTotal
+        self.fee = fee
+        self.interest = interest
+        self.flatFee = flatFee
+        self.feeInvoiceID = feeInvoiceID
+        self.actions = actions
+        self.body = body
+    }
+}
+
+/// A stored notice.
+public struct DunningNotice: Sendable, Equatable {
+    public let id: String
+    public let customerID: String
+    public let caseNo: Int
+    public let level: Int
+    public let levelName: String
+    public let policyCode: String
+    public let noticeDate: LocalDate
+    public let currency: String
+    public let itemsJSON: String
+    public let itemsTotal: Int64
+    public let fee: Int64
+    public let interest: Int64
+    public let flatFee: Int64
+    public let feeInvoiceID: String?
+    public let actions: [String]
+    public let body: String
+    public let createdAt: Date
+
+    public init(
+        id: String, customerID: String, caseNo: Int, level: Int, levelName: String, policyCode: String,
+        noticeDate: LocalDate, currency: String, itemsJSON: String, itemsTotal: Int64, fee: Int64, interest: Int64,
+        flatFee: Int64, feeInvoiceID: String?, actions: [String], body: String, createdAt: Date
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.caseNo = caseNo
+        self.level = level
+        self.levelName = levelName
+        self.policyCode = policyCode
+        self.noticeDate = noticeDate
+        self.currency = currency
+        self.itemsJSON = itemsJSON
+        self.itemsTotal = itemsTotal
+        self.fee = fee
+        self.interest = interest
+        self.flatFee = flatFee
+        self.feeInvoiceID = feeInvoiceID
+        self.actions = actions
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// Dunning cases and notices. Cases are claimed with `FOR UPDATE SKIP LOCKED`, so several
+/// nodes share a tenant's run, and a notice's unique key (customer, case, level) makes each
+/// level happen once per case whatever runs.
+public struct DunningRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Opens a case row for every customer with something overdue that has none.
+    public func seed(tenantID: String, today: LocalDate, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            """
+            INSERT INTO dunning_cases (tenant_id, customer_id)
+            SELECT DISTINCT \(tenantID), customer_id FROM invoices
+            WHERE tenant_id = \(tenantID) AND status = 'open' AND due_date < \(today)
+              AND total - amount_paid - amount_credited - amount_written_off > 0
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// Claims up to `limit` cases not yet checked today (or exactly `customerIDs`, checked or
+    /// not: after a payment or return), marks them checked and returns them.
+    public func claim(
+        tenantID: String, today: LocalDate, customerIDs: [String]?, limit: Int, on conn: PostgresConnection
+    ) async throws -> [ClaimedCase] {
+        let rows = try await conn.query(
+            """
+            WITH due AS (
+                SELECT d.customer_id FROM dunning_cases d
+                WHERE d.tenant_id = \(tenantID)
+                  AND (CASE WHEN \(customerIDs)::text[] IS NULL
+                            THEN (d.checked_on IS NULL OR d.checked_on < \(today))
+                            ELSE d.customer_id = ANY(\(customerIDs)) END)
+                  AND (d.level > 0 OR EXISTS (
+                      SELECT 1 FROM invoices i WHERE i.tenant_id = d.tenant_id AND i.customer_id = d.customer_id
+                        AND i.status = 'open' AND i.due_date < \(today)))
+                ORDER BY d.customer_id LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            ), checked AS (
+                UPDATE dunning_cases d SET checked_on = \(today) FROM due
+                WHERE d.tenant_id = \(tenantID) AND d.customer_id = due.customer_id
+                RETURNING d.*
+            )
+            SELECT c.customer_id, c.case_no, c.level, c.level_reached_on, c.default_since, c.interest_charged,
+                   c.flat_fee_charged, cu.kind = 'consumer', cu.name, cu.dunning_policy, cu.currency
+            FROM checked c JOIN customers cu ON cu.tenant_id = \(tenantID) AND cu.customer_id = c.customer_id
+            """,
+            logger: logger
+        )
+        var result: [ClaimedCase] = []
+        for try await r in rows.decode(
+            (String, Int32, Int32, LocalDate?, LocalDate?, Int64, Bool, Bool, String?, String?, String?).self
+        ) {
+            result.append(
+                ClaimedCase(
+                    customerID: r.0, caseNo: Int(r.1),
+                    state: DunningCase(
+                        level: Int(r.2), levelReachedOn: r.3, defaultSince: r.4, interestCharged: r.5,
+                        flatFeeCharged: r.6),
+                    consumer: r.7, name: r.8, policyCode: r.9, currency: r.10))
+        }
+        return result
+    }
+
+    /// Items that dunning must leave alone: open disputes, kept payment plans, items with the
+    /// collection agency.
+    public func pausedItems(customerIDs: [String], tenantID: String, today: LocalDate, on conn: PostgresConnection)
+        async throws -> Set<String>
+    {
+        let rows = try await conn.query(
+            """
+            SELECT invoice_id FROM disputes
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
+            UNION
+            SELECT invoice_id FROM invoices
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
+              AND handed_over_at IS NOT NULL
+            UNION
+            SELECT unnest(p.invoice_ids) FROM payment_plans p
+            WHERE p.tenant_id = \(tenantID) AND p.customer_id = ANY(\(customerIDs)) AND p.status = 'active'
+              -- kept: paid on the plan's invoices since it began at least what has fallen due
+              AND coalesce((SELECT sum(a.amount) FROM allocations a
+                            WHERE a.tenant_id = p.tenant_id AND a.invoice_id = ANY(p.invoice_ids)
+                              AND a.kind IN ('payment', 'payment_return', 'customer_credit')
+                              AND a.booking_date >= p.start_date), 0)
+                  >= coalesce((SELECT sum((e->>'amount')::bigint) FROM jsonb_array_elements(p.instalments) e
+                               WHERE (e->>'due_date')::date < \(today)), 0)
+            """,
+            logger: logger
+        )
+        var ids: Set<String> = []
+        for try await id in rows.decode(String.self) { ids.insert(id) }
+        return ids
+    }
+
+    public struct CaseUpdate: Sendable {
+        public let customerID: String
+        public let caseNo: Int
+        public let state: DunningCase
+
+        public init(customerID: String, caseNo: Int, state: DunningCase) {
+            self.customerID = customerID
+            self.caseNo = caseNo
+            self.state = state
+        }
+    }
+
+    public func save(_ updates: [CaseUpdate], tenantID: String, on conn: PostgresConnection) async throws {
+        guard !updates.isEmpty else { return }
+        _ = try await conn.query(
+            """
+            UPDATE dunning_cases d SET case_no = u.n, level = u.l, level_reached_on = NULLIF(u.r, '')::date,
+                default_since = NULLIF(u.ds, '')::date, interest_charged = u.ic, flat_fee_charged = u.ff
+            FROM unnest(\(updates.map(\.customerID)), \(updates.map { Int32($0.caseNo) }),
+                \(updates.map { Int32($0.state.level) }), \(updates.map { $0.state.levelReachedOn?.description ?? "" }),
+                \(updates.map { $0.state.defaultSince?.description ?? "" }), \(updates.map(\.state.interestCharged)),
+                \(updates.map(\.state.flatFeeCharged))) AS u(c, n, l, r, ds, ic, ff)
+            WHERE d.tenant_id = \(tenantID) AND d.customer_id = u.c
+            """,
+            logger: logger
+        )
+    }
+
+    /// Inserts notices; returns the ids actually inserted (a level already noticed in the case
+    /// is skipped by the unique key).
+    public func insert(
+        _ notices: [NoticeDraft], noticeDate: LocalDate, tenantID: String, livemode: Bool, now: Date,
+        on conn: PostgresConnection
+    ) async throws -> Set<String> {
+        guard !notices.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            INSERT INTO dunning_notices (tenant_id, notice_id, customer_id, case_no, level, level_name, policy_code,
+                notice_date, currency, items, items_total, fee, interest, flat_fee, fee_invoice_id, actions, body,
+                livemode, created_at)
+            SELECT \(tenantID), i, c, n, l, ln, pc, \(noticeDate), cur, it::jsonb, tot, f, intr, ff, NULLIF(fi, ''),
+                string_to_array(a, ','), b, \(livemode), \(now)
+            FROM unnest(\(notices.map(\.id)), \(notices.map(\.customerID)), \(notices.map { Int32($0.caseNo) }),
+                \(notices.map { Int32($0.level) }), \(notices.map(\.levelName)), \(notices.map(\.policyCode)),
+                \(notices.map(\.currency)), \(notices.map(\.itemsJSON)), \(notices.map(\.itemsTotal)),
+                \(notices.map(\.fee)), \(notices.map(\.interest)), \(notices.map(\.flatFee)),
+                \(notices.map { $0.feeInvoiceID ?? "" }), \(notices.map { $0.actions.joined(separator: ",") }),
+                \(notices.map(\.body))) AS x(i, c, n, l, ln, pc, cur, it, tot, f, intr, ff, fi, a, b)
+            ON CONFLICT DO NOTHING
+            RETURNING notice_id
+            """,
+            logger: logger
+        )
+        var ids: Set<String> = []
+        for try await id in rows.decode(String.self) { ids.insert(id) }
+        return ids
+    }
+
+    static let noticeColumns = """
+        notice_id, customer_id, case_no, level, level_name, policy_code, notice_date, currency, items::text,
+        items_total, fee, interest, flat_fee, fee_invoice_id, actions, body, created_at
+        """
+
+    public func notices(customerID: String?, noticeID: String?, tenantID: String, on conn: PostgresConnection)
+        async throws -> [DunningNotice]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT \(unescaped: Self.noticeColumns) FROM dunning_notices
+            WHERE tenant_id = \(tenantID) AND (\(customerID)::text IS NULL OR customer_id = \(customerID))
+              AND (\(noticeID)::text IS NULL OR notice_id = \(noticeID))
+            ORDER BY seq
+            """,
+            logger: logger
+        )
+        var result: [DunningNotice] = []
+        for try await r in rows.decode(
+            (
+                String, String, Int32, Int32, String, String, LocalDate, String, String, Int64, Int64, Int64, Int64,
+                String?, [String], String, Date
+            ).self
+        ) {
+            result.append(
+                DunningNotice(
+                    id: r.0, customerID: r.1, caseNo: Int(r.2), level: Int(r.3), levelName: r.4, policyCode: r.5,
+                    noticeDate: r.6, currency: r.7, itemsJSON: r.8, itemsTotal: r.9, fee: r.10, interest: r.11,
+                    flatFee: r.12, feeInvoiceID: r.13, actions: r.14, body: r.15, createdAt: r.16))
+        }
+        return result
+    }
+
+    /// The case of one customer (nil before any dunning).
+    public func state(customerID: String, tenantID: String, on conn: PostgresConnection) async throws -> (
+        caseNo: Int, state: DunningCase
+    )? {
+        let rows = try await conn.query(
+            """
+            SELECT case_no, level, level_reached_on, default_since, interest_charged, flat_fee_charged
+            FROM dunning_cases WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
+            """,
+            logger: logger
+        )
+        for try await r in rows.decode((Int32, Int32, LocalDate?, LocalDate?, Int64, Bool).self) {
+            return (
+                Int(r.0),
+                DunningCase(
+                    level: Int(r.1), levelReachedOn: r.2, defaultSince: r.3, interestCharged: r.4, flatFeeCharged: r.5)
+            )
+        }
+        return nil
+    }
+
+    /// Moves the customers' live subscriptions to `status` (restricted, suspended) or back to
+    /// active (`nil`: restore); returns the subscription ids that changed with their customer.
+    public func setServiceStatus(
+        _ status: String?, customerIDs: [String], tenantID: String, now: Date, on conn: PostgresConnection
+    ) async throws -> [String] {
+        guard !customerIDs.isEmpty else { return [] }
+        let from: [String] =
+            switch status {
+            case "restricted": ["active", "past_due"]
+            case "suspended": ["active", "past_due", "restricted"]
+            default: ["restricted", "suspended", "past_due"]
+            }
+        let rows = try await conn.query(
+            """
+            UPDATE subscriptions SET status = \(status ?? "active"), updated_at = \(now)
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = ANY(\(from))
+            RETURNING subscription_id
+            """,
+            logger: logger
+        )
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    /// The next tenant midnight after `after` (and at or before `target`) when dunning has
+    /// something to look at: an overdue item not with the agency. For the test clock.
+    public func nextDue(tenantID: String, after: Date, before target: Date, on conn: PostgresConnection) async throws
+        -> Date?
+    {
+        let rows = try await conn.query(
+            """
+            WITH t AS (
+                SELECT time_zone,
+                       (date_trunc('day', \(after) AT TIME ZONE time_zone) + interval '1 day') AS next_day
+                FROM tenants WHERE tenant_id = \(tenantID)
+            )
+            SELECT t.next_day AT TIME ZONE t.time_zone FROM t
+            WHERE (t.next_day AT TIME ZONE t.time_zone) <= \(target)
+              AND EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = \(tenantID) AND i.status = 'open'
+                            AND i.due_date < t.next_day::date AND i.handed_over_at IS NULL)
+            """,
+            logger: logger
+        )
+        for try await at in rows.decode(Date.self) { return at }
+        return nil
+    }
+
+    /// Marks the items handed over to the collection agency; returns those marked now.
+    public func handOver(invoiceIDs: [String], tenantID: String, now: Date, on conn: PostgresConnection) async throws
+        -> [String]
+    {
+        guard !invoiceIDs.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            UPDATE invoices SET handed_over_at = \(now)
+            WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(invoiceIDs)) AND status = 'open'
+              AND handed_over_at IS NULL
+            RETURNING invoice_id
+            """,
+            logger: logger
+        )
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KontorCore
+import Logging
+import PostgresNIO
+
+/// Appends allocations and moves the invoices' payment state with them, in one statement.
+///
+/// This is the only writer of `amount_paid`, `amount_credited` and `amount_written_off`: the
+/// cached columns always equal the sums of the invoice's allocations, and the status follows
+/// from them (open while something is owed, paid when nothing is, written_off after a write-off).
+/// Callers post the matching ledger booking, with the same booking date, in the same transaction.
+public struct AllocationWriter: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    @discardableResult
+    public func append(
+        _ drafts: [AllocationDraft], bookingDate: LocalDate, tenantID: String, now: Date, on conn: PostgresConnection
+    ) async throws -> [StatusChange] {
+        guard !drafts.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            WITH a AS (
+                INSERT INTO allocations (tenant_id, invoice_id, customer_id, kind, source_id, amount, currency,
+                    booking_date, created_at)
+                SELECT \(tenantID), i, c, k, s, m, cur, \(bookingDate), \(now)
+                FROM unnest(\(drafts.map(\.invoiceID)), \(drafts.map(\.customerID)), \(drafts.map(\.kind.rawValue)),
+                    \(drafts.map(\.sourceID)), \(drafts.map(\.amount)), \(drafts.map(\.currency))) AS d(i, c, k, s, m, cur)
+                RETURNING invoice_id, kind, amount
+            ), sums AS (
+                SELECT invoice_id,
+                    coalesce(sum(amount) FILTER (WHERE kind IN ('payment', 'payment_return', 'customer_credit')), 0) AS paid,
+                    coalesce(sum(amount) FILTER (WHERE kind = 'credit_note'), 0) AS credited,
+                    coalesce(sum(amount) FILTER (WHERE kind = 'write_off'), 0) AS written
+                FROM a GROUP BY invoice_id
+            ), before AS (
+                SELECT s.*, i.status AS old_status,
+                    i.total - i.amount_paid - s.paid - i.amount_credited - s.credited - i.amount_written_off - s.written
+                        AS left_open
+                FROM sums s JOIN invoices i ON i.tenant_id = \(tenantID) AND i.invoice_id = s.invoice_id
+            )
+            UPDATE invoices i SET
+                amount_paid = i.amount_paid + b.paid,
+                amount_credited = i.amount_credited + b.credited,
+                amount_written_off = i.amount_written_off + b.written,
+                written_off_at = CASE WHEN b.written > 0 THEN \(now) ELSE i.written_off_at END,
+                status = CASE WHEN i.amount_written_off + b.written > 0 AND b.left_open <= 0 THEN 'written_off'
+                              WHEN b.left_open <= 0 THEN 'paid' ELSE 'open' END,
+                paid_at = CASE WHEN b.left_open <= 0 THEN coalesce(i.paid_at, \(now)) ELSE NULL END,
+                next_collection_at = CASE WHEN b.left_open <= 0 THEN NULL ELSE i.next_collection_at END
+            FROM before b
+            WHERE i.tenant_id = \(tenantID) AND i.invoice_id = b.invoice_id
+            RETURNING i.invoice_id, b.old_status, i.status
+            """,
+            logger: logger
+        )
+        var changes: [StatusChange] = []
+        for try await (id, from, to) in rows.decode((String, String, String).self) where from != to {
+            changes.append(StatusChange(invoiceID: id, from: from, to: to))
+        }
+        return changes
+    }
+}
