@@ -39,6 +39,15 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     TestClockRoutes(service: TestClockService(database: database, clock: clock)).register(on: v1)
     PaymentMethodRoutes(service: PaymentMethodService(database: database, clock: clock)).register(on: v1)
     WebhookRoutes(service: WebhookService(database: database, clock: clock)).register(on: v1)
+    ReceivablesRoutes(
+        service: ReceivablesService(database: database, clock: clock),
+        disputes: DisputeService(database: database, clock: clock),
+        bank: BankStatementService(database: database, clock: clock)
+    ).register(on: v1)
+    ReportRoutes(
+        reports: ReportService(database: database, clock: clock), datev: DATEVExport(database: database, clock: clock),
+        policies: DunningPolicies(database: database), dunning: DunningQueries(database: database)
+    ).register(on: v1)
     return router
 }
 

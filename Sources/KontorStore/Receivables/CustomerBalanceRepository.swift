@@ -49,7 +49,7 @@ public struct CustomerBalanceRepository: Sendable {
             """
             WITH inv AS (
                 SELECT i.invoice_id, i.customer_id, i.total, i.currency, i.number, c.balance,
-                    sum(i.total) OVER (PARTITION BY i.customer_id ORDER BY i.seq) - i.total AS before
+                    (sum(i.total) OVER (PARTITION BY i.customer_id ORDER BY i.seq))::bigint - i.total AS before
                 FROM invoices i JOIN customers c ON c.tenant_id = i.tenant_id AND c.customer_id = i.customer_id
                 WHERE i.tenant_id = \(tenantID) AND i.invoice_id = ANY(\(ids)) AND c.balance > 0 AND i.total > 0
                   AND i.currency = coalesce(c.currency, i.currency)

@@ -78,7 +78,7 @@ public struct OpenItemRepository: Sendable {
                    i.total - coalesce(a.allocated, 0), i.currency, c.name,
                    i.handed_over_at IS NOT NULL AND i.handed_over_at::date <= \(day)
             FROM invoices i
-            LEFT JOIN (SELECT invoice_id, sum(amount) AS allocated FROM allocations
+            LEFT JOIN (SELECT invoice_id, sum(amount)::bigint AS allocated FROM allocations
                        WHERE tenant_id = \(tenantID) AND booking_date <= \(day) GROUP BY invoice_id) a
                    ON a.invoice_id = i.invoice_id
             JOIN customers c ON c.tenant_id = i.tenant_id AND c.customer_id = i.customer_id

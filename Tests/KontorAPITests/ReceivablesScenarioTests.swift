@@ -1,0 +1,348 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KontorCore
+import KontorEngine
+import KontorStore
+import KontorTestSupport
+import PostgresNIO
+import Testing
+
+/// A camt.053 statement with credit and return-debit entries.
+func camt053(id: String, entries: [String]) -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+      <BkToCstmrStmt>
+        <GrpHdr><MsgId>\(id)</MsgId><CreDtTm>2027-01-01T00:00:00</CreDtTm></GrpHdr>
+        <Stmt><Id>\(id)-1</Id><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+        \(entries.joined(separator: "\n"))
+        </Stmt>
+      </BkToCstmrStmt>
+    </Document>
+    """
+}
+
+func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: String? = nil, name: String? = nil)
+    -> String
+{
+    """
+    <Ntry><NtryRef>\(ref)</NtryRef><Amt Ccy="EUR">\(amount / 100).\(String(format: "%02d", amount % 100))</Amt>
+      <CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>\(date)</Dt></BookgDt><ValDt><Dt>\(date)</Dt></ValDt>
+      <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+      <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
+        <RltdPties>\(name.map { "<Dbtr><Nm>\($0)</Nm></Dbtr>" } ?? "")\(iban.map { "<DbtrAcct><Id><IBAN>\($0)</IBAN></Id></DbtrAcct>" } ?? "")</RltdPties>
+        <RmtInf><Ustrd>\(text)</Ustrd></RmtInf></TxDtls></NtryDtls>
+    </Ntry>
+    """
+}
+
+@Suite struct ReceivablesScenarioTests {
+    func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    func customer(_ client: some TestClientProtocol, _ fx: APIFixture, name: String, kind: String = "business")
+        async throws -> String
+    {
+        try await client.post(
+            "/v1/customers", fx,
+            #"{"name": "\#(name)", "kind": "\#(kind)", "currency": "EUR", "address": {"country": "DE"}}"#
+        ).json()["id"] as! String
+    }
+
+    func scalar<T: PostgresDecodable & Sendable>(_ fx: APIFixture, _ sql: String, as: T.Type) async throws -> T? {
+        let rows = try await fx.database.client.query(PostgresQuery(unsafeSQL: sql), logger: fx.database.logger)
+        for try await v in rows.decode(T.self) { return v }
+        return nil
+    }
+
+    /// Open items as of `day` must reconcile with the receivable account.
+    func expectReconciled(_ client: some TestClientProtocol, _ fx: APIFixture, asOf day: String) async throws
+        -> [String: Any]
+    {
+        let report = try await client.get("/v1/reports/open_items?as_of=\(day)", fx).json()
+        let totals = report["totals"] as? [[String: Any]] ?? []
+        for t in totals {
+            #expect(t["reconciled"] as? Bool == true, "\(day): \(t)")
+            #expect(t["open_total"] as? Int == t["receivable_balance"] as? Int)
+        }
+        return report
+    }
+
+    /// (a) Card fails, is retried, dunning climbs to restriction and suspension; a bank transfer
+    /// in a camt.053 pays everything, dunning stops and service is restored. (c) Every month
+    /// end's open-item list reconciles to the ledger, and a past report does not change.
+    @Test func cardFailsDunningEscalatesTransferArrivesServiceIsRestored() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus = try await customer(client, fx, name: "Acme GmbH")
+            _ = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(cus)", "type": "card", "card": {"token": "tok_insufficient_funds", "brand": "visa", "last4": "0002", "exp_month": 12, "exp_year": 2031}}"#
+            )
+            let sub =
+                try await client.post(
+                    "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#
+                ).json()["id"] as! String
+            let first = try await client.get("/v1/invoices?customer=\(cus)", fx).json()["data"] as! [[String: Any]]
+            let due = LocalDate(first[0]["due_date"] as! String)!
+            #expect(due == LocalDate("2027-03-15"))
+
+            // Month ends reconcile while dunning runs.
+            try await client.advanceClock(to: "2027-03-31T22:30:00Z", fx)
+            _ = try await expectReconciled(client, fx, asOf: "2027-03-31")
+            try await client.advanceClock(to: "2027-04-30T22:30:00Z", fx)
+            let april = try await expectReconciled(client, fx, asOf: "2027-04-30")
+
+            // Four card attempts failed; reminder (03-22), 1st Mahnung (04-05) with fee, interest
+            // and the B2B flat fee, 2nd Mahnung (04-19) restricts. Final notice on 05-03 suspends.
+            #expect(try await fx.count("payments WHERE status = 'failed'") >= 5)
+            var dunning = try await client.get("/v1/customers/\(cus)/dunning", fx).json()
+            var notices = dunning["notices"] as! [[String: Any]]
+            #expect(notices.map { $0["level"] as! Int } == [1, 2, 3])
+            #expect(notices.map { $0["notice_date"] as! String } == ["2027-03-22", "2027-04-05", "2027-04-19"])
+            #expect(notices[1]["fee"] as? Int == 500)
+            #expect(notices[1]["flat_fee"] as? Int == 4000)
+            #expect((notices[1]["interest"] as? Int ?? 0) > 0)
+            #expect((notices[1]["body"] as? String ?? "").contains(first[0]["number"] as! String))
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "restricted")
+            try await client.advanceClock(to: "2027-05-03T08:00:00Z", fx)
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "suspended")
+            dunning = try await client.get("/v1/customers/\(cus)/dunning", fx).json()
+            notices = dunning["notices"] as! [[String: Any]]
+            #expect(notices.count == 4)
+            let notice = try await client.get("/v1/dunning_notices/\(notices[3]["id"] as! String)", fx).json()
+            #expect(notice["level_name"] as? String == "Letzte Mahnung")
+
+            // The customer pays everything by bank transfer, naming the invoices.
+            let open = try await client.get("/v1/reports/open_items?customer=\(cus)", fx).json()
+            let items = open["items"] as! [[String: Any]]
+            let total = items.reduce(0) { $0 + ($1["open"] as! Int) }
+            let text = items.map { $0["number"] as! String }.joined(separator: " ")
+            let xml = camt053(
+                id: "STMT-1", entries: [creditEntry(ref: "E-1", amount: Int64(total), date: "2027-05-03", text: text)])
+            let imported = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: xml)
+            #expect(imported.status == .created)
+            #expect(try imported.json()["matched"] as? Int == 1)
+            // Importing it again books nothing.
+            let again = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: xml).json()
+            #expect(again["duplicates"] as? Int == 1 && again["matched"] as? Int == 0)
+
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "active")
+            #expect(try await fx.eventTypes().contains("subscription.reactivated"))
+            #expect(try await fx.count("invoices WHERE status = 'open'") == 0)
+            dunning = try await client.get("/v1/customers/\(cus)/dunning", fx).json()
+            #expect(dunning["level"] as? Int == 0 && dunning["case_number"] as? Int == 2)
+            // Escalation has stopped: nothing new in the next weeks.
+            try await client.advanceClock(to: "2027-05-20T08:00:00Z", fx)
+            #expect(try await fx.count("dunning_notices") == 4)
+
+            // A report as of a past day does not change when later payments arrive.
+            let aprilAgain = try await expectReconciled(client, fx, asOf: "2027-04-30")
+            #expect((aprilAgain["items"] as! [[String: Any]]).count == (april["items"] as! [[String: Any]]).count)
+            #expect(
+                (aprilAgain["totals"] as! [[String: Any]]).first?["open_total"] as? Int
+                    == (april["totals"] as! [[String: Any]]).first?["open_total"] as? Int)
+            try await client.advanceClock(to: "2027-05-31T22:30:00Z", fx)
+            _ = try await expectReconciled(client, fx, asOf: "2027-05-31")
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+
+            let csv = try await client.send(
+                .get, "/v1/reports/aging?as_of=2027-04-30", key: fx.apiKey, headers: [.accept: "text/csv"])
+            #expect(csv.text.hasPrefix("as_of,customer,customer_name,currency,current,1_30,31_60,61_90,over_90,total"))
+            let datev = try await client.get("/v1/exports/datev?from=2027-03-01&to=2027-05-31", fx).text
+            #expect(datev.hasPrefix(#""EXTF";700;21;"Buchungsstapel";13;"#))
+            #expect(datev.contains(first[0]["number"] as! String))
+        }
+    }
+
+    /// (b) A SEPA debit comes back (MD06): the item reopens with the bank's fee charged on, the
+    /// customer is dunned again, handed over, and finally written off.
+    @Test func returnedDebitIsRedunnedHandedOverAndWrittenOff() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            _ = try await fx.database.client.query(
+                "UPDATE tenants SET return_fee = 350 WHERE tenant_id = \(fx.tenant.id)", logger: fx.database.logger)
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let put = try await client.send(
+                .put, "/v1/dunning_policies/fast", key: fx.apiKey,
+                json:
+                    #"{"code": "fast", "name": "Fast", "levels": [{"name": "Erinnerung", "after_days": 1}, {"name": "Letzte Mahnung", "after_days": 5, "fee": 250, "actions": ["notify", "suspend"]}, {"name": "Inkasso", "after_days": 10, "actions": ["notify", "hand_over"]}]}"#
+            )
+            #expect(put.status == .ok)
+            let cus = try await customer(client, fx, name: "Bob", kind: "consumer")
+            _ = try await client.send(
+                .patch, "/v1/customers/\(cus)", key: fx.apiKey, json: #"{"dunning_policy": "fast"}"#)
+            _ = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(cus)", "type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000", "mandate_reference": "M-1-RETURN-MD06", "mandate_date": "2027-02-01"}}"#
+            )
+            _ = try await client.post(
+                "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#)
+            #expect(try await fx.count("invoices WHERE status = 'paid'") == 1)
+            // Returned on 03-04 with the bank's fee; due 03-15; dunned from 03-16.
+            try await client.advanceClock(to: "2027-03-05T08:00:00Z", fx)
+            let payments = try await client.get("/v1/payments?customer=\(cus)", fx).json()["data"] as! [[String: Any]]
+            #expect(payments[0]["status"] as? String == "returned")
+            #expect(payments[0]["reason_code"] as? String == "MD06")
+            #expect(payments[0]["return_fee"] as? Int == 350)
+            #expect(try await fx.eventTypes().contains("payment.returned"))
+            #expect(try await fx.count("invoices WHERE status = 'open'") == 2)
+            try await client.advanceClock(to: "2027-03-27T08:00:00Z", fx)
+            let notices =
+                try await client.get("/v1/customers/\(cus)/dunning", fx).json()["notices"] as! [[String: Any]]
+            #expect(notices.map { $0["level"] as! Int } == [1, 2, 3])
+            #expect(notices[2]["actions"] as? [String] == ["notify", "hand_over"])
+            let handed = try await fx.count("invoices WHERE handed_over_at IS NOT NULL")
+            #expect(handed >= 2)
+            #expect(try await fx.eventTypes().contains("invoice.handed_over"))
+            // The agency gives up: write the items off (bad debt, VAT corrected).
+            let open =
+                try await client.get("/v1/reports/open_items?customer=\(cus)", fx).json()["items"]
+                as! [[String: Any]]
+            for item in open {
+                let w = try await client.post("/v1/invoices/\(item["invoice"] as! String)/write_off", fx, "{}")
+                #expect(w.status == .ok)
+                #expect(try w.json()["status"] as? String == "written_off")
+            }
+            #expect(try await fx.eventTypes().contains("invoice.written_off"))
+            let vat = try await scalar(
+                fx,
+                "SELECT sum(amount)::bigint FROM ledger_entries WHERE document_type = 'write_off' AND account = 'vat_payable'",
+                as: Int64.self)
+            #expect((vat ?? 0) > 0)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+            _ = try await expectReconciled(client, fx, asOf: "2027-03-27")
+            // Writing off a written-off item is refused, naming the field.
+            let again = try await client.post("/v1/invoices/\(open[0]["invoice"] as! String)/write_off", fx, "{}")
+            #expect(again.status == .unprocessableContent)
+            #expect(try again.errorFields() == ["invoice"])
+        }
+    }
+
+    @Test func paymentsAllocateOldestFirstPartlyAndSurplusPaysTheNextInvoice() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus = try await customer(client, fx, name: "Cleo")
+            var ids: [String] = []
+            for amount in [10000, 5000] {
+                let inv = try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": \#(amount)}]}"#
+                ).json()
+                ids.append(inv["id"] as! String)
+            }
+            // 119.00 + 59.50 open. A lump sum of 150.00 pays the first and part of the second.
+            let pay = try await client.post(
+                "/v1/payments", fx, #"{"customer": "\#(cus)", "amount": 15000, "currency": "EUR", "reference": "lump"}"#
+            )
+            #expect(pay.status == .created)
+            let allocations = try pay.json()["allocations"] as! [[String: Any]]
+            #expect(allocations.map { $0["amount"] as! Int } == [11900, 3100])
+            #expect(try await client.get("/v1/invoices/\(ids[1])", fx).json()["amount_due"] as? Int == 2850)
+            // 50.00 more: 28.50 settles, 21.50 becomes credit and pays the next invoice.
+            let more = try await client.post(
+                "/v1/payments", fx, #"{"customer": "\#(cus)", "amount": 5000, "currency": "EUR"}"#
+            ).json()
+            #expect(more["unallocated"] as? Int == 2150)
+            #expect(try await client.get("/v1/customers/\(cus)", fx).json()["balance"] as? Int == 2150)
+            let next = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "More", "unit_amount": 10000}]}"#
+            ).json()
+            let stored = try await client.get("/v1/invoices/\(next["id"] as! String)", fx).json()
+            #expect(stored["amount_paid"] as? Int == 2150)
+            #expect(stored["amount_due"] as? Int == 11900 - 2150)
+            #expect(try await client.get("/v1/customers/\(cus)", fx).json()["balance"] as? Int == 0)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+            _ = try await expectReconciled(client, fx, asOf: "2027-03-01")
+        }
+    }
+
+    @Test func badReceivablesInputIsRefusedNamingTheFieldAndWritesNothing() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus = try await customer(client, fx, name: "Dora")
+            let inv =
+                try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": 10000}]}"#
+                ).json()["id"] as! String
+            let before = try await fx.count("payments") + fx.count("allocations") + fx.count("ledger_entries")
+            let cases: [(String, String, [String])] = [
+                (
+                    "/v1/payments",
+                    #"{"customer": "\#(cus)", "amount": 20000, "currency": "EUR", "allocations": [{"invoice": "\#(inv)", "amount": 12000}]}"#,
+                    ["allocations[0].amount"]
+                ),
+                ("/v1/payments", #"{"customer": "\#(cus)", "amount": 100, "currency": "USD"}"#, ["currency"]),
+                ("/v1/payments", #"{"customer": "\#(cus)", "amount": -5, "currency": "EUR"}"#, ["amount"]),
+                ("/v1/payments", #"{"customer": "cus_nope", "amount": 5, "currency": "EUR"}"#, ["customer"]),
+            ]
+            for (path, body, fields) in cases {
+                let r = try await client.post(path, fx, body)
+                #expect(r.status == .unprocessableContent, "\(body)")
+                #expect(try r.errorFields() == fields, "\(body)")
+            }
+            let malformed = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: "<Document><oops")
+            #expect(malformed.status == .unprocessableContent)
+            #expect(try malformed.errorFields() == ["body"])
+            let unknown = try await client.post("/v1/payments/pay_unknown123/return", fx, #"{"reason_code": "MD06"}"#)
+            #expect(unknown.status == .notFound)
+            let badCode = try await client.post("/v1/payments/pay_unknown123/return", fx, #"{"reason_code": "nope"}"#)
+            #expect(try badCode.errorFields() == ["reason_code"])
+            #expect(try await fx.count("payments") + fx.count("allocations") + fx.count("ledger_entries") == before)
+            #expect(try await fx.count("bank_transactions") == 0)
+            // Paid, then written off: refused.
+            _ = try await client.post(
+                "/v1/payments", fx, #"{"customer": "\#(cus)", "amount": 11900, "currency": "EUR"}"#)
+            let w = try await client.post("/v1/invoices/\(inv)/write_off", fx, "{}")
+            #expect(w.status == .unprocessableContent)
+            #expect(try w.errorFields() == ["invoice"])
+            let policy = try await client.send(
+                .put, "/v1/dunning_policies/x", key: fx.apiKey,
+                json:
+                    #"{"code": "x", "levels": [{"name": "A", "after_days": 10}, {"name": "B", "after_days": 5, "actions": ["shout"]}]}"#
+            )
+            #expect(policy.status == .unprocessableContent)
+            #expect(Set(try policy.errorFields()) == ["levels[1].after_days", "levels[1].actions[0]"])
+        }
+    }
+
+    @Test func camtCreditsMatchByIBANAndAmountOrStayUnmatchedForManualAllocation() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus = try await customer(client, fx, name: "Eve")
+            _ = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(cus)", "type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000", "mandate_reference": "M-9", "mandate_date": "2027-02-01"}}"#
+            )
+            _ = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": 10000}]}"#
+            )
+            let xml = camt053(
+                id: "STMT-2",
+                entries: [
+                    creditEntry(
+                        ref: "A", amount: 11900, date: "2027-03-02", text: "thanks", iban: "DE89370400440532013000"),
+                    creditEntry(ref: "B", amount: 777, date: "2027-03-02", text: "who knows", name: "Stranger"),
+                ])
+            let r = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: xml).json()
+            #expect(r["matched"] as? Int == 1 && r["unmatched"] as? Int == 1)
+            let tx = r["transactions"] as! [[String: Any]]
+            #expect(tx[0]["match_rule"] as? String == "iban_amount")
+            let unmatched =
+                try await client.get("/v1/bank_transactions?status=unmatched", fx).json()["data"] as! [[String: Any]]
+            #expect(unmatched.count == 1)
+            let manual = try await client.post(
+                "/v1/bank_transactions/\(unmatched[0]["id"] as! String)/allocate", fx, #"{"customer": "\#(cus)"}"#)
+            #expect(try manual.json()["status"] as? String == "allocated")
+            #expect(try await client.get("/v1/customers/\(cus)", fx).json()["balance"] as? Int == 777)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+        }
+    }
+}
