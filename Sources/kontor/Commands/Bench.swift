@@ -7,7 +7,8 @@ import PostgresNIO
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (each in a fresh database).", subcommands: [Billing.self, Webhooks.self]
+        abstract: "Benchmarks (each in a fresh database).",
+        subcommands: [Billing.self, Webhooks.self, Receivables.self]
     )
 
     struct Billing: AsyncParsableCommand {

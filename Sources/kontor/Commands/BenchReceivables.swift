@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import KontorCore
+import KontorEngine
+import KontorStore
+import Logging
+import PostgresNIO
+
+extension Bench {
+    /// Receivables benchmarks: the dunning run, the open-item report, the camt import.
+    struct Receivables: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "receivables",
+            abstract: "Dunning run over N customers, open-item report over M items, camt import of K entries."
+        )
+
+        @Option(help: "Customers with an overdue item for the dunning run.") var customers = 100_000
+        @Option(help: "Items for the open-item report as of a date.") var items = 1_000_000
+        @Option(help: "Credit entries in the camt.053 import.") var entries = 10_000
+        @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
+
+        func run() async throws {
+            var logger = Logger(label: "kontor.bench")
+            logger.logLevel = .warning
+            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
+            defer { target.stopOwnedCluster(logger: logger) }
+            let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
+            var admin = target.configuration
+            admin.database = "postgres"
+            try await PostgresClient.withRunning(admin, logger: logger) { client in
+                try await DatabaseCreation.createIfMissing(name, on: client, logger: logger)
+            }
+            var configuration = target.configuration
+            configuration.database = name
+            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
+            let (n, m, k) = (customers, items, entries)
+            try await PostgresClient.withRunning(configuration, logger: logger) { client in
+                let database = Database(client: client, logger: logger)
+                try await Bootstrap(database: database, migrations: files).migrate()
+                do {
+                    try await ReceivablesBench(database: database, logger: logger).run(
+                        customers: n, items: m, entries: k)
+                } catch {
+                    print("benchmark failed: \(String(reflecting: error))")
+                    throw error
+                }
+            }
+            try await PostgresClient.withRunning(admin, logger: logger) { client in
+                _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
+            }
+        }
+    }
+}
+
+/// Seeds with set-based SQL (what the benchmarks measure is the run, not the seeding).
+struct ReceivablesBench {
+    let database: Database
+    let logger: Logger
+
+    struct FixedClock: BillingClock {
+        let instant: Date
+        func now(for tenant: Tenant) async throws -> Date { instant }
+    }
+
+    func tenant() async throws -> Tenant {
+        let (tenant, _) = try await TenantRepository(database: database).create(
+            name: "Bench GmbH", livemode: false, timeZone: "Europe/Berlin")
+        return tenant
+    }
+
+    /// `count` customers and `perCustomer`… items: one invoice per row of generate_series, with
+    /// its ledger postings; due `dueDaysAgo` days before `today`.
+    func seed(tenantID: String, customers: Int, items: Int, today: LocalDate, dueDaysAgo: Int, prefix: String)
+        async throws
+    {
+        let issue = today.adding(days: -dueDaysAgo - 14)
+        let due = today.adding(days: -dueDaysAgo)
+        let now = Date()
+        try await database.transaction { conn in
+            _ = try await conn.query(
+                """
+                INSERT INTO customers (tenant_id, customer_id, name, kind, currency, country, livemode)
+                SELECT \(tenantID), \(prefix) || 'c' || g, 'Customer ' || g, 'business', 'EUR', 'DE', false
+                FROM generate_series(1, \(customers)) g
+                """, logger: logger)
+            _ = try await conn.query(
+                """
+                INSERT INTO invoices (tenant_id, invoice_id, number, customer_id, billing_reason, currency, issue_date,
+                    due_date, subtotal, tax, total, tax_treatment, tax_breakdown, seller_name, collection_method,
+                    livemode, issued_at)
+                SELECT \(tenantID), \(prefix) || 'i' || g, \(prefix) || '-' || g, \(prefix) || 'c' || ((g - 1) % \(customers) + 1),
+                    'manual', 'EUR', \(issue) + (g % 30)::int, \(due) + (g % 30)::int - 29, 10000, 1900, 11900, 'taxable:DE:1900',
+                    '[]', 'Bench GmbH', 'send_invoice', false, \(now)
+                FROM generate_series(1, \(items)) g
+                """, logger: logger)
+            _ = try await conn.query(
+                """
+                INSERT INTO ledger_entries (tenant_id, document_type, document_id, document_number, customer_id, account,
+                    amount, currency, booking_date, posted_at)
+                SELECT i.tenant_id, 'invoice', i.invoice_id, i.number, i.customer_id, a.account, a.amount, 'EUR',
+                    i.issue_date, \(now)
+                FROM invoices i CROSS JOIN (VALUES ('receivable', 11900), ('revenue', -10000), ('vat_payable', -1900))
+                    AS a(account, amount)
+                WHERE i.tenant_id = \(tenantID) AND i.invoice_id LIKE \(prefix + "i%")
+                """, logger: logger)
+        }
+    }
+
+    func run(customers: Int, items: Int, entries: Int) async throws {
+        let clock = ContinuousClock()
+        let now = Date()
+        let zone = TimeZone(identifier: "Europe/Berlin")!
+        let today = LocalDate(instant: now, in: zone)
+
+        // 1. Dunning run over `customers` customers with one overdue item each.
+        let t1 = try await tenant()
+        try await seed(
+            tenantID: t1.id, customers: customers, items: customers, today: today, dueDaysAgo: 40, prefix: "d")
+        var start = clock.now
+        let first = try await DunningRun(database: database).run(now: now, tenantID: t1.id)
+        let firstTime = clock.now - start
+        let later = now.addingTimeInterval(14 * 86_400)
+        start = clock.now
+        let second = try await DunningRun(database: database).run(now: later, tenantID: t1.id)
+        let secondTime = clock.now - start
+        print(
+            "dunning: \(customers) customers; level 1 (notices only): \(first.notices) notices in \(firstTime); "
+                + "level 2 (fee items with interest and flat fee): \(second.notices) notices in \(secondTime); "
+                + "peak RSS \(String(format: "%.0f", BillingBenchmark.peakResidentMiB())) MiB")
+
+        // 2. Open-item report as of a date over `items` items, half of them partly paid.
+        let t2 = try await tenant()
+        try await seed(
+            tenantID: t2.id, customers: max(1, items / 10), items: items, today: today, dueDaysAgo: 20, prefix: "r")
+        _ = try await database.client.query(
+            """
+            INSERT INTO allocations (tenant_id, invoice_id, customer_id, kind, source_id, amount, currency, booking_date,
+                created_at)
+            SELECT tenant_id, invoice_id, customer_id, 'payment', 'pay_bench', 5000, 'EUR', issue_date + 1, now()
+            FROM invoices WHERE tenant_id = \(t2.id) AND seq % 2 = 0
+            """, logger: logger)
+        _ = try await database.client.query(
+            """
+            INSERT INTO ledger_entries (tenant_id, document_type, document_id, customer_id, account, amount, currency,
+                booking_date, posted_at)
+            SELECT tenant_id, 'payment', 'pay_bench', customer_id, a.account, a.amount, 'EUR', booking_date, now()
+            FROM allocations CROSS JOIN (VALUES ('bank', 5000), ('receivable', -5000)) AS a(account, amount)
+            WHERE tenant_id = \(t2.id)
+            """, logger: logger)
+        _ = try await database.client.query(PostgresQuery(unsafeSQL: "ANALYZE"), logger: logger)
+        let reports = ReportService(database: database, clock: FixedClock(instant: now))
+        start = clock.now
+        let totals = try await reports.openItems(asOf: today, customerID: nil, withItems: false, tenant: t2)
+        let totalsTime = clock.now - start
+        start = clock.now
+        let full = try await reports.openItems(asOf: today, customerID: nil, withItems: true, tenant: t2)
+        let csv = ReportCSV.openItems(full)
+        let fullTime = clock.now - start
+        print(
+            "open items: \(items) items as of \(today): totals (aging, reconciliation) in \(totalsTime), "
+                + "reconciled \(totals.totals.allSatisfy(\.reconciled)); full list + CSV (\(csv.utf8.count / 1_048_576) MiB) in \(fullTime); "
+                + "peak RSS \(String(format: "%.0f", BillingBenchmark.peakResidentMiB())) MiB")
+
+        // 3. camt.053 import of `entries` credits naming their invoices.
+        let t3 = try await tenant()
+        try await seed(tenantID: t3.id, customers: entries, items: entries, today: today, dueDaysAgo: 5, prefix: "b")
+        var xml = """
+            <?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+            <BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId></GrpHdr><Stmt><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+            """
+        for g in 1...entries {
+            xml += """
+                <Ntry><NtryRef>N\(g)</NtryRef><Amt Ccy="EUR">119.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+                <BookgDt><Dt>\(today)</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>Rechnung b-\(g)</Ustrd></RmtInf>\
+                </TxDtls></NtryDtls></Ntry>
+                """
+        }
+        xml += "</Stmt></BkToCstmrStmt></Document>"
+        let service = BankStatementService(database: database, clock: FixedClock(instant: now))
+        start = clock.now
+        let imported = try await service.importStatement(Data(xml.utf8), tenant: t3)
+        let importTime = clock.now - start
+        start = clock.now
+        let again = try await service.importStatement(Data(xml.utf8), tenant: t3)
+        let againTime = clock.now - start
+        print(
+            "camt: \(entries) entries (\(xml.utf8.count / 1024) KiB): matched \(imported.matched), unmatched "
+                + "\(imported.unmatched) in \(importTime); re-import: \(again.duplicates) duplicates, "
+                + "\(again.matched) booked, in \(againTime)")
+    }
+}
