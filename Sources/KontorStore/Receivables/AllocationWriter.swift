@@ -21,6 +21,9 @@ public struct AllocationWriter: Sendable {
         _ drafts: [AllocationDraft], bookingDate: LocalDate, tenantID: String, now: Date, on conn: PostgresConnection
     ) async throws -> [StatusChange] {
         guard !drafts.isEmpty else { return [] }
+        // The invoice ids again as a plain array: the planner then finds them through the
+        // primary key instead of guessing at the CTE's rows (a seq scan over millions of invoices).
+        let ids = Array(Set(drafts.map(\.invoiceID)))
         let rows = try await conn.query(
             """
             WITH a AS (
@@ -41,6 +44,7 @@ public struct AllocationWriter: Sendable {
                     i.total - i.amount_paid - s.paid - i.amount_credited - s.credited - i.amount_written_off - s.written
                         AS left_open
                 FROM sums s JOIN invoices i ON i.tenant_id = \(tenantID) AND i.invoice_id = s.invoice_id
+                    AND i.invoice_id = ANY(\(ids))
             )
             UPDATE invoices i SET
                 amount_paid = i.amount_paid + b.paid,
@@ -52,7 +56,7 @@ public struct AllocationWriter: Sendable {
                 paid_at = CASE WHEN b.left_open <= 0 THEN coalesce(i.paid_at, \(now)) ELSE NULL END,
                 next_collection_at = CASE WHEN b.left_open <= 0 THEN NULL ELSE i.next_collection_at END
             FROM before b
-            WHERE i.tenant_id = \(tenantID) AND i.invoice_id = b.invoice_id
+            WHERE i.tenant_id = \(tenantID) AND i.invoice_id = b.invoice_id AND i.invoice_id = ANY(\(ids))
             RETURNING i.invoice_id, b.old_status, i.status
             """,
             logger: logger
