@@ -19,13 +19,16 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public var isNegative: Bool { minorUnits < 0 }
 
     /// `"12.34 EUR"`, `"500 JPY"`, `"-1.500 KWD"` — for logs and notices, not for parsing.
-    public var description: String {
-        guard currency.minorUnits > 0 else { return "\(minorUnits) \(currency.code)" }
+    public var description: String { "\(decimalText) \(currency.code)" }
+
+    /// The amount in major units with the currency's decimals and a point: `"12.34"`, `"500"`.
+    public var decimalText: String {
+        guard currency.minorUnits > 0 else { return "\(minorUnits)" }
         let factor = currency.minorUnitsPerMajor
         let major = minorUnits.magnitude / UInt64(factor)
         let minor = String(minorUnits.magnitude % UInt64(factor))
         let padded = String(repeating: "0", count: currency.minorUnits - minor.count) + minor
-        return "\(minorUnits < 0 ? "-" : "")\(major).\(padded) \(currency.code)"
+        return "\(minorUnits < 0 ? "-" : "")\(major).\(padded)"
     }
 
     public func adding(_ other: Money) throws(MoneyError) -> Money {

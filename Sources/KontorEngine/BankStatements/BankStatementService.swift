@@ -252,9 +252,10 @@ public struct BankStatementService: Sendable {
         return MatchCandidates(items: Array(all.values), customersByIBAN: byIBAN, customerNames: customerNames)
     }
 
-    public func transactions(statementID: String?, status: String?, tenantID: String, on conn: PostgresConnection)
-        async throws -> [TransactionJSON]
-    {
+    public func transactions(
+        statementID: String?, status: String?, transactionID: String? = nil, tenantID: String,
+        on conn: PostgresConnection
+    ) async throws -> [TransactionJSON] {
         let rows = try await conn.query(
             """
             SELECT transaction_id, direction, amount, currency, booking_date, remittance, payer_iban, payer_name,
@@ -262,6 +263,7 @@ public struct BankStatementService: Sendable {
             FROM bank_transactions
             WHERE tenant_id = \(tenantID) AND (\(statementID)::text IS NULL OR statement_id = \(statementID))
               AND (\(status)::text IS NULL OR status = \(status))
+              AND (\(transactionID)::text IS NULL OR transaction_id = \(transactionID))
             ORDER BY seq LIMIT 1000
             """,
             logger: database.logger
@@ -342,9 +344,9 @@ public struct BankStatementService: Sendable {
         }
         try await DunningRun(database: database).run(now: now, tenantID: tenant.id, customerIDs: [customerID])
         return try await database.withConnection { conn in
-            try await transactions(statementID: nil, status: nil, tenantID: tenant.id, on: conn).first {
-                $0.id == transactionID
-            }!
+            try await transactions(
+                statementID: nil, status: nil, transactionID: transactionID, tenantID: tenant.id, on: conn
+            )[0]
         }
     }
 }

@@ -91,11 +91,7 @@ public struct DunningRun: Sendable {
             let small = (items[c.customerID] ?? []).filter {
                 $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today && !paused.contains($0.id)
             }
-            for item in small {
-                if let invoice = try await invoices.find(item.id, tenantID: tenantID, on: conn) {
-                    try await booker.writeOff(invoice, open: item.open, profile: profile, now: now, on: conn)
-                }
-            }
+            try await writeOff(small, profile: profile, now: now, on: conn)
             items[c.customerID]?.removeAll { small.contains($0) }
         }
 
@@ -208,13 +204,23 @@ public struct DunningRun: Sendable {
                     type: "invoice.handed_over", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
                     createdAt: now))
         }
-        let writeOff = steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue)
-        for item in writeOff {
-            if let invoice = try await invoices.find(item.id, tenantID: tenantID, on: conn) {
+        try await writeOff(
+            steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue), profile: profile,
+            now: now, on: conn)
+        try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
+        return summary
+    }
+
+    /// Writes off what is open on these items; the invoices are read in one query.
+    func writeOff(_ items: [OpenItem], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws {
+        guard !items.isEmpty else { return }
+        let invoicesByID = Dictionary(
+            try await invoices.find(ids: items.map(\.id), tenantID: profile.tenantID, on: conn).map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a })
+        for item in items {
+            if let invoice = invoicesByID[item.id] {
                 try await booker.writeOff(invoice, open: item.open, profile: profile, now: now, on: conn)
             }
         }
-        try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
-        return summary
     }
 }

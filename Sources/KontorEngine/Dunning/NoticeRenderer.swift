@@ -7,7 +7,7 @@ import Mustache
 /// Variables: `customer_name`, `level_name`, `level`, `notice_date`, `currency`, `items`
 /// (`number`, `due_date`, `open`, `days_overdue`), `items_total`, `fee`, `interest`,
 /// `flat_fee`, `total_due`, and `has_fee`/`has_interest`/`has_flat_fee` for sections.
-/// Amounts are formatted `1234.56`.
+/// Amounts are formatted with the currency's decimals (`1234.56`), by `Money.decimalText`.
 enum NoticeRenderer {
     static let defaultTemplate = """
         {{level_name}} — {{notice_date}}
@@ -33,17 +33,12 @@ enum NoticeRenderer {
         try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + template)
     }
 
-    static func amount(_ minor: Int64) -> String {
-        let sign = minor < 0 ? "-" : ""
-        let a = minor.magnitude
-        let cents = a % 100
-        return "\(sign)\(a / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
-
     static func render(
         template: String?, customerName: String?, step: DunningStep, today: LocalDate, currency: String
     ) -> String {
         let compiled = (try? compile(template ?? defaultTemplate)) ?? (try! compile(defaultTemplate))
+        let unit = Currency(code: currency) ?? .eur
+        func amount(_ minor: Int64) -> String { Money(minorUnits: minor, currency: unit).decimalText }
         let itemsTotal = step.overdue.reduce(0) { $0 + $1.open }
         let context: [String: Any] = [
             "customer_name": customerName ?? "",

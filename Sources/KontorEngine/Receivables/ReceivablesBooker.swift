@@ -42,12 +42,10 @@ struct ReceivablesBooker: Sendable {
     func receive(_ m: Money, profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws -> String {
         let id = Identifier.make("pay")
         let today = LocalDate(instant: now, in: profile.zone)
-        try await payments.insert(
-            [
-                .init(
-                    id: id, customerID: m.customerID, amount: m.amount, currency: m.currency, source: m.source,
-                    reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
-            ], tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
+        let new = PaymentRepository.NewPayment(
+            id: id, customerID: m.customerID, amount: m.amount, currency: m.currency, source: m.source,
+            reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
+        try await payments.insert([new], tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
         let changes = try await allocations.append(
             m.plan.shares.map {
                 AllocationDraft(
@@ -66,7 +64,10 @@ struct ReceivablesBooker: Sendable {
                     customerID: m.customerID, currency: m.currency, bookingDate: today,
                     postings: LedgerRules.moneyReceived(allocated: allocated, surplus: m.plan.surplus, into: .bank))
             ], tenantID: profile.tenantID, now: now, on: conn)
-        guard let payment = try await payments.find(id, tenantID: profile.tenantID, on: conn) else { return id }
+        // What was just written, without reading it back (this is the bank-statement hot path).
+        let payment = ReceivedPayment(
+            received: new, allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount) },
+            livemode: profile.livemode, createdAt: now)
         var drafts = [
             EventOutbox.Draft(
                 type: "payment.succeeded", objectID: id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),

@@ -66,9 +66,9 @@ public struct ReportService: Sendable {
         public var customers: [AgingRowJSON]
     }
 
-    func today(_ tenant: Tenant, on conn: PostgresConnection) async throws -> (LocalDate, TenantProfile) {
+    func today(_ tenant: Tenant, on conn: PostgresConnection) async throws -> LocalDate {
         let profile = try await tenants.profile(tenant.id, on: conn)
-        return (LocalDate(instant: try await clock.now(for: tenant), in: profile.zone), profile)
+        return LocalDate(instant: try await clock.now(for: tenant), in: profile.zone)
     }
 
     static func buckets(_ t: AgingTotals) -> [String: Int64] {
@@ -82,7 +82,7 @@ public struct ReportService: Sendable {
     {
         try await database.withConnection { conn in
             var day = asOf ?? LocalDate(dayNumber: 0)
-            if asOf == nil { day = try await today(tenant, on: conn).0 }
+            if asOf == nil { day = try await today(tenant, on: conn) }
             var items: [ItemJSON] = []
             var totals: [String: AgingTotals] = [:]
             try await openItems.asOf(day, tenantID: tenant.id, customerID: customerID, on: conn) { row in
@@ -122,7 +122,7 @@ public struct ReportService: Sendable {
     public func aging(asOf: LocalDate?, tenant: Tenant) async throws -> AgingReportJSON {
         try await database.withConnection { conn in
             var day = asOf ?? LocalDate(dayNumber: 0)
-            if asOf == nil { day = try await today(tenant, on: conn).0 }
+            if asOf == nil { day = try await today(tenant, on: conn) }
             var perCustomer: [String: (name: String?, currency: String, totals: AgingTotals)] = [:]
             var order: [String] = []
             var totals: [String: AgingTotals] = [:]

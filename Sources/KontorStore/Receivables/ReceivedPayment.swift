@@ -6,6 +6,11 @@ public struct ReceivedPayment: Sendable, Equatable {
     public struct Share: Sendable, Equatable, Codable {
         public let invoice: String
         public let amount: Int64
+
+        public init(invoice: String, amount: Int64) {
+            self.invoice = invoice
+            self.amount = amount
+        }
     }
 
     public let id: String
@@ -30,4 +35,16 @@ public struct ReceivedPayment: Sendable, Equatable {
     public let createdAt: Date
     /// Current allocations per invoice (net of returns).
     public var allocations: [Share]
+
+}
+
+extension ReceivedPayment {
+    /// Money just received (`PaymentRepository.NewPayment`) with its shares, as stored.
+    public init(received p: PaymentRepository.NewPayment, allocations: [Share], livemode: Bool, createdAt: Date) {
+        self.init(
+            id: p.id, customerID: p.customerID, invoiceID: nil, paymentMethodID: nil, amount: p.amount,
+            currency: p.currency, status: "succeeded", source: p.source, reference: p.reference,
+            unallocated: p.unallocated, failureCode: nil, reversedAt: nil, returnReason: nil, returnFee: nil,
+            returnFeeInvoiceID: nil, livemode: livemode, createdAt: createdAt, allocations: allocations)
+    }
 }
