@@ -28,8 +28,12 @@ public struct DunningPolicies: Sendable {
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
             do {
-                let document = try YAMLDecoder().decode(
-                    DunningPolicyDocument.self, from: text, userInfo: [:])
+                // The files spell fields as the API does (snake_case): decode them the API's way.
+                guard let tree = try Yams.load(yaml: text), JSONSerialization.isValidJSONObject(tree) else {
+                    throw ValidationError(field: "(yaml)", message: "must be a mapping of policy fields")
+                }
+                let document = try KontorJSON.decoder().decode(
+                    DunningPolicyDocument.self, from: JSONSerialization.data(withJSONObject: tree))
                 _ = try document.policy()
                 documents.append(document)
             } catch let error as ValidationError {
