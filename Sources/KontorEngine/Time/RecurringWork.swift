@@ -14,6 +14,8 @@ public struct RecurringWork: Service {
     /// The wall clock (tenants on a test clock are served by their own advances).
     let now: @Sendable () -> Date
     let work: @Sendable (Date) async throws -> Int
+    /// Opened once the schema is migrated; the first tick waits for it.
+    var gate: StartGate?
 
     public init(
         name: String, interval: Duration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
@@ -26,7 +28,15 @@ public struct RecurringWork: Service {
         self.work = work
     }
 
+    /// The same work, started only once `gate` opens.
+    public func gated(by gate: StartGate) -> RecurringWork {
+        var copy = self
+        copy.gate = gate
+        return copy
+    }
+
     public func run() async throws {
+        await gate?.wait()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let done = try await work(now())
@@ -83,5 +93,25 @@ extension RecurringWork {
         return RecurringWork(name: "dunning", interval: interval, logger: database.logger) { now in
             try await run.run(now: now).notices
         }
+    }
+}
+
+/// A latch that opens once: services that need the database schema wait on it while the
+/// server's startup migrates.
+public actor StartGate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    public func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+
+    public func wait() async {
+        guard !isOpen else { return }
+        await withCheckedContinuation { waiters.append($0) }
     }
 }

@@ -51,13 +51,15 @@ struct Serve: AsyncParsableCommand {
         // Refuse to start on a broken catalog before touching anything.
         _ = try YAMLCatalog.load(directory: plansDirectory)
         _ = try DunningPolicies.load(directory: DunningPolicies.directory(catalog: plansDirectory))
+        // Workers start once the migrations below have run (a fresh database has no tables before).
+        let gate = StartGate()
         let workers = [
             RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
             RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
             RecurringWork.collection(database: database, interval: .seconds(10)),
             RecurringWork.dunning(database: database, interval: .seconds(60)),
-        ]
+        ].map { $0.gated(by: gate) }
         let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
             try await bootstrap.migrate()
@@ -72,6 +74,7 @@ struct Serve: AsyncParsableCommand {
                 "plan catalog synced",
                 metadata: ["tenants": "\(report.tenants)", "new_versions": "\(report.added.count)"]
             )
+            await gate.open()
             let banner = """
                 Kontor listening on http://\(host):\(port)
                 Default test-mode tenant \(tenant.id)\(created ? " (new key)" : "")
