@@ -345,4 +345,62 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(try await fx.trialBalance() == ["EUR": 0])
         }
     }
+
+    /// The matched credits of a statement are booked together. Two credits naming the same
+    /// invoice: the first pays it, the second finds nothing left and becomes credit; two
+    /// surpluses of one customer add up; every payment, allocation and event is there once.
+    @Test func oneStatementBooksAllItsCreditsAndASecondPaymentOfAnItemBecomesCredit() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let ada = try await customer(client, fx, name: "Ada")
+            let bob = try await customer(client, fx, name: "Bob")
+            var numbers: [String: String] = [:]
+            var ids: [String: String] = [:]
+            for (who, cus, amount) in [("ada1", ada, 10000), ("ada2", ada, 5000), ("bob", bob, 20000)] {
+                let inv = try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": \#(amount)}]}"#
+                ).json()
+                numbers[who] = inv["number"] as? String
+                ids[who] = inv["id"] as? String
+            }
+            let xml = camt053(
+                id: "STMT-BATCH",
+                entries: [
+                    creditEntry(ref: "1", amount: 11900, date: "2027-03-02", text: "Rechnung \(numbers["ada1"]!)"),
+                    // The same invoice again: nothing left on it, so all of it is credit.
+                    creditEntry(ref: "2", amount: 11900, date: "2027-03-02", text: "\(numbers["ada1"]!) again"),
+                    // Pays ada2 (59.50) and leaves 0.50 over.
+                    creditEntry(ref: "3", amount: 6000, date: "2027-03-02", text: "RE \(numbers["ada2"]!)"),
+                    creditEntry(ref: "4", amount: 23800, date: "2027-03-02", text: "\(numbers["bob"]!)"),
+                ])
+            let r = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: xml).json()
+            #expect(r["matched"] as? Int == 4 && r["unmatched"] as? Int == 0)
+            let tx = r["transactions"] as! [[String: Any]]
+            #expect(Set(tx.compactMap { $0["payment"] as? String }).count == 4)
+            #expect(tx.map { $0["customer"] as? String } == [ada, ada, ada, bob])
+            for who in ["ada1", "ada2", "bob"] {
+                let inv = try await client.get("/v1/invoices/\(ids[who]!)", fx).json()
+                #expect(inv["status"] as? String == "paid", "\(who)")
+                #expect(inv["amount_due"] as? Int == 0)
+            }
+            #expect(try await client.get("/v1/customers/\(ada)", fx).json()["balance"] as? Int == 11900 + 50)
+            #expect(try await client.get("/v1/customers/\(bob)", fx).json()["balance"] as? Int == 0)
+            let paidTwice = try await scalar(
+                fx, "SELECT count(*)::int FROM allocations WHERE invoice_id = '\(ids["ada1"]!)'", as: Int.self)
+            #expect(paidTwice == 1)
+            let events = try await scalar(
+                fx,
+                "SELECT count(*) FILTER (WHERE type = 'payment.succeeded')::int * 10 + count(*) FILTER (WHERE type = 'invoice.paid')::int FROM events",
+                as: Int.self)
+            #expect(events == 4 * 10 + 3)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+            _ = try await expectReconciled(client, fx, asOf: "2027-03-02")
+            // Again: every entry is a duplicate, nothing is booked twice.
+            let again = try await client.send(.post, "/v1/bank_statements", key: fx.apiKey, json: xml).json()
+            #expect(again["duplicates"] as? Int == 4 && again["matched"] as? Int == 0)
+            #expect(try await client.get("/v1/customers/\(ada)", fx).json()["balance"] as? Int == 11900 + 50)
+        }
+    }
 }

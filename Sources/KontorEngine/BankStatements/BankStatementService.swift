@@ -125,6 +125,8 @@ public struct BankStatementService: Sendable {
             var remaining = Dictionary(
                 candidates.itemsByCustomer.values.flatMap { $0 }.map { ($0.id, $0.open) },
                 uniquingKeysWith: { a, _ in a })
+            var receipts: [ReceivablesBooker.Money] = []
+            var receiptRows: [(transactionID: String, rule: MatchRule)] = []
             for (id, _, t) in credits {
                 let credit = BankCredit(
                     amount: t.amount, currency: t.currency, remittance: t.remittance.joined(separator: " "),
@@ -143,15 +145,20 @@ public struct BankStatementService: Sendable {
                         }
                     }
                     let allocated = shares.reduce(0) { $0 + $1.amount }
-                    let payment = try await booker.receive(
+                    receipts.append(
                         .init(
                             customerID: customer, amount: t.amount, currency: t.currency,
                             plan: AllocationPlan(shares: shares, surplus: t.amount - allocated),
                             source: "bank_statement", reference: String(credit.remittance.prefix(140)),
-                            payerIBAN: credit.payerIBAN), profile: profile, now: now, on: conn)
-                    outcomes[id] = ("matched", rule.rawValue, nil, customer, payment)
-                    touched.insert(customer)
+                            payerIBAN: credit.payerIBAN))
+                    receiptRows.append((id, rule))
                 }
+            }
+            // All matched credits are booked together: a fixed number of statements per import.
+            let paymentIDs = try await booker.receive(receipts, profile: profile, now: now, on: conn)
+            for ((id, rule), (receipt, payment)) in zip(receiptRows, zip(receipts, paymentIDs)) {
+                outcomes[id] = ("matched", rule.rawValue, nil, receipt.customerID, payment)
+                touched.insert(receipt.customerID)
             }
             // Debits: return debits are booked against the payment they take back.
             for (id, _, t) in fresh where !t.credit || t.reversal {

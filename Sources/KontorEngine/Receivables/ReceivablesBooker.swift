@@ -40,42 +40,59 @@ struct ReceivablesBooker: Sendable {
     /// Records money received and spreads it by `plan`; the surplus becomes customer credit.
     /// Returns the payment id.
     func receive(_ m: Money, profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws -> String {
-        let id = Identifier.make("pay")
+        try await receive([m], profile: profile, now: now, on: conn)[0]
+    }
+
+    /// Records many receipts at once (a bank statement's matched credits) with a fixed number
+    /// of statements however many there are: the payments, their allocations, the surplus
+    /// credit per customer, the ledger bookings and the events each go in one statement.
+    /// Returns the payment ids in the order of `monies`.
+    ///
+    /// The plans must not together allocate more than an item has open: callers that build
+    /// several plans over the same items account for what earlier plans took.
+    func receive(_ monies: [Money], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws
+        -> [String]
+    {
+        guard !monies.isEmpty else { return [] }
         let today = LocalDate(instant: now, in: profile.zone)
-        let new = PaymentRepository.NewPayment(
-            id: id, customerID: m.customerID, amount: m.amount, currency: m.currency, source: m.source,
-            reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
-        try await payments.insert([new], tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
-        let changes = try await allocations.append(
-            m.plan.shares.map {
-                AllocationDraft(
-                    invoiceID: $0.itemID, customerID: m.customerID, kind: .payment, sourceID: id, amount: $0.amount,
-                    currency: m.currency)
-            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
-        if m.plan.surplus > 0 {
-            _ = try await balances.adjust(
-                customerID: m.customerID, by: m.plan.surplus, tenantID: profile.tenantID, on: conn)
+        let new = monies.map { m in
+            PaymentRepository.NewPayment(
+                id: Identifier.make("pay"), customerID: m.customerID, amount: m.amount, currency: m.currency,
+                source: m.source, reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
         }
-        let allocated = m.amount - m.plan.surplus
+        try await payments.insert(new, tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
+        let changes = try await allocations.append(
+            zip(monies, new).flatMap { m, p in
+                m.plan.shares.map {
+                    AllocationDraft(
+                        invoiceID: $0.itemID, customerID: m.customerID, kind: .payment, sourceID: p.id,
+                        amount: $0.amount, currency: m.currency)
+                }
+            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+        try await balances.add(
+            monies.filter { $0.plan.surplus > 0 }.map { ($0.customerID, $0.plan.surplus) },
+            tenantID: profile.tenantID, on: conn)
         try await ledger.append(
-            [
+            zip(monies, new).map { m, p in
                 LedgerBooking(
-                    documentType: "payment", documentID: id, documentNumber: m.reference.map { String($0.prefix(36)) },
+                    documentType: "payment", documentID: p.id,
+                    documentNumber: m.reference.map { String($0.prefix(36)) },
                     customerID: m.customerID, currency: m.currency, bookingDate: today,
-                    postings: LedgerRules.moneyReceived(allocated: allocated, surplus: m.plan.surplus, into: .bank))
-            ], tenantID: profile.tenantID, now: now, on: conn)
+                    postings: LedgerRules.moneyReceived(
+                        allocated: m.amount - m.plan.surplus, surplus: m.plan.surplus, into: .bank))
+            }, tenantID: profile.tenantID, now: now, on: conn)
         // What was just written, without reading it back (this is the bank-statement hot path).
-        let payment = ReceivedPayment(
-            received: new, allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount) },
-            livemode: profile.livemode, createdAt: now)
-        var drafts = [
-            EventOutbox.Draft(
-                type: "payment.succeeded", objectID: id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
+        var drafts = try zip(monies, new).map { m, p in
+            let payment = ReceivedPayment(
+                received: p, allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount) },
+                livemode: profile.livemode, createdAt: now)
+            return EventOutbox.Draft(
+                type: "payment.succeeded", objectID: p.id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
                 createdAt: now)
-        ]
+        }
         drafts += try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
         try await outbox.append(drafts, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
-        return id
+        return new.map(\.id)
     }
 
     /// `invoice.paid` for every invoice an allocation settled.

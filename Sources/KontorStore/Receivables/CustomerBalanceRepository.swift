@@ -31,6 +31,22 @@ public struct CustomerBalanceRepository: Sendable {
         return 0
     }
 
+    /// Adds credit to many customers in one statement (a customer may appear more than once).
+    public func add(_ credits: [(customerID: String, amount: Int64)], tenantID: String, on conn: PostgresConnection)
+        async throws
+    {
+        guard !credits.isEmpty else { return }
+        _ = try await conn.query(
+            """
+            UPDATE customers c SET balance = c.balance + t.amount
+            FROM (SELECT id, sum(amount)::bigint AS amount
+                  FROM unnest(\(credits.map(\.customerID)), \(credits.map(\.amount))) AS u(id, amount) GROUP BY id) t
+            WHERE c.tenant_id = \(tenantID) AND c.customer_id = t.id
+            """,
+            logger: logger
+        )
+    }
+
     public struct Applied: Sendable {
         public let invoiceID: String
         public let customerID: String
