@@ -191,11 +191,43 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             try await client.advanceClock(to: "2027-03-27T08:00:00Z", fx)
             let notices =
                 try await client.get("/v1/customers/\(cus)/dunning", fx).json()["notices"] as! [[String: Any]]
-            #expect(notices.map { $0["level"] as! Int } == [1, 2, 3])
+            // Case 1 dunned the return fee to the hand-over; the invoice itself fell due (03-15)
+            // after that last level, so it went through the policy again in case 2.
+            #expect(notices.map { $0["level"] as! Int } == [1, 2, 3, 1, 2, 3])
             #expect(notices[2]["actions"] as? [String] == ["notify", "hand_over"])
+            #expect(notices[5]["actions"] as? [String] == ["notify", "hand_over"])
+            #expect(try await client.get("/v1/customers/\(cus)/dunning", fx).json()["case_number"] as? Int == 2)
+            // Return fee, two dunning fees, the subscription invoice: all with the agency.
             let handed = try await fx.count("invoices WHERE handed_over_at IS NOT NULL")
-            #expect(handed >= 2)
+            #expect(handed == 4)
+            #expect(try await fx.count("invoices WHERE status = 'open' AND handed_over_at IS NULL") == 0)
             #expect(try await fx.eventTypes().contains("invoice.handed_over"))
+            // The agency's file: one row per handed-over item, the debtor's kind and the dunning before it.
+            let file = try await client.send(
+                .get, "/v1/exports/collection?customer=\(cus)", key: fx.apiKey, headers: [.accept: "text/csv"])
+            #expect(file.status == .ok)
+            #expect(!file.text.contains("\""))
+            let table = file.text.split(separator: "\r\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
+            let header = table[0].map(String.init)
+            #expect(header.prefix(5) == ["handed_over_on", "invoice", "number", "billing_reason", "status"])
+            let rows = table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.map(String.init))) }
+            #expect(rows.count == handed)
+            for row in rows {
+                #expect(row["customer"] == cus && row["customer_kind"] == "consumer" && row["status"] == "open")
+                #expect(Int(row["open"] ?? "") ?? 0 > 0)
+                #expect(row["last_level"] == "Inkasso" && (Int(row["notices"] ?? "") ?? 0) >= 1)
+                #expect(row["handed_over_on"] == row["last_notice_on"])
+                #expect(row["in_default_since"] != "")
+            }
+            #expect(Set(rows.map { $0["billing_reason"]! }) == ["subscription_cycle", "return_fee", "dunning_fee"])
+            #expect(rows.first { $0["billing_reason"] == "subscription_cycle" }?["notices"] == "3")
+            let early = try await client.get("/v1/exports/collection?to=2027-03-01", fx).json()
+            #expect((early["items"] as? [Any])?.isEmpty == true)
+            let backwards = try await client.get("/v1/exports/collection?from=2027-03-02&to=2027-03-01", fx)
+            #expect(backwards.status == .unprocessableContent)
+            #expect(try backwards.errorFields() == ["to"])
             // The agency gives up: write the items off (bad debt, VAT corrected).
             let open =
                 try await client.get("/v1/reports/open_items?customer=\(cus)", fx).json()["items"]
@@ -206,6 +238,12 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
                 #expect(try w.json()["status"] as? String == "written_off")
             }
             #expect(try await fx.eventTypes().contains("invoice.written_off"))
+            // Written-off items stay in the agency's file, closed.
+            let closed = try await client.get("/v1/exports/collection?customer=\(cus)", fx).json()
+            let closedItems = closed["items"] as! [[String: Any]]
+            #expect(closedItems.count == handed)
+            #expect(closedItems.allSatisfy { $0["status"] as? String == "written_off" && $0["open"] as? Int == 0 })
+            #expect((closed["open_totals"] as? [String: Any])?.isEmpty == true)
             let vat = try await scalar(
                 fx,
                 "SELECT sum(amount)::bigint FROM ledger_entries WHERE document_type = 'write_off' AND account = 'vat_payable'",

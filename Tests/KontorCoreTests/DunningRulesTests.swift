@@ -43,10 +43,50 @@ import Testing
     @Test func nothingOverdueSettlesTheCase() {
         #expect(evaluate([item("1", due: "2026-03-01", open: 0)], DunningCase(level: 2), "2026-04-01") == .settled)
         #expect(evaluate([item("1", due: "2026-03-31", open: 100)], .none, "2026-03-31") == .settled)
+    }
+
+    @Test func pausedOrHandedOverItemsHoldTheCaseWithoutClosingIt() {
+        // A dispute or a kept payment plan pauses: the case keeps its level (no restore, no
+        // escalation) and picks up where it was when the pause ends.
+        let state = DunningCase(level: 3, levelReachedOn: day("2026-03-01"), defaultSince: day("2026-02-01"))
         let disputed = evaluator.evaluate(
-            items: [DunnedItem(item: item("1", due: "2026-01-01", open: 100), paused: true)], state: .none,
+            items: [DunnedItem(item: item("1", due: "2026-01-01", open: 100), paused: true)], state: state,
             today: day("2026-04-01"), consumer: false, currency: "EUR")
-        #expect(disputed == .settled)
+        #expect(disputed == .wait)
+        // Items with the collection agency are still owed: the case stays open.
+        let withAgency = evaluator.evaluate(
+            items: [DunnedItem(item: item("1", due: "2026-01-01", open: 100), withAgency: true)], state: state,
+            today: day("2026-04-01"), consumer: false, currency: "EUR")
+        #expect(withAgency == .wait)
+    }
+
+    @Test func aClaimDueAfterTheLastLevelStartsANewCaseFromTheFirstLevel() {
+        let last = evaluator.policy.levels.count
+        let state = DunningCase(
+            level: last, levelReachedOn: day("2026-05-01"), defaultSince: day("2026-03-08"), interestCharged: 900,
+            flatFeeCharged: true)
+        let handedOver = DunnedItem(item: item("1", due: "2026-03-01", open: 10000), withAgency: true)
+        let later = item("2", due: "2026-05-10", open: 5000)
+        // Not yet at the first level's days past due: nothing.
+        #expect(
+            evaluator.evaluate(
+                items: [handedOver, DunnedItem(item: later)], state: state, today: day("2026-05-12"), consumer: false,
+                currency: "EUR") == .wait)
+        let s = step(
+            evaluator.evaluate(
+                items: [handedOver, DunnedItem(item: later)], state: state, today: day("2026-05-17"), consumer: false,
+                currency: "EUR"))
+        #expect(s?.opensNewCase == true)
+        #expect(s?.level == 1)
+        #expect(s?.overdue.map(\.id) == ["2"])
+        #expect(s?.next.defaultSince == day("2026-05-17"))
+        #expect(s?.next.interestCharged == 0 && s?.next.flatFeeCharged == false)
+        // A claim the last notice already listed (the last level only notifies) stays there.
+        let listed = item("3", due: "2026-04-01", open: 5000)
+        #expect(
+            evaluator.evaluate(
+                items: [DunnedItem(item: listed), DunnedItem(item: later)], state: state, today: day("2026-06-30"),
+                consumer: false, currency: "EUR") == .wait)
     }
 
     @Test func firstLevelIsReachedAfterItsDaysPastTheOldestDueDate() {

@@ -18,6 +18,7 @@ struct ReportRoutes {
         group.get("reports/aging", use: aging)
         group.get("reports/dso", use: dso)
         group.get("exports/datev", use: exportDATEV)
+        group.get("exports/collection", use: exportCollection)
         group.get("dunning_policies", use: listPolicies)
         group.get("dunning_policies/{code}", use: getPolicy)
         group.put("dunning_policies/{code}", use: putPolicy)
@@ -81,6 +82,14 @@ struct ReportRoutes {
                 .contentDisposition: "attachment; filename=\"EXTF_Buchungsstapel_\(from)_\(to).csv\"",
             ],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    @Sendable func exportCollection(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let report = try await reports.collection(
+            from: try Self.date(request, "from", required: false), to: try Self.date(request, "to", required: false),
+            customerID: request.uri.queryParameters["customer"].map(String.init), tenant: try context.requireTenant())
+        return Self.wantsCSV(request)
+            ? Self.csv(ReportCSV.collection(report), name: "collection-handover-\(report.asOf)") : try .json(report)
     }
 
     @Sendable func listPolicies(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -3,10 +3,14 @@ public struct DunnedItem: Hashable, Sendable {
     public let item: OpenItem
     /// Disputed, or covered by a payment plan that is being kept: not dunned.
     public let paused: Bool
+    /// Handed over to the collection agency: not dunned by us, but still owed — the case stays
+    /// open (service is not restored) while the agency pursues it.
+    public let withAgency: Bool
 
-    public init(item: OpenItem, paused: Bool = false) {
+    public init(item: OpenItem, paused: Bool = false, withAgency: Bool = false) {
         self.item = item
         self.paused = paused
+        self.withAgency = withAgency
     }
 }
 
@@ -37,7 +41,8 @@ public struct DunningCase: Hashable, Sendable {
 
 /// What one evaluation decides.
 public enum DunningDecision: Hashable, Sendable {
-    /// Nothing overdue: the case (if any) is closed and restricted service restored.
+    /// Nothing overdue (nothing with the agency either): the case (if any) is closed and
+    /// restricted service restored.
     case settled
     /// Overdue, but the next level is not due yet (or the last level was reached).
     case wait
@@ -55,6 +60,9 @@ public struct DunningStep: Hashable, Sendable {
     public let flatFee: Int64
     /// The case after this step.
     public let next: DunningCase
+    /// This step opens a new case: the last level of the old one was reached, and what is
+    /// overdue now fell due after it.
+    public let opensNewCase: Bool
 }
 
 /// Dunning rules, evaluated per customer on a day.
@@ -75,11 +83,26 @@ public struct DunningEvaluator: Sendable {
     public func evaluate(
         items: [DunnedItem], state: DunningCase, today: LocalDate, consumer: Bool, currency: String
     ) -> DunningDecision {
-        let overdue = items.filter { !$0.paused && $0.item.open > 0 && $0.item.dueDate < today }.map(\.item)
+        let owed = items.filter { $0.item.open > 0 && $0.item.dueDate < today }
+        guard !owed.isEmpty else { return .settled }
+        let overdue = owed.filter { !$0.paused && !$0.withAgency }.map(\.item)
             .sorted { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }
-        guard let oldest = overdue.first else { return .settled }
+        guard let oldest = overdue.first else { return .wait }
         let levelNumber = state.level + 1
-        guard levelNumber <= policy.levels.count else { return .wait }
+        guard levelNumber <= policy.levels.count else {
+            // The last level was reached. Claims that fell due after it — the items it listed
+            // are with the agency or written off — go through the policy from its first level,
+            // in a case of their own: each claim gets every notice the policy promises.
+            guard let reached = state.levelReachedOn, overdue.allSatisfy({ $0.dueDate >= reached }),
+                case .escalate(let first) = evaluate(
+                    items: overdue.map { DunnedItem(item: $0) }, state: .none, today: today, consumer: consumer,
+                    currency: currency)
+            else { return .wait }
+            return .escalate(
+                DunningStep(
+                    level: first.level, definition: first.definition, overdue: first.overdue, fee: first.fee,
+                    interest: first.interest, flatFee: first.flatFee, next: first.next, opensNewCase: true))
+        }
         let level = policy.levels[levelNumber - 1]
         guard oldest.daysPastDue(on: today) >= level.afterDays else { return .wait }
         if state.level > 0, let reached = state.levelReachedOn {
@@ -111,7 +134,7 @@ public struct DunningEvaluator: Sendable {
         return .escalate(
             DunningStep(
                 level: levelNumber, definition: level, overdue: overdue, fee: level.fee, interest: accrued,
-                flatFee: flat, next: next)
+                flatFee: flat, next: next, opensNewCase: false)
         )
     }
 }

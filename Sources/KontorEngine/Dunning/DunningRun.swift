@@ -89,7 +89,8 @@ public struct DunningRun: Sendable {
             let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
             guard policy.smallBalanceWriteOff > 0 else { continue }
             let small = (items[c.customerID] ?? []).filter {
-                $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today && !paused.contains($0.id)
+                $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today
+                    && !paused.paused.contains($0.id) && !paused.withAgency.contains($0.id)
             }
             try await writeOff(small, profile: profile, now: now, on: conn)
             items[c.customerID]?.removeAll { small.contains($0) }
@@ -103,7 +104,10 @@ public struct DunningRun: Sendable {
             let own = items[c.customerID] ?? []
             let currency = own.first?.currency ?? c.currency ?? policy.currency
             let decision = DunningEvaluator(policy: policy).evaluate(
-                items: own.map { DunnedItem(item: $0, paused: paused.contains($0.id)) }, state: c.state, today: today,
+                items: own.map {
+                    DunnedItem(
+                        item: $0, paused: paused.paused.contains($0.id), withAgency: paused.withAgency.contains($0.id))
+                }, state: c.state, today: today,
                 consumer: c.consumer, currency: currency)
             switch decision {
             case .settled:
@@ -116,7 +120,8 @@ public struct DunningRun: Sendable {
                 break
             case .escalate(let step):
                 steps.append((c, policy, step, currency))
-                updates.append(.init(customerID: c.customerID, caseNo: c.caseNo, state: step.next))
+                updates.append(
+                    .init(customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0), state: step.next))
             }
         }
 
@@ -153,7 +158,8 @@ public struct DunningRun: Sendable {
                     daysOverdue: $0.daysPastDue(on: today))
             }
             return NoticeDraft(
-                id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo, level: step.level,
+                id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0),
+                level: step.level,
                 levelName: step.definition.name, policyCode: policy.code, currency: currency,
                 itemsJSON: String(decoding: try KontorJSON.encode(noticeItems), as: UTF8.self),
                 itemsTotal: step.overdue.reduce(0) { $0 + $1.open }, fee: step.fee, interest: step.interest,

@@ -46,4 +46,26 @@ public enum ReportCSV {
                     [r.from, r.to, $0.currency, "\($0.receivables)", "\($0.revenue)", "\($0.days)", $0.dso ?? ""]
                 })
     }
+
+    /// The agency's hand-over file: amounts in minor units like every Kontor CSV, dates ISO 8601.
+    public static func collection(_ r: ReportService.CollectionExportJSON) -> String {
+        var rows = [
+            [
+                "handed_over_on", "invoice", "number", "billing_reason", "status", "issue_date", "due_date",
+                "days_past_due", "currency", "total", "paid", "credited", "written_off", "open", "customer",
+                "customer_name", "customer_kind", "email", "address_line1", "address_line2", "postal_code", "city",
+                "country", "tax_id", "in_default_since", "notices", "first_notice_on", "last_notice_on", "last_level",
+            ]
+        ]
+        for i in r.items {
+            rows.append([
+                i.handedOverOn, i.invoice, i.number, i.billingReason, i.status, i.issueDate, i.dueDate,
+                "\(i.daysPastDue)", i.currency, "\(i.total)", "\(i.paid)", "\(i.credited)", "\(i.writtenOff)",
+                "\(i.open)", i.customer, i.customerName ?? "", i.customerKind, i.email ?? "", i.addressLine1 ?? "",
+                i.addressLine2 ?? "", i.postalCode ?? "", i.city ?? "", i.country ?? "", i.taxId ?? "",
+                i.inDefaultSince ?? "", "\(i.notices)", i.firstNoticeOn ?? "", i.lastNoticeOn ?? "", i.lastLevel ?? "",
+            ])
+        }
+        return lines(rows)
+    }
 }

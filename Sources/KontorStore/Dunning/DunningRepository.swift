@@ -168,21 +168,21 @@ public struct DunningRepository: Sendable {
         return result
     }
 
-    /// Items that dunning must leave alone: open disputes, kept payment plans, items with the
-    /// collection agency.
+    /// Items that dunning must leave alone: `paused` by open disputes and kept payment plans,
+    /// and those `withAgency` (handed over to the collection agency, still open).
     public func pausedItems(customerIDs: [String], tenantID: String, today: LocalDate, on conn: PostgresConnection)
-        async throws -> Set<String>
+        async throws -> (paused: Set<String>, withAgency: Set<String>)
     {
         let rows = try await conn.query(
             """
-            SELECT invoice_id FROM disputes
+            SELECT invoice_id, false FROM disputes
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
             UNION
-            SELECT invoice_id FROM invoices
+            SELECT invoice_id, true FROM invoices
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
               AND handed_over_at IS NOT NULL
             UNION
-            SELECT unnest(p.invoice_ids) FROM payment_plans p
+            SELECT unnest(p.invoice_ids), false FROM payment_plans p
             WHERE p.tenant_id = \(tenantID) AND p.customer_id = ANY(\(customerIDs)) AND p.status = 'active'
               -- kept: paid on the plan's invoices since it began at least what has fallen due
               AND coalesce((SELECT sum(a.amount) FROM allocations a
@@ -194,9 +194,11 @@ public struct DunningRepository: Sendable {
             """,
             logger: logger
         )
-        var ids: Set<String> = []
-        for try await id in rows.decode(String.self) { ids.insert(id) }
-        return ids
+        var result: (paused: Set<String>, withAgency: Set<String>) = ([], [])
+        for try await (id, agency) in rows.decode((String, Bool).self) {
+            if agency { result.withAgency.insert(id) } else { result.paused.insert(id) }
+        }
+        return result
     }
 
     public struct CaseUpdate: Sendable {
