@@ -441,4 +441,28 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(try await client.get("/v1/customers/\(ada)", fx).json()["balance"] as? Int == 11900 + 50)
         }
     }
+
+    /// A run for named customers (what a bank statement or a return asks for) evaluates every
+    /// one of them, in batches, and opens a case for those that had none yet.
+    @Test func aRunForNamedCustomersEvaluatesThemAllInBatches() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            var customers: [String] = []
+            for n in 1...5 {
+                let cus = try await customer(client, fx, name: "Named \(n)")
+                customers.append(cus)
+                _ = try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": 1000}]}"#
+                )
+            }
+            #expect(try await fx.count("dunning_cases") == 0)
+            let summary = try await DunningRun(database: fx.database, batchSize: 2).run(
+                now: instant("2027-04-30T09:00:00Z"), tenantID: fx.tenant.id, customerIDs: customers)
+            #expect(summary.evaluated == 5)
+            #expect(summary.notices == 5)
+            #expect(try await fx.count("dunning_notices WHERE level = 1") == 5)
+        }
+    }
 }

@@ -52,17 +52,24 @@ public struct DunningRun: Sendable {
             let profile = try await database.withConnection { try await tenants.profile(id, on: $0) }
             if tenantID == nil, profile.testClockAt != nil { continue }
             let today = LocalDate(instant: now, in: profile.zone)
-            if customerIDs == nil {
-                try await database.transaction { try await repository.seed(tenantID: id, today: today, on: $0) }
+            try await database.transaction {
+                try await repository.seed(tenantID: id, today: today, customerIDs: customerIDs, on: $0)
+            }
+            // Named customers (after a bank statement: thousands) in batches of `batchSize`;
+            // otherwise batches until no case is left unchecked today.
+            var chunks = customerIDs.map { ids in
+                stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min($0 + batchSize, ids.count)]) }
             }
             while true {
+                let chunk = chunks?.popLast()
+                if chunks != nil, chunk == nil { break }
                 let batch = try await database.transaction { conn in
-                    try await runBatch(profile: profile, today: today, now: now, customerIDs: customerIDs, on: conn)
+                    try await runBatch(profile: profile, today: today, now: now, customerIDs: chunk, on: conn)
                 }
                 summary.evaluated += batch.evaluated
                 summary.notices += batch.notices
                 summary.settled += batch.settled
-                if batch.evaluated == 0 || customerIDs != nil { break }
+                if chunks == nil, batch.evaluated == 0 { break }
             }
         }
         return summary

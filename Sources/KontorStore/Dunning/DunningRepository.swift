@@ -110,14 +110,18 @@ public struct DunningRepository: Sendable {
         self.logger = logger
     }
 
-    /// Opens a case row for every customer with something overdue that has none.
-    public func seed(tenantID: String, today: LocalDate, on conn: PostgresConnection) async throws {
+    /// Opens a case row for every customer (of `customerIDs`, when given) with something overdue
+    /// that has none.
+    public func seed(tenantID: String, today: LocalDate, customerIDs: [String]? = nil, on conn: PostgresConnection)
+        async throws
+    {
         _ = try await conn.query(
             """
             INSERT INTO dunning_cases (tenant_id, customer_id)
             SELECT DISTINCT \(tenantID), customer_id FROM invoices
             WHERE tenant_id = \(tenantID) AND status = 'open' AND due_date < \(today)
               AND total - amount_paid - amount_credited - amount_written_off > 0
+              AND (\(customerIDs)::text[] IS NULL OR customer_id = ANY(\(customerIDs)))
             ON CONFLICT DO NOTHING
             """,
             logger: logger
