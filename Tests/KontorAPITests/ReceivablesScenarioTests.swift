@@ -465,4 +465,64 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(try await fx.count("dunning_notices WHERE level = 1") == 5)
         }
     }
+
+    /// A disputed item and the items of a kept payment plan are not dunned; resolving the
+    /// dispute dunns its item, and a missed instalment brings the plan's items back.
+    @Test func disputesAndKeptPaymentPlansPauseDunningForTheirItems() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            _ = try await client.send(
+                .put, "/v1/dunning_policies/quick", key: fx.apiKey,
+                json:
+                    #"{"code": "quick", "name": "Quick", "levels": [{"name": "Erinnerung", "after_days": 1}, {"name": "Mahnung", "after_days": 5}]}"#
+            )
+            let cus = try await customer(client, fx, name: "Dora")
+            _ = try await client.send(
+                .patch, "/v1/customers/\(cus)", key: fx.apiKey, json: #"{"dunning_policy": "quick"}"#)
+            var invoices: [[String: Any]] = []
+            for amount in [10000, 20000] {
+                invoices.append(
+                    try await client.post(
+                        "/v1/invoices", fx,
+                        #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": \#(amount)}]}"#
+                    ).json())
+            }
+            let (a, b) = (invoices[0], invoices[1])
+            let due = LocalDate(a["due_date"] as! String)!
+            func at(_ days: Int) -> String { "\(due.adding(days: days))T08:00:00Z" }
+            func noticed() async throws -> [[String]] {
+                let notices =
+                    try await client.get("/v1/customers/\(cus)/dunning", fx).json()["notices"] as! [[String: Any]]
+                return notices.map { ($0["items"] as! [[String: Any]]).map { $0["number"] as! String } }
+            }
+            let dispute = try await client.post(
+                "/v1/invoices/\(a["id"] as! String)/disputes", fx, #"{"reason": "Work was not ordered"}"#)
+            #expect(dispute.status == .created)
+            // B (238.00) in two instalments: 100.00 three days after due, 138.00 twelve days after.
+            let plan = try await client.post(
+                "/v1/customers/\(cus)/payment_plans", fx,
+                #"{"invoices": ["\#(b["id"] as! String)"], "instalments": [{"due_date": "\#(due.adding(days: 3))", "amount": 10000}, {"due_date": "\#(due.adding(days: 12))", "amount": 13800}]}"#
+            )
+            #expect(plan.status == .created)
+            try await client.advanceClock(to: at(2), fx)
+            #expect(try await noticed().isEmpty)
+            _ = try await client.post(
+                "/v1/payments", fx,
+                #"{"customer": "\#(cus)", "amount": 10000, "currency": "EUR", "allocations": [{"invoice": "\#(b["id"] as! String)", "amount": 10000}]}"#
+            )
+            try await client.advanceClock(to: at(10), fx)
+            #expect(try await noticed().isEmpty)
+            // The dispute is decided against the customer: A is dunned at once, B (plan kept) is not.
+            let resolved = try await client.post(
+                "/v1/disputes/\(dispute.json()["id"] as! String)/resolve", fx, #"{"resolution": "ordered in writing"}"#)
+            #expect(resolved.status == .ok)
+            #expect(try await noticed() == [[a["number"] as! String]])
+            // The second instalment (due day 12) is missed: from day 13 B is dunned with A.
+            try await client.advanceClock(to: at(16), fx)
+            let all = try await noticed()
+            #expect(all.count == 2)
+            #expect(all.last.map(Set.init) == [a["number"] as! String, b["number"] as! String])
+        }
+    }
 }
