@@ -505,6 +505,17 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
                 #"{"invoices": ["\#(b["id"] as! String)"], "instalments": [{"due_date": "\#(due.adding(days: 3))", "amount": 10000}, {"due_date": "\#(due.adding(days: 12))", "amount": 13800}]}"#
             )
             #expect(plan.status == .created)
+            func standing() async throws -> [String: Any] {
+                (try await client.get("/v1/customers/\(cus)/payment_plans", fx).json()["data"] as! [[String: Any]])[0]
+            }
+            // An instalment in the past is refused, naming it, and nothing is written.
+            let late = try await client.post(
+                "/v1/customers/\(cus)/payment_plans", fx,
+                #"{"invoices": ["\#(b["id"] as! String)"], "instalments": [{"due_date": "2027-02-01", "amount": 23800}]}"#
+            )
+            #expect(late.status == .unprocessableContent)
+            #expect(try late.errorFields() == ["instalments[0].due_date"])
+            #expect(try await fx.count("payment_plans") == 1)
             try await client.advanceClock(to: at(2), fx)
             #expect(try await noticed().isEmpty)
             _ = try await client.post(
@@ -513,6 +524,9 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             )
             try await client.advanceClock(to: at(10), fx)
             #expect(try await noticed().isEmpty)
+            var p = try await standing()
+            #expect(
+                p["status"] as? String == "active" && p["paid"] as? Int == 10000 && p["due_so_far"] as? Int == 10000)
             // The dispute is decided against the customer: A is dunned at once, B (plan kept) is not.
             let resolved = try await client.post(
                 "/v1/disputes/\(dispute.json()["id"] as! String)/resolve", fx, #"{"resolution": "ordered in writing"}"#)
@@ -523,6 +537,13 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             let all = try await noticed()
             #expect(all.count == 2)
             #expect(all.last.map(Set.init) == [a["number"] as! String, b["number"] as! String])
+            p = try await standing()
+            #expect(p["status"] as? String == "in_arrears" && p["due_so_far"] as? Int == 23800)
+            _ = try await client.post(
+                "/v1/payments", fx,
+                #"{"customer": "\#(cus)", "amount": 13800, "currency": "EUR", "allocations": [{"invoice": "\#(b["id"] as! String)", "amount": 13800}]}"#
+            )
+            #expect(try await standing()["status"] as? String == "completed")
         }
     }
 }

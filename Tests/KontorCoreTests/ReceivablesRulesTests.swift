@@ -81,8 +81,26 @@ func item(_ id: String, due: String, open: Int64, customer: String = "cus_a", to
         #expect(received.map(\.amount) == returned.map { -$0.amount })
         #expect(received.first { $0.account == .customerCredit }?.amount == -1000)
     }
+
+    @Test func aPlanIsKeptWhileEveryInstalmentDueBeforeTodayIsPaid() {
+        let plan = PaymentPlan(
+            id: "pp_1", customerID: "cus_1", invoiceIDs: ["inv_1"],
+            instalments: [
+                .init(dueDate: day("2026-04-01"), amount: 5000), .init(dueDate: day("2026-05-01"), amount: 5000),
+            ], startDate: day("2026-03-15"))
+        // Due today may still be paid today.
+        #expect(plan.dueBefore(day("2026-04-01")) == 0)
+        #expect(plan.status(paid: 0, itemsOpen: true, on: day("2026-04-01")) == .active)
+        #expect(plan.status(paid: 0, itemsOpen: true, on: day("2026-04-02")) == .inArrears)
+        #expect(plan.status(paid: 5000, itemsOpen: true, on: day("2026-04-02")) == .active)
+        #expect(plan.status(paid: 5000, itemsOpen: true, on: day("2026-05-02")) == .inArrears)
+        // Catching up keeps it again; nothing open completes it, whatever the schedule says.
+        #expect(plan.status(paid: 10000, itemsOpen: true, on: day("2026-05-02")) == .active)
+        #expect(plan.status(paid: 0, itemsOpen: false, on: day("2026-05-02")) == .completed)
+    }
 }
 
 extension WriteOffSplit {
     init(net: Int64, tax: Int64) { self.init(open: net + tax, invoiceTotal: net + tax, invoiceTax: tax) }
+
 }

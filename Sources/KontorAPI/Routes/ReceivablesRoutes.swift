@@ -21,6 +21,7 @@ struct ReceivablesRoutes {
         group.post("invoices/{id}/disputes", use: openDispute)
         group.post("disputes/{id}/resolve", use: resolveDispute)
         group.post("customers/{id}/payment_plans", use: createPlan)
+        group.get("customers/{id}/payment_plans", use: listPlans)
         group.post("bank_statements", use: importStatement)
         group.get("bank_transactions", use: listTransactions)
         group.post("bank_transactions/{id}/allocate", use: allocate)
@@ -141,6 +142,12 @@ struct ReceivablesRoutes {
             customerID: try context.parameters.require("id"), invoiceIDs: invoices, instalments: instalments,
             tenant: tenant, idempotency: try IdempotencyHeader.request(request, body: bytes))
         return .stored(stored, replayed: replayed)
+    }
+
+    @Sendable func listPlans(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let plans = try await disputes.plans(
+            customerID: try context.parameters.require("id"), tenant: try context.requireTenant())
+        return try .json(ListPage(data: plans, hasMore: false))
     }
 
     @Sendable func importStatement(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -21,6 +21,7 @@ public struct DunningRun: Sendable {
     let invoices: InvoiceRepository
     let outbox: EventOutbox
     let booker: ReceivablesBooker
+    let plans: PaymentPlanRepository
     let batchSize: Int
 
     public init(database: Database, batchSize: Int = 500) {
@@ -32,6 +33,7 @@ public struct DunningRun: Sendable {
         self.invoices = InvoiceRepository(logger: database.logger)
         self.outbox = EventOutbox(logger: database.logger)
         self.booker = ReceivablesBooker(logger: database.logger)
+        self.plans = PaymentPlanRepository(logger: database.logger)
         self.batchSize = batchSize
     }
 
@@ -87,8 +89,11 @@ public struct DunningRun: Sendable {
         var items = Dictionary(
             grouping: try await openItems.current(customerIDs: customerIDs, tenantID: tenantID, lock: true, on: conn),
             by: \.customerID)
-        let paused = try await repository.pausedItems(
-            customerIDs: customerIDs, tenantID: tenantID, today: today, on: conn)
+        var paused = try await repository.pausedItems(customerIDs: customerIDs, tenantID: tenantID, on: conn)
+        for row in try await plans.list(customerIDs: customerIDs, tenantID: tenantID, on: conn)
+        where row.plan.status(paid: row.paid, itemsOpen: row.itemsOpen, on: today) == .active {
+            paused.paused.formUnion(row.plan.invoiceIDs)
+        }
         let policies = try await DunningPolicies(database: database).resolved(tenantID: tenantID, on: conn)
 
         // Small balances are written off before anyone is dunned for them.

@@ -91,8 +91,8 @@ public struct DisputeService: Sendable {
         return result
     }
 
-    struct PlanJSON: Codable {
-        struct Instalment: Codable {
+    public struct PlanJSON: Codable, Sendable {
+        public struct Instalment: Codable, Sendable {
             var dueDate: String
             var amount: Int64
         }
@@ -102,8 +102,36 @@ public struct DisputeService: Sendable {
         var invoices: [String]
         var instalments: [Instalment]
         var currency: String
+        /// `active` (kept: dunning waits), `in_arrears` (dunned again) or `completed`.
         var status: String
+        /// Paid on the plan's invoices since it began.
+        var paid: Int64
+        /// Instalments due before today.
+        var dueSoFar: Int64
         var createdAt: Date
+    }
+
+    /// `GET /v1/customers/{id}/payment_plans`: the customer's plans with how they stand today.
+    public func plans(customerID: String, tenant: Tenant) async throws -> [PlanJSON] {
+        let now = try await clock.now(for: tenant)
+        return try await database.withConnection { conn in
+            guard Identifier.looksValid(customerID, prefix: "cus"),
+                try await customers.find(customerID, tenant: tenant, on: conn) != nil
+            else { throw EngineError.notFound(resource: "customer", id: customerID) }
+            let profile = try await TenantRepository(database: database).profile(tenant.id, on: conn)
+            let today = LocalDate(instant: now, in: profile.zone)
+            return try await PaymentPlanRepository(logger: database.logger).list(
+                customerIDs: [customerID], tenantID: tenant.id, on: conn
+            ).map { row in
+                PlanJSON(
+                    id: row.plan.id, customer: customerID, invoices: row.plan.invoiceIDs,
+                    instalments: row.plan.instalments.map {
+                        .init(dueDate: $0.dueDate.description, amount: $0.amount)
+                    }, currency: row.currency,
+                    status: row.plan.status(paid: row.paid, itemsOpen: row.itemsOpen, on: today).rawValue,
+                    paid: row.paid, dueSoFar: row.plan.dueBefore(today), createdAt: row.createdAt)
+            }
+        }
     }
 
     /// `POST /v1/customers/{id}/payment_plans`: instalments over some of the customer's open
@@ -128,10 +156,17 @@ public struct DisputeService: Sendable {
             for (i, id) in ids.enumerated() where !items.contains(where: { $0.id == id }) {
                 errors.append(FieldError(field: "invoices[\(i)]", message: "is not an open invoice of this customer"))
             }
+            let profile = try await TenantRepository(database: database).profile(tenant.id, on: conn)
+            let today = LocalDate(instant: now, in: profile.zone)
             var parsed: [PlanJSON.Instalment] = []
             for (i, inst) in (instalments ?? []).enumerated() {
                 guard let d = inst.dueDate.flatMap(LocalDate.init) else {
                     errors.append(FieldError(field: "instalments[\(i)].due_date", message: "must be a date YYYY-MM-DD"))
+                    continue
+                }
+                guard d >= today else {
+                    errors.append(
+                        FieldError(field: "instalments[\(i)].due_date", message: "must not be before today (\(today))"))
                     continue
                 }
                 guard let a = inst.amount, a > 0 else {
@@ -149,7 +184,6 @@ public struct DisputeService: Sendable {
                     FieldError(field: "instalments", message: "must sum to \(open), what is open on the invoices"))
             }
             guard errors.isEmpty else { throw ValidationError(errors) }
-            let profile = try await TenantRepository(database: database).profile(tenant.id, on: conn)
             let id = Identifier.make("pp")
             let currency = items.first { ids.contains($0.id) }!.currency
             let instalmentJSON = String(decoding: try KontorJSON.encode(parsed), as: UTF8.self)
@@ -162,7 +196,7 @@ public struct DisputeService: Sendable {
                 """, logger: database.logger)
             let json = PlanJSON(
                 id: id, customer: customerID, invoices: ids, instalments: parsed, currency: currency, status: "active",
-                createdAt: now)
+                paid: 0, dueSoFar: 0, createdAt: now)
             return StoredResponse(status: 201, body: try KontorJSON.encode(json))
         }
     }

@@ -172,11 +172,12 @@ public struct DunningRepository: Sendable {
         return result
     }
 
-    /// Items that dunning must leave alone: `paused` by open disputes and kept payment plans,
-    /// and those `withAgency` (handed over to the collection agency, still open).
-    public func pausedItems(customerIDs: [String], tenantID: String, today: LocalDate, on conn: PostgresConnection)
-        async throws -> (paused: Set<String>, withAgency: Set<String>)
-    {
+    /// Items that dunning must leave alone: `paused` by open disputes, and those `withAgency`
+    /// (handed over to the collection agency, still open). Kept payment plans pause their items
+    /// too; `PaymentPlan.status` decides which plans are kept.
+    public func pausedItems(customerIDs: [String], tenantID: String, on conn: PostgresConnection) async throws -> (
+        paused: Set<String>, withAgency: Set<String>
+    ) {
         let rows = try await conn.query(
             """
             SELECT invoice_id, false FROM disputes
@@ -185,16 +186,6 @@ public struct DunningRepository: Sendable {
             SELECT invoice_id, true FROM invoices
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
               AND handed_over_at IS NOT NULL
-            UNION
-            SELECT unnest(p.invoice_ids), false FROM payment_plans p
-            WHERE p.tenant_id = \(tenantID) AND p.customer_id = ANY(\(customerIDs)) AND p.status = 'active'
-              -- kept: paid on the plan's invoices since it began at least what has fallen due
-              AND coalesce((SELECT sum(a.amount) FROM allocations a
-                            WHERE a.tenant_id = p.tenant_id AND a.invoice_id = ANY(p.invoice_ids)
-                              AND a.kind IN ('payment', 'payment_return', 'customer_credit')
-                              AND a.booking_date >= p.start_date), 0)
-                  >= coalesce((SELECT sum((e->>'amount')::bigint) FROM jsonb_array_elements(p.instalments) e
-                               WHERE (e->>'due_date')::date < \(today)), 0)
             """,
             logger: logger
         )
