@@ -102,5 +102,4 @@ func item(_ id: String, due: String, open: Int64, customer: String = "cus_a", to
 
 extension WriteOffSplit {
     init(net: Int64, tax: Int64) { self.init(open: net + tax, invoiceTotal: net + tax, invoiceTax: tax) }
-
 }
