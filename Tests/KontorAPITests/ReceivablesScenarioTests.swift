@@ -177,8 +177,10 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
                 "/v1/payment_methods", fx,
                 #"{"customer": "\#(cus)", "type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000", "mandate_reference": "M-1-RETURN-MD06", "mandate_date": "2027-02-01"}}"#
             )
-            _ = try await client.post(
-                "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#)
+            let sub =
+                try await client.post(
+                    "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#
+                ).json()["id"] as! String
             #expect(try await fx.count("invoices WHERE status = 'paid'") == 1)
             // Returned on 03-04 with the bank's fee; due 03-15; dunned from 03-16.
             try await client.advanceClock(to: "2027-03-05T08:00:00Z", fx)
@@ -251,6 +253,11 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect((vat ?? 0) > 0)
             #expect(try await fx.trialBalance() == ["EUR": 0])
             _ = try await expectReconciled(client, fx, asOf: "2027-03-27")
+            // Settled by writing off, not by paying: the case closes, service stays suspended.
+            try await client.advanceClock(to: "2027-03-29T08:00:00Z", fx)
+            #expect(try await client.get("/v1/customers/\(cus)/dunning", fx).json()["level"] as? Int == 0)
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "suspended")
+            #expect(try await !fx.eventTypes().contains("subscription.reactivated"))
             // Writing off a written-off item is refused, naming the field.
             let again = try await client.post("/v1/invoices/\(open[0]["invoice"] as! String)/write_off", fx, "{}")
             #expect(again.status == .unprocessableContent)

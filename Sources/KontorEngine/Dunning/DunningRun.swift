@@ -111,6 +111,7 @@ public struct DunningRun: Sendable {
         var steps: [(ClaimedCase, DunningPolicy, DunningStep, String)] = []
         var updates: [DunningRepository.CaseUpdate] = []
         var settledCustomers: [String] = []
+        var closedCases: [(customerID: String, since: LocalDate, threshold: Int64)] = []
         for c in cases {
             let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
             let own = items[c.customerID] ?? []
@@ -127,6 +128,9 @@ public struct DunningRun: Sendable {
                 if c.state.level > 0 {
                     updates.append(.init(customerID: c.customerID, caseNo: c.caseNo + 1, state: .none))
                     summary.settled += 1
+                    if let since = c.state.defaultSince {
+                        closedCases.append((c.customerID, since, policy.smallBalanceWriteOff))
+                    }
                 }
             case .wait:
                 break
@@ -203,8 +207,14 @@ public struct DunningRun: Sendable {
             "restricted", customerIDs: customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
         let suspended = try await repository.setServiceStatus(
             "suspended", customerIDs: customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
+        // Settled by payment, service comes back; settled by writing the debt off, it does not
+        // (a write-off is not a payment: the merchant decides). Small balances written off
+        // automatically do not count: that customer did pay.
+        let wroteOff = try await repository.wroteOff(
+            closedCases, timeZone: profile.timeZone, tenantID: tenantID, on: conn)
         let restored = try await repository.setServiceStatus(
-            nil, customerIDs: settledCustomers, tenantID: tenantID, now: now, on: conn)
+            nil, customerIDs: settledCustomers.filter { !wroteOff.contains($0) }, tenantID: tenantID, now: now,
+            on: conn)
         for (ids, type) in [
             (restricted, "subscription.restricted"), (suspended, "subscription.suspended"),
             (restored, "subscription.reactivated"),

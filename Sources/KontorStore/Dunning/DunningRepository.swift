@@ -196,6 +196,29 @@ public struct DunningRepository: Sendable {
         return result
     }
 
+    /// Of these closing cases, the customers with an item written off since the case began
+    /// (`since`, a local date in `timeZone`) for more than the policy's small-balance threshold.
+    public func wroteOff(
+        _ cases: [(customerID: String, since: LocalDate, threshold: Int64)], timeZone: String, tenantID: String,
+        on conn: PostgresConnection
+    ) async throws -> Set<String> {
+        guard !cases.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT DISTINCT c.id
+            FROM unnest(\(cases.map(\.customerID)), \(cases.map(\.since)), \(cases.map(\.threshold)))
+                AS c(id, since, threshold)
+            JOIN invoices i ON i.tenant_id = \(tenantID) AND i.customer_id = c.id
+            WHERE i.amount_written_off > c.threshold AND i.written_off_at IS NOT NULL
+              AND (i.written_off_at AT TIME ZONE \(timeZone))::date >= c.since
+            """,
+            logger: logger
+        )
+        var ids: Set<String> = []
+        for try await id in rows.decode(String.self) { ids.insert(id) }
+        return ids
+    }
+
     public struct CaseUpdate: Sendable {
         public let customerID: String
         public let caseNo: Int
