@@ -81,6 +81,19 @@ import Testing
         if case .matched = PaymentMatcher.match(otherCurrency, candidates: candidates) { Issue.record("matched CHF") }
     }
 
+    @Test func datevRevenueAccountsFollowTheTaxTreatmentAndOSSKeepsItsVATApart() {
+        let r = { (t: String) in DATEVAccountsSKR03.revenue(treatment: t, homeCountry: "DE") }
+        #expect(r("taxable:DE:1900") == .init(account: 8400, automatic: true, vatAccount: 1776))
+        #expect(r("taxable:DE:700") == .init(account: 8300, automatic: true, vatAccount: 1776))
+        // B2C in another EU country (OSS): net on 8339, the foreign VAT on 1768, not folded.
+        #expect(r("taxable:FR:2000") == .init(account: 8339, automatic: false, vatAccount: 1768))
+        #expect(r("taxable:AT:700").account == 8339)
+        #expect(r("reverse_charge").account == 8336)
+        #expect(r("outside_scope").account == 8338)
+        #expect(r("exempt").account == 8100)
+        #expect(DATEVAccountsSKR03.account("bad_debt") == 2400)
+    }
+
     @Test func datevAmountsUseADecimalCommaAndDatesTTMM() {
         #expect(DATEVBuchungsstapel.decimal(123_456) == "1234,56")
         #expect(DATEVBuchungsstapel.decimal(5) == "0,05")

@@ -7,9 +7,9 @@ import PostgresNIO
 ///
 /// Each ledger document becomes rows on the customer's debtor account (10000 + the customer's
 /// number; customer credit is the same debtor account's credit balance) against the mapped
-/// account of each other posting. Revenue and its VAT fold into one gross row on the
-/// automatic revenue account of the invoice's tax treatment, as DATEV expects; Belegfeld 1
-/// carries the invoice number.
+/// account of each other posting (`DATEVAccountsSKR03`). Domestic revenue and its VAT fold into
+/// one gross row on the automatic revenue account, as DATEV expects; revenue taxable in another
+/// EU country keeps its VAT in a row of its own. Belegfeld 1 carries the invoice number.
 public struct DATEVExport: Sendable {
     let database: Database
     let clock: any BillingClock
@@ -17,27 +17,6 @@ public struct DATEVExport: Sendable {
     public init(database: Database, clock: any BillingClock) {
         self.database = database
         self.clock = clock
-    }
-
-    /// SKR 03 accounts Kontor posts to.
-    static func account(_ a: String, treatment: String?) -> Int {
-        switch a {
-        case "revenue":
-            switch treatment ?? "" {
-            case "reverse_charge": 8336
-            case "outside_scope": 8338
-            case "exempt": 8100
-            case let t where t.hasSuffix(":700"): 8300
-            default: 8400
-            }
-        case "vat_payable": 1776
-        case "bank": 1200
-        case "payment_clearing": 1360
-        case "bad_debt": 2400
-        case "fee_income": 2700
-        case "interest_income": 2650
-        default: 1590
-        }
     }
 
     public func export(from: LocalDate, to: LocalDate, tenant: Tenant) async throws -> String {
@@ -93,19 +72,27 @@ public struct DATEVExport: Sendable {
             var bookings: [DATEVBooking] = []
             for key in order {
                 let d = docs[key]!
-                var counter: [(String, Int64)] = d.postings.filter { $0.0 != "receivable" && $0.0 != "customer_credit" }
-                // Fold VAT into revenue (automatic accounts compute it from the gross amount).
-                if let vat = counter.firstIndex(where: { $0.0 == "vat_payable" }),
-                    let revenue = counter.firstIndex(where: { $0.0 == "revenue" })
+                let revenue = DATEVAccountsSKR03.revenue(treatment: d.treatment, homeCountry: profile.homeCountry)
+                var counter: [(Int, Int64)] = d.postings.filter { $0.0 != "receivable" && $0.0 != "customer_credit" }
+                    .map { account, amount in
+                        switch account {
+                        case "revenue": (revenue.account, amount)
+                        case "vat_payable" where d.treatment != nil: (revenue.vatAccount, amount)
+                        default: (DATEVAccountsSKR03.account(account), amount)
+                        }
+                    }
+                // On an automatic account DATEV computes the VAT from the gross amount: one row.
+                if revenue.automatic, let vat = counter.firstIndex(where: { $0.0 == DATEVAccountsSKR03.vat }),
+                    let net = counter.firstIndex(where: { $0.0 == revenue.account })
                 {
-                    counter[revenue].1 += counter[vat].1
+                    counter[net].1 += counter[vat].1
                     counter.remove(at: vat)
                 }
                 for (account, amount) in counter where amount != 0 {
                     bookings.append(
                         DATEVBooking(
                             amount: abs(amount), debit: amount < 0, currency: d.currency, account: d.debtor,
-                            contraAccount: Self.account(account, treatment: d.treatment), documentDate: d.date,
+                            contraAccount: account, documentDate: d.date,
                             documentNumber: d.number, text: "\(d.type) \(d.number)",
                             euVATID: d.treatment == "reverse_charge" ? d.vatID : nil))
                 }
