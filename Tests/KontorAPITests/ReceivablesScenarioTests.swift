@@ -553,4 +553,39 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(try await standing()["status"] as? String == "completed")
         }
     }
+
+    /// Several nodes run dunning at once: every level is reached once per customer, and each
+    /// fee item is issued once.
+    @Test func concurrentDunningRunsReachEachLevelOncePerCustomer() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            for n in 1...30 {
+                let cus = try await customer(client, fx, name: "Node \(n)")
+                _ = try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": 1000}]}"#
+                )
+            }
+            // The default policy: reminder at 7 days past due, 1st Mahnung (fee) at 21.
+            for (day, level) in [("2027-05-01", 1), ("2027-05-15", 2)] {
+                let now = instant("\(day)T09:00:00Z")
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            try await DunningRun(database: fx.database, batchSize: 4).run(
+                                now: now, tenantID: fx.tenant.id
+                            ).notices
+                        }
+                    }
+                    var total = 0
+                    for try await n in group { total += n }
+                    #expect(total == 30, "level \(level)")
+                }
+                #expect(try await fx.count("dunning_notices WHERE level = \(level)") == 30)
+            }
+            #expect(try await fx.count("invoices WHERE billing_reason = 'dunning_fee'") == 30)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+        }
+    }
 }
