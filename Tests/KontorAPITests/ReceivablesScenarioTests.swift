@@ -588,4 +588,40 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(try await fx.trialBalance() == ["EUR": 0])
         }
     }
+
+    /// A credit note that settles what was overdue closes the case and restores service at
+    /// once, not at the next daily run.
+    @Test func aCreditNoteThatSettlesTheOverdueItemRestoresServiceAtOnce() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            _ = try await client.send(
+                .put, "/v1/dunning_policies/strict", key: fx.apiKey,
+                json:
+                    #"{"code": "strict", "name": "Strict", "levels": [{"name": "Sperre", "after_days": 1, "actions": ["notify", "restrict"]}]}"#
+            )
+            let cus = try await customer(client, fx, name: "Erin")
+            _ = try await client.send(
+                .patch, "/v1/customers/\(cus)", key: fx.apiKey, json: #"{"dunning_policy": "strict"}"#)
+            _ = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(cus)", "type": "card", "card": {"token": "tok_expired_card", "brand": "visa", "last4": "0069", "exp_month": 12, "exp_year": 2031}}"#
+            )
+            let sub =
+                try await client.post(
+                    "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#
+                ).json()["id"] as! String
+            let invoice = (try await client.get("/v1/invoices?customer=\(cus)", fx).json()["data"] as! [[String: Any]])[
+                0]
+            let due = LocalDate(invoice["due_date"] as! String)!
+            try await client.advanceClock(to: "\(due.adding(days: 2))T08:00:00Z", fx)
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "restricted")
+            // The charge was wrong after all: credited in full, the same day.
+            let note = try await client.post("/v1/invoices/\(invoice["id"] as! String)/credit_notes", fx, "{}")
+            #expect(note.status == .created)
+            #expect(try await client.get("/v1/subscriptions/\(sub)", fx).json()["status"] as? String == "active")
+            #expect(try await fx.eventTypes().contains("subscription.reactivated"))
+            #expect(try await client.get("/v1/customers/\(cus)/dunning", fx).json()["level"] as? Int == 0)
+        }
+    }
 }

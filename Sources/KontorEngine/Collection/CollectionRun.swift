@@ -41,12 +41,22 @@ public struct CollectionRun: Sendable {
                 try await collection.lease(now: now, tenantID: tenantID, lease: 300, limit: 100, on: conn)
             }
             guard !leased.isEmpty else { return total }
-            for lease in leased { try await collect(lease, now: now) }
+            var paid: [String: [String]] = [:]
+            for lease in leased where try await collect(lease, now: now) {
+                paid[lease.tenantID, default: []].append(lease.customerID)
+            }
+            // A charge that went through may have settled a dunning case: dunning looks again
+            // now (restoring service at once), not at the next daily run.
+            for (tenant, customers) in paid {
+                try await DunningRun(database: database).run(
+                    now: now, tenantID: tenant, customerIDs: Array(Set(customers)))
+            }
             total += leased.count
         }
     }
 
-    func collect(_ lease: CollectionLease, now: Date) async throws {
+    /// Charges one leased invoice; true when the charge went through.
+    func collect(_ lease: CollectionLease, now: Date) async throws -> Bool {
         let zone = TimeZone(identifier: lease.timeZone) ?? TimeZone(identifier: "UTC")!
         let today = LocalDate(instant: now, in: zone)
         let method = try await database.withConnection { conn in
@@ -57,7 +67,7 @@ public struct CollectionRun: Sendable {
         guard let method, method.status == "active", method.kind != .bankTransfer else {
             // Nothing to charge: the invoice waits for a transfer (and, past due, for dunning).
             try await database.transaction { try await collection.stop(lease, on: $0) }
-            return
+            return false
         }
         let outcome = try await gateway.charge(
             ChargeRequest(
@@ -136,6 +146,8 @@ public struct CollectionRun: Sendable {
             }
             try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
         }
+        if case .succeeded = outcome { return true }
+        return false
     }
 }
 

@@ -172,10 +172,12 @@ public struct InvoiceService: Sendable {
         guard Identifier.looksValid(invoiceID, prefix: "inv") else {
             throw EngineError.notFound(resource: "invoice", id: invoiceID)
         }
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        var customerID: String?
+        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
             guard let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn) else {
                 throw EngineError.notFound(resource: "invoice", id: invoiceID)
             }
+            customerID = invoice.customerID
             var errors: [FieldError] = []
             let reason = input.reason ?? "other"
             let reasons = ["duplicate", "fraudulent", "order_change", "product_unsatisfactory", "other"]
@@ -221,6 +223,11 @@ public struct InvoiceService: Sendable {
             )
             return StoredResponse(status: 201, body: try KontorJSON.encode(CreditNoteJSON(note)))
         }
+        // The credit may have settled what was overdue: dunning looks again now, not tomorrow.
+        if let customerID, !result.replayed {
+            try await DunningRun(database: database).run(now: now, tenantID: tenant.id, customerIDs: [customerID])
+        }
+        return result
     }
 
     public func getCreditNote(_ id: String, tenant: Tenant) async throws -> CreditNote {
