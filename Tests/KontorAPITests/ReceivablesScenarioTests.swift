@@ -198,6 +198,12 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             #expect(notices.map { $0["level"] as! Int } == [1, 2, 3, 1, 2, 3])
             #expect(notices[2]["actions"] as? [String] == ["notify", "hand_over"])
             #expect(notices[5]["actions"] as? [String] == ["notify", "hand_over"])
+            // The first notice demands the return fee and lists the reopened invoice, not yet due.
+            let firstItems = notices[0]["items"] as! [[String: Any]]
+            #expect(firstItems.map { $0["overdue"] as? Bool } == [true, false])
+            #expect(firstItems.map { $0["number"] as? String } == ["2027-000002", "2027-000001"])
+            #expect(notices[0]["items_total"] as? Int == 350)
+            #expect((notices[0]["body"] as? String)?.contains("not yet due") == true)
             #expect(try await client.get("/v1/customers/\(cus)/dunning", fx).json()["case_number"] as? Int == 2)
             // Return fee, two dunning fees, the subscription invoice: all with the agency.
             let handed = try await fx.count("invoices WHERE handed_over_at IS NOT NULL")

@@ -60,6 +60,16 @@ import Testing
         #expect(withAgency == .wait)
     }
 
+    @Test func aNoticeListsItemsNotYetDueButDemandsOnlyTheOverdue() {
+        let items = [
+            item("1", due: "2026-03-01", open: 10000), item("2", due: "2026-04-20", open: 5000),
+            item("3", due: "2026-04-20", open: 0),
+        ]
+        let s = step(evaluate(items, .none, "2026-03-08"))
+        #expect(s?.overdue.map(\.id) == ["1"])
+        #expect(s?.notYetDue.map(\.id) == ["2"])
+    }
+
     @Test func aClaimDueAfterTheLastLevelStartsANewCaseFromTheFirstLevel() {
         let last = evaluator.policy.levels.count
         let state = DunningCase(

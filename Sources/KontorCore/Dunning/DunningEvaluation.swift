@@ -53,8 +53,12 @@ public enum DunningDecision: Hashable, Sendable {
 public struct DunningStep: Hashable, Sendable {
     public let level: Int
     public let definition: DunningLevel
-    /// The overdue items the notice lists, oldest due first.
+    /// The overdue items: what the notice demands (and what a hand-over or write-off takes),
+    /// oldest due first.
     public let overdue: [OpenItem]
+    /// The customer's other open items, not yet due: the notice lists them too, so it shows
+    /// everything open (paused items and items with the agency aside).
+    public let notYetDue: [OpenItem]
     public let fee: Int64
     public let interest: Int64
     public let flatFee: Int64
@@ -87,6 +91,8 @@ public struct DunningEvaluator: Sendable {
         guard !owed.isEmpty else { return .settled }
         let overdue = owed.filter { !$0.paused && !$0.withAgency }.map(\.item)
             .sorted { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }
+        let notYetDue = items.filter { !$0.paused && !$0.withAgency && $0.item.open > 0 && $0.item.dueDate >= today }
+            .map(\.item).sorted { ($0.dueDate, $0.number) < ($1.dueDate, $1.number) }
         guard let oldest = overdue.first else { return .wait }
         let levelNumber = state.level + 1
         guard levelNumber <= policy.levels.count else {
@@ -95,13 +101,14 @@ public struct DunningEvaluator: Sendable {
             // in a case of their own: each claim gets every notice the policy promises.
             guard let reached = state.levelReachedOn, overdue.allSatisfy({ $0.dueDate >= reached }),
                 case .escalate(let first) = evaluate(
-                    items: overdue.map { DunnedItem(item: $0) }, state: .none, today: today, consumer: consumer,
-                    currency: currency)
+                    items: (overdue + notYetDue).map { DunnedItem(item: $0) }, state: .none, today: today,
+                    consumer: consumer, currency: currency)
             else { return .wait }
             return .escalate(
                 DunningStep(
-                    level: first.level, definition: first.definition, overdue: first.overdue, fee: first.fee,
-                    interest: first.interest, flatFee: first.flatFee, next: first.next, opensNewCase: true))
+                    level: first.level, definition: first.definition, overdue: first.overdue,
+                    notYetDue: first.notYetDue, fee: first.fee, interest: first.interest, flatFee: first.flatFee,
+                    next: first.next, opensNewCase: true))
         }
         let level = policy.levels[levelNumber - 1]
         guard oldest.daysPastDue(on: today) >= level.afterDays else { return .wait }
@@ -133,7 +140,8 @@ public struct DunningEvaluator: Sendable {
         }
         return .escalate(
             DunningStep(
-                level: levelNumber, definition: level, overdue: overdue, fee: level.fee, interest: accrued,
+                level: levelNumber, definition: level, overdue: overdue, notYetDue: notYetDue, fee: level.fee,
+                interest: accrued,
                 flatFee: flat, next: next, opensNewCase: false)
         )
     }

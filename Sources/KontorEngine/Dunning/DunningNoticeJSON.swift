@@ -9,6 +9,8 @@ public struct NoticeItemJSON: Codable, Sendable, Equatable {
     public var dueDate: String
     public var open: Int64
     public var daysOverdue: Int
+    /// False for an open item listed for completeness that is not yet due (nothing demanded).
+    public var overdue: Bool
 }
 
 /// The dunning notice object (`GET /v1/dunning_notices/{id}`, `dunning.level_reached`).

@@ -168,11 +168,17 @@ public struct DunningRun: Sendable {
         let feeByCustomer = Dictionary(fees.map { ($0.customerID, $0.id) }, uniquingKeysWith: { a, _ in a })
 
         let drafts = try steps.map { c, policy, step, currency in
-            let noticeItems = step.overdue.map {
-                NoticeItemJSON(
-                    invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
-                    daysOverdue: $0.daysPastDue(on: today))
-            }
+            let noticeItems =
+                step.overdue.map {
+                    NoticeItemJSON(
+                        invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
+                        daysOverdue: $0.daysPastDue(on: today), overdue: true)
+                }
+                + step.notYetDue.map {
+                    NoticeItemJSON(
+                        invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
+                        daysOverdue: 0, overdue: false)
+                }
             return NoticeDraft(
                 id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0),
                 level: step.level,

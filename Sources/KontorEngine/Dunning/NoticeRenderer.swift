@@ -4,9 +4,10 @@ import Mustache
 
 /// Renders dunning notices with Mustache (plain text: nothing is HTML-escaped).
 ///
-/// Variables: `customer_name`, `level_name`, `level`, `notice_date`, `currency`, `items`
-/// (`number`, `due_date`, `open`, `days_overdue`), `items_total`, `fee`, `interest`,
-/// `flat_fee`, `total_due`, and `has_fee`/`has_interest`/`has_flat_fee` for sections.
+/// Variables: `customer_name`, `level_name`, `level`, `notice_date`, `currency`, `items` (the
+/// overdue items: `number`, `due_date`, `open`, `days_overdue`), `items_total`, `upcoming` (open
+/// items not yet due: `number`, `due_date`, `open`) with `has_upcoming` and `upcoming_total`,
+/// `fee`, `interest`, `flat_fee`, `total_due`, and `has_fee`/`has_interest`/`has_flat_fee`.
 /// Amounts are formatted with the currency's decimals (`1234.56`), by `Money.decimalText`.
 enum NoticeRenderer {
     static let defaultTemplate = """
@@ -27,6 +28,14 @@ enum NoticeRenderer {
         {{/has_flat_fee}}Gesamt / total due:                {{total_due}} {{currency}}
 
         Bitte überweisen Sie den Betrag umgehend. / Please pay the amount due without delay.
+        {{#has_upcoming}}
+
+        Noch nicht fällig / not yet due:
+        {{#upcoming}}
+          {{number}}  fällig/due {{due_date}}  {{open}} {{currency}}
+        {{/upcoming}}
+        Noch nicht fällig / not yet due:   {{upcoming_total}} {{currency}}
+        {{/has_upcoming}}
         """
 
     static func compile(_ template: String) throws -> MustacheTemplate {
@@ -53,6 +62,14 @@ enum NoticeRenderer {
                 ] as [String: Any]
             },
             "items_total": amount(itemsTotal),
+            "upcoming": step.notYetDue.map {
+                [
+                    "number": $0.number, "due_date": $0.dueDate.description, "open": amount($0.open),
+                    "currency": currency,
+                ] as [String: Any]
+            },
+            "has_upcoming": !step.notYetDue.isEmpty,
+            "upcoming_total": amount(step.notYetDue.reduce(0) { $0 + $1.open }),
             "fee": amount(step.fee), "has_fee": step.fee > 0,
             "interest": amount(step.interest), "has_interest": step.interest > 0,
             "flat_fee": amount(step.flatFee), "has_flat_fee": step.flatFee > 0,

@@ -31,8 +31,8 @@ public struct HandedOverItemRepository: Sendable {
         public let city: String?
         public let country: String?
         public let taxID: String?
-        /// Dunning notices that listed this item: how many, the first and last date, and the
-        /// last level's name.
+        /// Dunning notices that demanded this item (listed it overdue): how many, the first and
+        /// last date, and the last level's name.
         public let notices: Int
         public let firstNoticeOn: LocalDate?
         public let lastNoticeOn: LocalDate?
@@ -63,7 +63,7 @@ public struct HandedOverItemRepository: Sendable {
                        (array_agg(level_name ORDER BY seq DESC))[1] AS last_level
                 FROM dunning_notices d
                 WHERE d.tenant_id = i.tenant_id AND d.customer_id = i.customer_id
-                  AND d.items @> jsonb_build_array(jsonb_build_object('invoice', i.invoice_id))
+                  AND d.items @> jsonb_build_array(jsonb_build_object('invoice', i.invoice_id, 'overdue', true))
             ) n
             LEFT JOIN dunning_cases dc ON dc.tenant_id = i.tenant_id AND dc.customer_id = i.customer_id
             WHERE i.tenant_id = \(tenantID) AND i.handed_over_at IS NOT NULL
