@@ -38,6 +38,8 @@ public struct DunningRun: Sendable {
     }
 
     public struct Summary: Sendable, Equatable {
+        /// Cases claimed in the batch, with or without something to do.
+        var claimed = 0
         public var evaluated = 0
         public var notices = 0
         public var settled = 0
@@ -71,7 +73,7 @@ public struct DunningRun: Sendable {
                 summary.evaluated += batch.evaluated
                 summary.notices += batch.notices
                 summary.settled += batch.settled
-                if chunks == nil, batch.evaluated == 0 { break }
+                if chunks == nil, batch.claimed == 0 { break }
             }
         }
         return summary
@@ -81,9 +83,10 @@ public struct DunningRun: Sendable {
         profile: TenantProfile, today: LocalDate, now: Date, customerIDs: [String]?, on conn: PostgresConnection
     ) async throws -> Summary {
         let tenantID = profile.tenantID
-        let cases = try await repository.claim(
+        let (claimed, cases) = try await repository.claim(
             tenantID: tenantID, today: today, customerIDs: customerIDs, limit: batchSize, on: conn)
         var summary = Summary(evaluated: cases.count)
+        summary.claimed = claimed
         guard !cases.isEmpty else { return summary }
         let customerIDs = cases.map(\.customerID)
         var items = Dictionary(

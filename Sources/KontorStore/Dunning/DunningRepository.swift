@@ -129,38 +129,42 @@ public struct DunningRepository: Sendable {
     }
 
     /// Claims up to `limit` cases not yet checked today (or exactly `customerIDs`, checked or
-    /// not: after a payment or return), marks them checked and returns them.
+    /// not: after a payment or return) and marks them checked. Returns how many it claimed and
+    /// those with something to do (a level reached, or something overdue): a case with nothing
+    /// to do is still marked, so no later batch of the day walks over it again.
     public func claim(
         tenantID: String, today: LocalDate, customerIDs: [String]?, limit: Int, on conn: PostgresConnection
-    ) async throws -> [ClaimedCase] {
+    ) async throws -> (claimed: Int, cases: [ClaimedCase]) {
         let rows = try await conn.query(
             """
             WITH due AS (
-                SELECT d.customer_id FROM dunning_cases d
+                SELECT d.customer_id, d.level > 0 OR EXISTS (
+                        SELECT 1 FROM invoices i WHERE i.tenant_id = d.tenant_id AND i.customer_id = d.customer_id
+                          AND i.status = 'open' AND i.due_date < \(today)) AS work
+                FROM dunning_cases d
                 WHERE d.tenant_id = \(tenantID)
-                  AND (CASE WHEN \(customerIDs)::text[] IS NULL
-                            THEN (d.checked_on IS NULL OR d.checked_on < \(today))
+                  AND (CASE WHEN \(customerIDs)::text[] IS NULL THEN d.checked_on < \(today)
                             ELSE d.customer_id = ANY(\(customerIDs)) END)
-                  AND (d.level > 0 OR EXISTS (
-                      SELECT 1 FROM invoices i WHERE i.tenant_id = d.tenant_id AND i.customer_id = d.customer_id
-                        AND i.status = 'open' AND i.due_date < \(today)))
-                ORDER BY d.customer_id LIMIT \(limit)
+                ORDER BY d.checked_on, d.customer_id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             ), checked AS (
                 UPDATE dunning_cases d SET checked_on = \(today) FROM due
                 WHERE d.tenant_id = \(tenantID) AND d.customer_id = due.customer_id
-                RETURNING d.*
+                RETURNING d.*, due.work
             )
             SELECT c.customer_id, c.case_no, c.level, c.level_reached_on, c.default_since, c.interest_charged,
-                   c.flat_fee_charged, cu.kind = 'consumer', cu.name, cu.dunning_policy, cu.currency
+                   c.flat_fee_charged, cu.kind = 'consumer', cu.name, cu.dunning_policy, cu.currency, c.work
             FROM checked c JOIN customers cu ON cu.tenant_id = \(tenantID) AND cu.customer_id = c.customer_id
             """,
             logger: logger
         )
         var result: [ClaimedCase] = []
+        var claimed = 0
         for try await r in rows.decode(
-            (String, Int32, Int32, LocalDate?, LocalDate?, Int64, Bool, Bool, String?, String?, String?).self
+            (String, Int32, Int32, LocalDate?, LocalDate?, Int64, Bool, Bool, String?, String?, String?, Bool).self
         ) {
+            claimed += 1
+            guard r.11 else { continue }
             result.append(
                 ClaimedCase(
                     customerID: r.0, caseNo: Int(r.1),
@@ -169,7 +173,7 @@ public struct DunningRepository: Sendable {
                         flatFeeCharged: r.6),
                     consumer: r.7, name: r.8, policyCode: r.9, currency: r.10))
         }
-        return result
+        return (claimed, result)
     }
 
     /// Items that dunning must leave alone: `paused` by open disputes, and those `withAgency`
