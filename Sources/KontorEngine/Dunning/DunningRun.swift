@@ -170,6 +170,7 @@ public struct DunningRun: Sendable {
         let fees = try await FeeItems(logger: database.logger).issue(feeRequests, profile: profile, now: now, on: conn)
         let feeByCustomer = Dictionary(fees.map { ($0.customerID, $0.id) }, uniquingKeysWith: { a, _ in a })
 
+        var templates = NoticeRenderer.Cache()
         let drafts = try steps.map { c, policy, step, currency in
             let noticeItems =
                 step.overdue.map {
@@ -191,7 +192,7 @@ public struct DunningRun: Sendable {
                 flatFee: step.flatFee, feeInvoiceID: feeByCustomer[c.customerID],
                 actions: step.definition.actions.map(\.rawValue),
                 body: NoticeRenderer.render(
-                    template: step.definition.template, customerName: c.name, step: step, today: today,
+                    templates.template(step.definition.template), customerName: c.name, step: step, today: today,
                     currency: currency))
         }
         let inserted = try await repository.insert(

@@ -42,10 +42,27 @@ enum NoticeRenderer {
         try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + template)
     }
 
+    /// The default template, parsed once.
+    static let compiledDefault = try! compile(defaultTemplate)
+
+    /// Parses each distinct template once (parsing, not rendering, is what a notice costs: a
+    /// batch of 500 notices spent most of its CPU re-parsing the same text). A template that
+    /// does not parse falls back to the default; policies are validated before they are stored.
+    struct Cache {
+        var compiled: [String: MustacheTemplate] = [:]
+
+        mutating func template(_ text: String?) -> MustacheTemplate {
+            guard let text else { return NoticeRenderer.compiledDefault }
+            if let hit = compiled[text] { return hit }
+            let template = (try? NoticeRenderer.compile(text)) ?? NoticeRenderer.compiledDefault
+            compiled[text] = template
+            return template
+        }
+    }
+
     static func render(
-        template: String?, customerName: String?, step: DunningStep, today: LocalDate, currency: String
+        _ compiled: MustacheTemplate, customerName: String?, step: DunningStep, today: LocalDate, currency: String
     ) -> String {
-        let compiled = (try? compile(template ?? defaultTemplate)) ?? (try! compile(defaultTemplate))
         let unit = Currency(code: currency) ?? .eur
         func amount(_ minor: Int64) -> String { Money(minorUnits: minor, currency: unit).decimalText }
         let itemsTotal = step.overdue.reduce(0) { $0 + $1.open }
