@@ -115,18 +115,33 @@ public struct DunningRepository: Sendable {
     public func seed(tenantID: String, today: LocalDate, customerIDs: [String]? = nil, on conn: PostgresConnection)
         async throws
     {
-        _ = try await conn.query(
+        let rows = try await conn.query(
             """
-            INSERT INTO dunning_cases (tenant_id, customer_id)
-            SELECT DISTINCT \(tenantID), customer_id FROM invoices
-            WHERE tenant_id = \(tenantID) AND status = 'open' AND due_date < \(today)
-              AND total - amount_paid - amount_credited - amount_written_off > 0
-              AND (\(customerIDs)::text[] IS NULL OR customer_id = ANY(\(customerIDs)))
-            ON CONFLICT DO NOTHING
+            WITH opened AS (
+                INSERT INTO dunning_cases (tenant_id, customer_id)
+                SELECT DISTINCT \(tenantID), customer_id FROM invoices
+                WHERE tenant_id = \(tenantID) AND status = 'open' AND due_date < \(today)
+                  AND total - amount_paid - amount_credited - amount_written_off > 0
+                  AND (\(customerIDs)::text[] IS NULL OR customer_id = ANY(\(customerIDs)))
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*)::int FROM opened
             """,
             logger: logger
         )
+        var opened = 0
+        for try await n in rows.decode(Int.self) { opened = n }
+        // Thousands of new cases at once (the first run after an import): the batches that follow
+        // must not be planned on statistics that have never seen them. Autovacuum would catch up
+        // within minutes (migration 0014); this run cannot wait for it.
+        if opened >= Self.analyzeAfter {
+            _ = try await conn.query("ANALYZE dunning_cases", logger: logger)
+        }
     }
+
+    /// New cases in one seed from which the seed refreshes the table's statistics.
+    static let analyzeAfter = 1000
 
     /// Claims up to `limit` cases not yet checked today (or exactly `customerIDs`, checked or
     /// not: after a payment or return) and marks them checked. Returns how many it claimed and
