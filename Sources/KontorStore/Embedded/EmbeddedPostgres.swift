@@ -96,6 +96,10 @@ public struct EmbeddedPostgres: Sendable {
         // checkpoints): a billing run over a million subscriptions spends its time in
         // evictions and checkpoints. Shared memory is only used as it is touched.
         options += " -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=15min -c wal_buffers=64MB"
+        // The default random_page_cost (4) prices an index probe for spinning disks: a dunning
+        // batch of 500 cases then hashes a tenant's 100,000 rows three times rather than probe
+        // 500 keys, every batch. A private cluster lives on local SSD storage.
+        options += " -c random_page_cost=1.1"
         if ephemeral {
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         }
