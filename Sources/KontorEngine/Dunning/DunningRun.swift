@@ -100,16 +100,18 @@ public struct DunningRun: Sendable {
         let policies = try await DunningPolicies(database: database).resolved(tenantID: tenantID, on: conn)
 
         // Small balances are written off before anyone is dunned for them.
+        var small: [OpenItem] = []
         for c in cases {
             let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
             guard policy.smallBalanceWriteOff > 0 else { continue }
-            let small = (items[c.customerID] ?? []).filter {
+            let own = (items[c.customerID] ?? []).filter {
                 $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today
                     && !paused.paused.contains($0.id) && !paused.withAgency.contains($0.id)
             }
-            try await writeOff(small, profile: profile, now: now, on: conn)
-            items[c.customerID]?.removeAll { small.contains($0) }
+            small += own
+            items[c.customerID]?.removeAll { own.contains($0) }
         }
+        try await writeOff(small, profile: profile, now: now, on: conn)
 
         var steps: [(ClaimedCase, DunningPolicy, DunningStep, String)] = []
         var updates: [DunningRepository.CaseUpdate] = []
@@ -249,16 +251,14 @@ public struct DunningRun: Sendable {
         return summary
     }
 
-    /// Writes off what is open on these items; the invoices are read in one query.
+    /// Writes off what is open on these items: the invoices read in one query, booked in one go.
     func writeOff(_ items: [OpenItem], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws {
         guard !items.isEmpty else { return }
         let invoicesByID = Dictionary(
             try await invoices.find(ids: items.map(\.id), tenantID: profile.tenantID, on: conn).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
-        for item in items {
-            if let invoice = invoicesByID[item.id] {
-                try await booker.writeOff(invoice, open: item.open, profile: profile, now: now, on: conn)
-            }
-        }
+        try await booker.writeOff(
+            items.compactMap { item in invoicesByID[item.id].map { ($0, item.open) } }, profile: profile, now: now,
+            on: conn)
     }
 }

@@ -206,32 +206,32 @@ struct ReceivablesBooker: Sendable {
         try await outbox.append(events, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 
-    /// Writes off what is open on a locked invoice: bad debt net, VAT corrected, `invoice.written_off`.
-    func writeOff(_ invoice: Invoice, open: Int64, profile: TenantProfile, now: Date, on conn: PostgresConnection)
-        async throws
-    {
+    /// Writes off what is open on locked invoices: bad debt net, VAT corrected,
+    /// `invoice.written_off` — allocations, ledger and events one statement each, however
+    /// many (a policy's write-off level can take thousands in one batch).
+    func writeOff(
+        _ items: [(invoice: Invoice, open: Int64)], profile: TenantProfile, now: Date, on conn: PostgresConnection
+    ) async throws {
+        guard !items.isEmpty else { return }
         let today = LocalDate(instant: now, in: profile.zone)
-        let split = WriteOffSplit(open: open, invoiceTotal: invoice.total, invoiceTax: invoice.tax)
         try await allocations.append(
-            [
+            items.map {
                 AllocationDraft(
-                    invoiceID: invoice.id, customerID: invoice.customerID, kind: .writeOff, sourceID: invoice.id,
-                    amount: open, currency: invoice.currency)
-            ], bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
+                    invoiceID: $0.invoice.id, customerID: $0.invoice.customerID, kind: .writeOff,
+                    sourceID: $0.invoice.id, amount: $0.open, currency: $0.invoice.currency)
+            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
         try await ledger.append(
-            [
+            items.map {
                 LedgerBooking(
-                    documentType: "write_off", documentID: invoice.id, documentNumber: invoice.number,
-                    customerID: invoice.customerID, currency: invoice.currency, bookingDate: today,
-                    postings: LedgerRules.writeOff(split))
-            ], tenantID: profile.tenantID, now: now, on: conn)
-        if let updated = try await invoices.find(invoice.id, tenantID: profile.tenantID, on: conn) {
-            try await outbox.append(
-                [
-                    EventOutbox.Draft(
-                        type: "invoice.written_off", objectID: invoice.id, data: InvoiceJSON(updated).encoded(),
-                        createdAt: now)
-                ], tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
-        }
+                    documentType: "write_off", documentID: $0.invoice.id, documentNumber: $0.invoice.number,
+                    customerID: $0.invoice.customerID, currency: $0.invoice.currency, bookingDate: today,
+                    postings: LedgerRules.writeOff(
+                        WriteOffSplit(open: $0.open, invoiceTotal: $0.invoice.total, invoiceTax: $0.invoice.tax)))
+            }, tenantID: profile.tenantID, now: now, on: conn)
+        try await outbox.append(
+            try await invoices.find(ids: items.map(\.invoice.id), tenantID: profile.tenantID, on: conn).map {
+                EventOutbox.Draft(
+                    type: "invoice.written_off", objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
+            }, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 }

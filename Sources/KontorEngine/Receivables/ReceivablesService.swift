@@ -176,7 +176,7 @@ public struct ReceivablesService: Sendable {
         return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
             let invoice = try await lockOpen(invoiceID, tenant: tenant, action: "write off", on: conn)
             let profile = try await tenants.profile(tenant.id, on: conn)
-            try await booker.writeOff(invoice, open: invoice.amountDue, profile: profile, now: now, on: conn)
+            try await booker.writeOff([(invoice, invoice.amountDue)], profile: profile, now: now, on: conn)
             let updated = try await invoices.find(invoiceID, tenantID: tenant.id, on: conn)!
             return StoredResponse(status: 200, body: InvoiceJSON(updated).encoded())
         }
