@@ -36,12 +36,7 @@ public struct DunningNoticeJSON: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     init(_ d: NoticeDraft, noticeDate: LocalDate, createdAt: Date) {
-        self.init(
-            DunningNotice(
-                id: d.id, customerID: d.customerID, caseNo: d.caseNo, level: d.level, levelName: d.levelName,
-                policyCode: d.policyCode, noticeDate: noticeDate, currency: d.currency, itemsJSON: d.itemsJSON,
-                itemsTotal: d.itemsTotal, fee: d.fee, interest: d.interest, flatFee: d.flatFee,
-                feeInvoiceID: d.feeInvoiceID, actions: d.actions, body: d.body, createdAt: createdAt))
+        self.init(DunningNotice(draft: d, noticeDate: noticeDate, createdAt: createdAt))
     }
 
     public init(_ n: DunningNotice) {

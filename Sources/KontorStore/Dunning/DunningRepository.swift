@@ -15,7 +15,7 @@ public struct ClaimedCase: Sendable {
 }
 
 /// One notice to store.
-public struct NoticeDraft: Sendable {
+public struct NoticeDraft: Sendable, Equatable {
     public let id: String
     public let customerID: String
     public let caseNo: Int
@@ -55,49 +55,20 @@ public struct NoticeDraft: Sendable {
     }
 }
 
-/// A stored notice.
+/// A stored notice: what was drafted, and when it was sent and stored.
+@dynamicMemberLookup
 public struct DunningNotice: Sendable, Equatable {
-    public let id: String
-    public let customerID: String
-    public let caseNo: Int
-    public let level: Int
-    public let levelName: String
-    public let policyCode: String
+    public let draft: NoticeDraft
     public let noticeDate: LocalDate
-    public let currency: String
-    public let itemsJSON: String
-    public let itemsTotal: Int64
-    public let fee: Int64
-    public let interest: Int64
-    public let flatFee: Int64
-    public let feeInvoiceID: String?
-    public let actions: [String]
-    public let body: String
     public let createdAt: Date
 
-    public init(
-        id: String, customerID: String, caseNo: Int, level: Int, levelName: String, policyCode: String,
-        noticeDate: LocalDate, currency: String, itemsJSON: String, itemsTotal: Int64, fee: Int64, interest: Int64,
-        flatFee: Int64, feeInvoiceID: String?, actions: [String], body: String, createdAt: Date
-    ) {
-        self.id = id
-        self.customerID = customerID
-        self.caseNo = caseNo
-        self.level = level
-        self.levelName = levelName
-        self.policyCode = policyCode
+    public init(draft: NoticeDraft, noticeDate: LocalDate, createdAt: Date) {
+        self.draft = draft
         self.noticeDate = noticeDate
-        self.currency = currency
-        self.itemsJSON = itemsJSON
-        self.itemsTotal = itemsTotal
-        self.fee = fee
-        self.interest = interest
-        self.flatFee = flatFee
-        self.feeInvoiceID = feeInvoiceID
-        self.actions = actions
-        self.body = body
         self.createdAt = createdAt
     }
+
+    public subscript<T>(dynamicMember field: KeyPath<NoticeDraft, T>) -> T { draft[keyPath: field] }
 }
 
 /// Dunning cases and notices. Cases are claimed with `FOR UPDATE SKIP LOCKED`, so several
@@ -322,9 +293,11 @@ public struct DunningRepository: Sendable {
         ) {
             result.append(
                 DunningNotice(
-                    id: r.0, customerID: r.1, caseNo: Int(r.2), level: Int(r.3), levelName: r.4, policyCode: r.5,
-                    noticeDate: r.6, currency: r.7, itemsJSON: r.8, itemsTotal: r.9, fee: r.10, interest: r.11,
-                    flatFee: r.12, feeInvoiceID: r.13, actions: r.14, body: r.15, createdAt: r.16))
+                    draft: NoticeDraft(
+                        id: r.0, customerID: r.1, caseNo: Int(r.2), level: Int(r.3), levelName: r.4, policyCode: r.5,
+                        currency: r.7, itemsJSON: r.8, itemsTotal: r.9, fee: r.10, interest: r.11, flatFee: r.12,
+                        feeInvoiceID: r.13, actions: r.14, body: r.15),
+                    noticeDate: r.6, createdAt: r.16))
         }
         return result
     }
