@@ -28,36 +28,19 @@ struct Bench: AsyncParsableCommand {
             }
             var logger = Logger(label: "kontor.bench")
             logger.logLevel = .warning
-            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
-            defer { target.stopOwnedCluster(logger: logger) }
-            let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
-            var admin = target.configuration
-            admin.database = "postgres"
-            try await PostgresClient.withRunning(admin, logger: logger) { client in
-                try await DatabaseCreation.createIfMissing(name, on: client, logger: logger)
-            }
-            var configuration = target.configuration
-            configuration.database = name
-            configuration.options.maximumConnections = workers + 2
-            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
             let (subscriptions, workers, batchSize) = (subscriptions, workers, batchSize)
             let result: BillingBenchmark.Result
             do {
-                result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
-                    let database = Database(client: client, logger: logger)
-                    try await Bootstrap(database: database, migrations: files).migrate()
-                    return try await BillingBenchmark(
+                result = try await ScratchDatabase.with(
+                    stateDirectory: stateDirectory, maximumConnections: workers + 2, keep: keep, logger: logger
+                ) { database in
+                    try await BillingBenchmark(
                         database: database, subscriptions: subscriptions, workers: workers, batchSize: batchSize
                     ).run(plansDirectory: CatalogService.defaultDirectory, now: Date())
                 }
             } catch {
                 FileHandle.standardError.write(Data("bench failed: \(String(reflecting: error))\n".utf8))
                 throw ExitCode.failure
-            }
-            if !keep {
-                try await PostgresClient.withRunning(admin, logger: logger) { client in
-                    _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
-                }
             }
             func f(_ x: Double) -> String { String(format: "%.2f", x) }
             print(

@@ -22,31 +22,15 @@ extension Bench {
         func run() async throws {
             var logger = Logger(label: "kontor.bench")
             logger.logLevel = .warning
-            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
-            defer { target.stopOwnedCluster(logger: logger) }
-            let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
-            var admin = target.configuration
-            admin.database = "postgres"
-            try await PostgresClient.withRunning(admin, logger: logger) { client in
-                try await DatabaseCreation.createIfMissing(name, on: client, logger: logger)
-            }
-            var configuration = target.configuration
-            configuration.database = name
-            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
             let (n, m, k) = (customers, items, entries)
-            try await PostgresClient.withRunning(configuration, logger: logger) { client in
-                let database = Database(client: client, logger: logger)
-                try await Bootstrap(database: database, migrations: files).migrate()
+            try await ScratchDatabase.with(stateDirectory: stateDirectory, logger: logger) { database in
                 do {
-                    try await ReceivablesBench(database: database, logger: logger).run(
+                    try await ReceivablesBench(database: database, logger: database.logger).run(
                         customers: n, items: m, entries: k)
                 } catch {
                     print("benchmark failed: \(String(reflecting: error))")
                     throw error
                 }
-            }
-            try await PostgresClient.withRunning(admin, logger: logger) { client in
-                _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
             }
         }
     }

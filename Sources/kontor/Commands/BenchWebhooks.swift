@@ -26,27 +26,11 @@ extension Bench {
             }
             var logger = Logger(label: "kontor.bench")
             logger.logLevel = .warning
-            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
-            defer { target.stopOwnedCluster(logger: logger) }
-            let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
-            var admin = target.configuration
-            admin.database = "postgres"
-            try await PostgresClient.withRunning(admin, logger: logger) { client in
-                try await DatabaseCreation.createIfMissing(name, on: client, logger: logger)
-            }
-            var configuration = target.configuration
-            configuration.database = name
-            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
             let (count, batch, rate) = (events, batchSize, rate)
-            let result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
-                let database = Database(client: client, logger: logger)
-                try await Bootstrap(database: database, migrations: files).migrate()
-                return try await WebhookBenchmark(
-                    database: database, events: count, batchSize: batch, rate: rate, logger: logger
+            let result = try await ScratchDatabase.with(stateDirectory: stateDirectory, logger: logger) { database in
+                try await WebhookBenchmark(
+                    database: database, events: count, batchSize: batch, rate: rate, logger: database.logger
                 ).run()
-            }
-            try await PostgresClient.withRunning(admin, logger: logger) { client in
-                _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
             }
             print(result)
         }
