@@ -201,7 +201,8 @@ func creditEntry(ref: String, amount: Int64, date: String, text: String, iban: S
             // The first notice demands the return fee and lists the reopened invoice, not yet due.
             let firstItems = notices[0]["items"] as! [[String: Any]]
             #expect(firstItems.map { $0["overdue"] as? Bool } == [true, false])
-            #expect(firstItems.map { $0["number"] as? String } == ["2027-000002", "2027-000001"])
+            // The return fee is a fee item, numbered in its own series (not an invoice, § 14 UStG).
+            #expect(firstItems.map { $0["number"] as? String } == ["GB-2027-000001", "2027-000001"])
             #expect(notices[0]["items_total"] as? Int == 350)
             #expect((notices[0]["body"] as? String)?.contains("not yet due") == true)
             #expect(try await client.get("/v1/customers/\(cus)/dunning", fx).json()["case_number"] as? Int == 2)

@@ -127,22 +127,101 @@ import Testing
         #expect(s?.definition.actions.contains(.restrict) == true)
     }
 
+    func claim(
+        _ id: String, due: String, open: Int64, defaultSince: String? = nil, interestThrough: String? = nil
+    ) -> OpenItem {
+        var i = item(id, due: due, open: open)
+        i.defaultSince = defaultSince.map(day)
+        i.interestThrough = interestThrough.map(day)
+        return i
+    }
+
+    func part(_ part: ClaimPart, _ id: String, of claim: String, due: String, open: Int64) -> OpenItem {
+        OpenItem(
+            id: id, number: "GB-\(id)", customerID: "cus_a", issueDate: day(due), dueDate: day(due), total: open,
+            open: open, currency: "EUR", part: part, claimID: claim)
+    }
+
     @Test func firstMahnungChargesItsFeeInterestSinceDefaultAndTheB2BFlatFeeOnce() {
-        let items = [item("1", due: "2026-03-01", open: 10000)]
+        // The reminder of 03-08 demanded the item: in default from then (§ 286 (1) BGB).
+        let items = [claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08")]
         let state = DunningCase(level: 1, levelReachedOn: day("2026-03-08"), defaultSince: day("2026-03-08"))
         let s = step(evaluate(items, state, "2026-03-22"))!
         #expect(s.level == 2)
         #expect(s.fee == 500)
         // 14 days (03-09 … 03-22) at 10.27 % on 100.00: 39.39 cents.
         #expect(s.interest == 39)
+        #expect(
+            s.interestByItem == [
+                ClaimInterest(itemID: "1", from: day("2026-03-09"), through: day("2026-03-22"), base: 10000, amount: 39)
+            ])
         #expect(s.flatFee == 4000)
-        // The next level charges only interest accrued since, and no second flat fee.
-        let s3 = step(evaluate(items, s.next, "2026-04-05"))!
+        // The next level charges only the days since (03-23 … 04-05), and no second flat fee.
+        let charged = [
+            claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08", interestThrough: "2026-03-22")
+        ]
+        let s3 = step(evaluate(charged, s.next, "2026-04-05"))!
         #expect(s3.flatFee == 0)
-        #expect(s3.interest == 79 - 39)
+        #expect(s3.interest == 39)
+        #expect(s3.interestByItem.first?.from == day("2026-03-23"))
         let consumer = step(evaluate(items, state, "2026-03-22", consumer: true))!
         #expect(consumer.flatFee == 0)
         #expect(consumer.interest == 24)
+    }
+
+    @Test func noInterestIsChargedOnInterestOrFees() {
+        // § 289 BGB: the base is the principal still open, never interest or fees charged before.
+        let items = [
+            claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08", interestThrough: "2026-03-22"),
+            part(.interest, "i1", of: "1", due: "2026-03-22", open: 39),
+            part(.costs, "f1", of: "1", due: "2026-03-22", open: 4500),
+        ]
+        let state = DunningCase(level: 2, levelReachedOn: day("2026-03-22"), defaultSince: day("2026-03-08"))
+        let s = step(evaluate(items, state, "2026-04-05"))!
+        #expect(s.level == 3)
+        #expect(s.interestByItem.map(\.itemID) == ["1"])
+        #expect(s.interestByItem.map(\.base) == [10000])
+        #expect(s.interest == 39)
+        // The notice still demands the fee and interest items: they are open items.
+        #expect(Set(s.overdue.map(\.id)) == ["1", "i1", "f1"])
+    }
+
+    @Test func eachClaimAccruesFromItsOwnDefault() {
+        // Consumer: in default only by notice. Item 2 fell due (03-15) after the reminder (03-08):
+        // the 1st Mahnung of 03-22 is the first notice that demands it, so it accrues nothing yet.
+        let items = [
+            claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08"),
+            claim("2", due: "2026-03-15", open: 20000),
+        ]
+        let state = DunningCase(level: 1, levelReachedOn: day("2026-03-08"), defaultSince: day("2026-03-08"))
+        let s = step(evaluate(items, state, "2026-03-22", consumer: true))!
+        #expect(s.interestByItem.map(\.itemID) == ["1"])
+        #expect(s.interest == 24)
+        #expect(s.defaults == ["1": day("2026-03-08"), "2": day("2026-03-22")])
+        // At the next notice item 2 accrues from the day after its own default: 03-23 … 04-05,
+        // 14 days at 6.27 % on 200.00 = 48.09 cents; item 1 the same 14 days on 100.00 = 24.05.
+        let later = [
+            claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08", interestThrough: "2026-03-22"),
+            claim("2", due: "2026-03-15", open: 20000, defaultSince: "2026-03-22"),
+        ]
+        let s3 = step(evaluate(later, s.next, "2026-04-05", consumer: true))!
+        #expect(s3.interestByItem.map(\.amount) == [24, 48])
+        #expect(s3.interestByItem.map(\.from) == [day("2026-03-23"), day("2026-03-23")])
+    }
+
+    @Test func aBusinessClaimIsInDefaultThirtyDaysAfterItsDueDateWithoutANotice() {
+        let due = claim("1", due: "2026-03-01", open: 10000)
+        // § 286 (3) BGB: 30 days after due date (and receipt) at the latest …
+        #expect(DefaultRule.defaultDate(of: due, demandedOn: nil, consumer: false) == day("2026-03-31"))
+        #expect(DefaultRule.defaultDate(of: due, demandedOn: day("2026-04-15"), consumer: false) == day("2026-03-31"))
+        // … or earlier by a notice that demands it.
+        #expect(DefaultRule.defaultDate(of: due, demandedOn: day("2026-03-20"), consumer: false) == day("2026-03-20"))
+        // A consumer only by notice (Kontor's invoices carry no § 286 (3) consumer notice).
+        #expect(DefaultRule.defaultDate(of: due, demandedOn: nil, consumer: true) == nil)
+        // Once in default, a claim stays so from that day.
+        let inDefault = claim("1", due: "2026-03-01", open: 10000, defaultSince: "2026-03-08")
+        #expect(
+            DefaultRule.defaultDate(of: inDefault, demandedOn: day("2026-03-22"), consumer: true) == day("2026-03-08"))
     }
 
     @Test func theLastLevelIsFinal() {

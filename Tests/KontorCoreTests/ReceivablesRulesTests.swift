@@ -10,6 +10,34 @@ func item(_ id: String, due: String, open: Int64, customer: String = "cus_a", to
 }
 
 @Suite struct ReceivablesRulesTests {
+    @Test func aPaymentPaysCostsThenInterestThenPrincipalWithinAClaimAndTheOldestClaimFirst() {
+        // § 367 (1) BGB within a claim, § 366 (2) across claims.
+        func part(_ p: ClaimPart, _ id: String, of claim: String, due: String, open: Int64) -> OpenItem {
+            OpenItem(
+                id: id, number: "GB-\(id)", customerID: "cus_a", issueDate: day(due), dueDate: day(due), total: open,
+                open: open, currency: "EUR", part: p, claimID: claim)
+        }
+        let items = [
+            item("B", due: "2026-02-01", open: 5000),
+            part(.interest, "iA", of: "A", due: "2026-03-01", open: 40),
+            item("A", due: "2026-01-01", open: 10000),
+            part(.costs, "fA", of: "A", due: "2026-03-01", open: 500),
+        ]
+        let small = AllocationPlan.oldestDueFirst(700, over: items)
+        #expect(
+            small.shares == [
+                .init(itemID: "fA", amount: 500), .init(itemID: "iA", amount: 40), .init(itemID: "A", amount: 160),
+            ])
+        let large = AllocationPlan.oldestDueFirst(11000, over: items)
+        #expect(large.shares.map(\.itemID) == ["fA", "iA", "A", "B"])
+        #expect(large.shares.map(\.amount) == [500, 40, 10000, 460])
+        #expect(large.surplus == 0)
+        // A claim whose principal is settled still comes in the order of its costs' due dates.
+        let rest = AllocationPlan.oldestDueFirst(5600, over: [items[0], items[1], items[3]])
+        #expect(rest.shares.map(\.itemID) == ["B", "fA", "iA"])
+        #expect(rest.surplus == 60)
+    }
+
     @Test func paymentWithoutAllocationPaysTheOldestDueItemFirstAndSurplusBecomesCredit() {
         let items = [item("2", due: "2026-03-01", open: 5000), item("1", due: "2026-02-01", open: 3000)]
         let plan = AllocationPlan.oldestDueFirst(9000, over: items)

@@ -14,6 +14,8 @@ struct InvoiceRoutes {
         group.post("invoices/{id}/credit_notes", use: createCreditNote)
         group.get("credit_notes", use: listCreditNotes)
         group.get("credit_notes/{id}", use: getCreditNote)
+        group.get("fee_items", use: listFeeItems)
+        group.get("fee_items/{id}", use: getFeeItem)
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -23,11 +25,34 @@ struct InvoiceRoutes {
     }
 
     @Sendable func list(_ request: Request, context: KontorRequestContext) async throws -> Response {
-        let query = try ListQuery(request, filters: ["customer", "subscription"])
+        let query = try ListQuery(request, filters: ["customer", "subscription", "kind"])
+        // Fee items are not invoices (§ 14 UStG): listed here only when asked for.
+        let kinds: [DocumentKind]
+        switch query.filters["kind"] {
+        case nil, "invoice": kinds = [.invoice]
+        case "fee_item": kinds = [.feeItem]
+        case "all": kinds = [.invoice, .feeItem]
+        default: throw Problem.invalid([FieldError(field: "kind", message: "must be invoice, fee_item or all")])
+        }
         let page = try await service.list(
-            tenant: try context.requireTenant(), customerID: query.filters["customer"],
+            tenant: try context.requireTenant(), kinds: kinds, customerID: query.filters["customer"],
             subscriptionID: query.filters["subscription"], limit: query.limit, startingAfter: query.startingAfter
         )
+        return try .json(ListPage(data: page.invoices.map(InvoiceJSON.init), hasMore: page.hasMore))
+    }
+
+    @Sendable func getFeeItem(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(
+            InvoiceJSON(
+                try await service.get(
+                    try context.parameters.require("id"), kind: .feeItem, tenant: try context.requireTenant())))
+    }
+
+    @Sendable func listFeeItems(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let query = try ListQuery(request, filters: ["customer"])
+        let page = try await service.list(
+            tenant: try context.requireTenant(), kinds: [.feeItem], customerID: query.filters["customer"],
+            subscriptionID: nil, limit: query.limit, startingAfter: query.startingAfter)
         return try .json(ListPage(data: page.invoices.map(InvoiceJSON.init), hasMore: page.hasMore))
     }
 

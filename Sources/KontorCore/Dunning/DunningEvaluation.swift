@@ -21,7 +21,8 @@ public struct DunningCase: Hashable, Sendable {
     public var levelReachedOn: LocalDate?
     /// The day the first notice went out: the debtor is in default from then (§286 (1) BGB).
     public var defaultSince: LocalDate?
-    /// Default interest already charged in this case, so each level charges only what accrued since.
+    /// Default interest charged in this case so far (a record: what each claim still accrues
+    /// follows from its own `interestThrough`).
     public var interestCharged: Int64
     public var flatFeeCharged: Bool
 
@@ -37,6 +38,46 @@ public struct DunningCase: Hashable, Sendable {
     }
 
     public static let none = DunningCase()
+}
+
+/// Default interest on one claim for one span: charged as its own item, shown on the notice.
+public struct ClaimInterest: Hashable, Sendable {
+    public let itemID: String
+    /// First and last day charged, both inclusive.
+    public let from: LocalDate
+    public let through: LocalDate
+    /// The principal still open the interest is computed on.
+    public let base: Int64
+    public let amount: Int64
+
+    public init(itemID: String, from: LocalDate, through: LocalDate, base: Int64, amount: Int64) {
+        self.itemID = itemID
+        self.from = from
+        self.through = through
+        self.base = base
+        self.amount = amount
+    }
+}
+
+/// When a claim is in default (Verzug), per claim — never per customer or case.
+///
+/// § 286 (1) BGB: by the first notice after the due date that demands it; § 286 (3): a business
+/// debtor at the latest 30 days after the due date (an invoice is received by its due date). A
+/// consumer only by notice: Kontor's invoices do not carry the § 286 (3) consumer notice.
+/// Whichever comes first; once in default, a claim stays so.
+public enum DefaultRule {
+    public static let businessDaysAfterDue = 30
+
+    public static func defaultDate(of item: OpenItem, demandedOn notice: LocalDate?, consumer: Bool) -> LocalDate? {
+        let demanded = item.defaultSince ?? notice
+        let automatic = consumer ? nil : item.dueDate.adding(days: businessDaysAfterDue)
+        switch (demanded, automatic) {
+        case (let d?, let a?): return min(d, a)
+        case (let d?, nil): return d
+        case (nil, let a?): return a
+        case (nil, nil): return nil
+        }
+    }
 }
 
 /// What one evaluation decides.
@@ -60,7 +101,12 @@ public struct DunningStep: Hashable, Sendable {
     /// everything open (paused items and items with the agency aside).
     public let notYetDue: [OpenItem]
     public let fee: Int64
+    /// Default interest charged at this step: the sum of `interestByItem`.
     public let interest: Int64
+    /// Interest per claim (principal), each for its own span (§ 286, § 288, § 289 BGB).
+    public let interestByItem: [ClaimInterest]
+    /// The day each overdue principal is in default from (§ 286 BGB), as this step decides it.
+    public let defaults: [String: LocalDate]
     public let flatFee: Int64
     /// The case after this step.
     public let next: DunningCase
@@ -107,7 +153,8 @@ public struct DunningEvaluator: Sendable {
             return .escalate(
                 DunningStep(
                     level: first.level, definition: first.definition, overdue: first.overdue,
-                    notYetDue: first.notYetDue, fee: first.fee, interest: first.interest, flatFee: first.flatFee,
+                    notYetDue: first.notYetDue, fee: first.fee, interest: first.interest,
+                    interestByItem: first.interestByItem, defaults: first.defaults, flatFee: first.flatFee,
                     next: first.next, opensNewCase: true))
         }
         let level = policy.levels[levelNumber - 1]
@@ -120,19 +167,24 @@ public struct DunningEvaluator: Sendable {
         next.level = levelNumber
         next.levelReachedOn = today
         next.defaultSince = state.defaultSince ?? today
-        var accrued: Int64 = 0
-        if level.interest, let since = next.defaultSince {
-            // Interest runs from the day after default began (or after the due date, if later)
-            // up to today, on what is open today.
-            let total = overdue.reduce(Int64(0)) { sum, item in
-                sum
-                    + interest.interest(
-                        on: item.open, from: max(since, item.dueDate).adding(days: 1), to: today.adding(days: 1),
-                        consumer: consumer)
-            }
-            accrued = max(0, total - state.interestCharged)
-            next.interestCharged = state.interestCharged + accrued
+        // Every overdue principal listed on this notice is demanded by it (§ 286 (1)), unless it
+        // was in default already. Fee and interest items are no principal: no interest on them
+        // (§ 289: none on interest; fees are not principal).
+        var defaults: [String: LocalDate] = [:]
+        var byItem: [ClaimInterest] = []
+        for item in overdue where item.part == .principal {
+            guard let since = DefaultRule.defaultDate(of: item, demandedOn: today, consumer: consumer) else { continue }
+            defaults[item.id] = since
+            guard level.interest else { continue }
+            // From the day after default, or after the last day already charged; through today.
+            let from = max(
+                since.adding(days: 1), item.interestThrough.map { $0.adding(days: 1) } ?? since.adding(days: 1))
+            let amount = interest.interest(on: item.open, from: from, to: today.adding(days: 1), consumer: consumer)
+            guard amount > 0 else { continue }
+            byItem.append(ClaimInterest(itemID: item.id, from: from, through: today, base: item.open, amount: amount))
         }
+        let accrued = byItem.reduce(Int64(0)) { $0 + $1.amount }
+        next.interestCharged = state.interestCharged + accrued
         var flat: Int64 = 0
         if level.flatFee, !consumer, !state.flatFeeCharged, currency == "EUR" {
             flat = DefaultInterest.businessFlatFeeEUR
@@ -141,7 +193,7 @@ public struct DunningEvaluator: Sendable {
         return .escalate(
             DunningStep(
                 level: levelNumber, definition: level, overdue: overdue, notYetDue: notYetDue, fee: level.fee,
-                interest: accrued,
+                interest: accrued, interestByItem: byItem, defaults: defaults,
                 flatFee: flat, next: next, opensNewCase: false)
         )
     }

@@ -16,6 +16,8 @@ public struct InvoiceNumberFormat: Hashable, Sendable {
 
     public static let invoiceDefault = InvoiceNumberFormat(validated: "{YYYY}-{seq:06}")
     public static let creditNoteDefault = InvoiceNumberFormat(validated: "CN-{YYYY}-{seq:06}")
+    /// Fee items (Gebühren: dunning fees, interest, return fees) are no invoices: own series.
+    public static let feeItemDefault = InvoiceNumberFormat(validated: "GB-{YYYY}-{seq:06}")
 
     public init(_ pattern: String) throws(ValidationError) {
         guard pattern.count <= 40, let tokens = Self.parse(pattern), tokens.contains(where: \.isSequence) else {

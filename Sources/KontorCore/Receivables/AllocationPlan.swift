@@ -21,12 +21,33 @@ public struct AllocationPlan: Hashable, Sendable {
         self.surplus = surplus
     }
 
-    /// Oldest due first (then oldest issued, then number): the rule §366 (2) BGB gives when the
-    /// payer names no item — the debt that fell due first is paid first.
+    /// The order the law gives when the payer names no item:
+    ///
+    /// - across claims § 366 (2) BGB: the claim that fell due first is paid first (then the one
+    ///   issued first, then by number). A claim is a principal invoice with the fee and interest
+    ///   items that belong to it; it sorts by its principal (by its oldest part once the
+    ///   principal is settled).
+    /// - within a claim § 367 (1) BGB: costs first, then interest, then the principal.
     public static func oldestDueFirst(_ amount: Int64, over items: [OpenItem]) -> AllocationPlan {
         precondition(amount >= 0, "money received is never negative")
-        let ordered = items.filter { $0.open > 0 }.sorted {
-            ($0.dueDate, $0.issueDate, $0.number) < ($1.dueDate, $1.issueDate, $1.number)
+        let open = items.filter { $0.open > 0 }
+        typealias Key = (due: LocalDate, issued: LocalDate, number: String)
+        func key(_ item: OpenItem) -> Key { (item.dueDate, item.issueDate, item.number) }
+        var claimKey: [String: Key] = [:]
+        for item in open where item.part != .principal {
+            let k = key(item)
+            if let existing = claimKey[item.claimID], existing < k { continue }
+            claimKey[item.claimID] = k
+        }
+        // The principal, when still open, places its claim.
+        for item in open where item.part == .principal { claimKey[item.claimID] = key(item) }
+        let ordered = open.sorted { a, b in
+            let ka = claimKey[a.claimID]!
+            let kb = claimKey[b.claimID]!
+            if a.claimID != b.claimID {
+                return (ka.due, ka.issued, ka.number, a.claimID) < (kb.due, kb.issued, kb.number, b.claimID)
+            }
+            return (a.part, a.dueDate, a.number) < (b.part, b.dueDate, b.number)
         }
         var left = amount
         var shares: [Share] = []

@@ -6,11 +6,21 @@ import KontorStore
 public struct NoticeItemJSON: Codable, Sendable, Equatable {
     public var invoice: String
     public var number: String
+    /// `principal`, `costs` or `interest` (§ 367 (1) BGB).
+    public var kind: String?
     public var dueDate: String
     public var open: Int64
     public var daysOverdue: Int
     /// False for an open item listed for completeness that is not yet due (nothing demanded).
     public var overdue: Bool
+    /// The day this claim is in default from (§ 286 BGB); nil for fee items and items not due.
+    public var defaultSince: String?
+    /// Default interest charged on this claim at this notice, for `interest_from`…`interest_through`.
+    public var interest: Int64?
+    public var interestFrom: String?
+    public var interestThrough: String?
+    /// The fee item that carries this claim's interest.
+    public var interestItem: String?
 }
 
 /// The dunning notice object (`GET /v1/dunning_notices/{id}`, `dunning.level_reached`).

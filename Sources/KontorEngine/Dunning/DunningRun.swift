@@ -146,44 +146,76 @@ public struct DunningRun: Sendable {
             }
         }
 
-        // Fee items, one per customer that owes fees at this level.
-        let feeRequests = steps.map { c, _, step, currency in
-            var lines: [InvoiceLineDraft] = []
+        // Fee items: the costs of this level (fee, flat fee) as one item belonging to the oldest
+        // claim dunned, and the interest of each claim as an item of that claim (§ 367 (1) pays
+        // them in that order; neither is an invoice, neither bears interest, § 289 BGB).
+        var feeRequests: [FeeItems.Request] = []
+        for (c, _, step, currency) in steps {
+            var costs: [InvoiceLineDraft] = []
             if step.fee > 0 {
-                lines.append(
+                costs.append(
                     InvoiceLineDraft(
                         description: "Mahngebühr \(step.definition.name) / dunning fee", chargeCode: "dunning_fee",
                         unitAmount: step.fee, amount: step.fee))
             }
-            if step.interest > 0 {
-                lines.append(
-                    InvoiceLineDraft(
-                        description: "Verzugszinsen § 288 BGB bis \(today) / default interest", chargeCode: "interest",
-                        amount: step.interest))
-            }
             if step.flatFee > 0 {
-                lines.append(
+                costs.append(
                     InvoiceLineDraft(
                         description: "Verzugspauschale § 288 Abs. 5 BGB / flat fee", chargeCode: "flat_fee",
                         unitAmount: step.flatFee, amount: step.flatFee))
             }
-            return FeeItems.Request(customerID: c.customerID, currency: currency, reason: "dunning_fee", lines: lines)
+            feeRequests.append(
+                FeeItems.Request(
+                    customerID: c.customerID, currency: currency, reason: "dunning_fee", lines: costs,
+                    claimInvoiceID: step.overdue.first?.claimID))
+            let numbers = Dictionary(step.overdue.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })
+            for charge in step.interestByItem {
+                feeRequests.append(
+                    FeeItems.Request(
+                        customerID: c.customerID, currency: currency, reason: "interest",
+                        lines: [
+                            InvoiceLineDraft(
+                                description:
+                                    "Verzugszinsen § 288 BGB auf \(numbers[charge.itemID] ?? charge.itemID) / default interest",
+                                chargeCode: "interest",
+                                period: BillingPeriod(start: charge.from, end: charge.through.adding(days: 1)),
+                                amount: charge.amount)
+                        ], claimInvoiceID: charge.itemID))
+            }
         }
         let fees = try await FeeItems(logger: database.logger).issue(feeRequests, profile: profile, now: now, on: conn)
-        let feeByCustomer = Dictionary(fees.map { ($0.customerID, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let feeByCustomer = Dictionary(
+            fees.filter { $0.billingReason == "dunning_fee" }.map { ($0.customerID, $0.id) },
+            uniquingKeysWith: { a, _ in a })
+        let interestItemByClaim = Dictionary(
+            fees.filter { $0.billingReason == "interest" }.compactMap { f in f.claimInvoiceID.map { ($0, f.id) } },
+            uniquingKeysWith: { a, _ in a })
+        // Each claim remembers when it fell into default and through which day interest is charged.
+        try await repository.markClaims(
+            steps.flatMap { _, _, step, _ in
+                let through = Dictionary(step.interestByItem.map { ($0.itemID, $0.through) }, uniquingKeysWith: max)
+                return step.defaults.map {
+                    (invoiceID: $0.key, defaultSince: $0.value, interestThrough: through[$0.key])
+                }
+            }, tenantID: tenantID, on: conn)
 
         var templates = NoticeRenderer.Cache()
         let drafts = try steps.map { c, policy, step, currency in
+            let interest = Dictionary(step.interestByItem.map { ($0.itemID, $0) }, uniquingKeysWith: { a, _ in a })
             let noticeItems =
                 step.overdue.map {
                     NoticeItemJSON(
-                        invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
-                        daysOverdue: $0.daysPastDue(on: today), overdue: true)
+                        invoice: $0.id, number: $0.number, kind: $0.part.rawValue, dueDate: $0.dueDate.description,
+                        open: $0.open, daysOverdue: $0.daysPastDue(on: today), overdue: true,
+                        defaultSince: step.defaults[$0.id]?.description, interest: interest[$0.id]?.amount ?? 0,
+                        interestFrom: interest[$0.id]?.from.description,
+                        interestThrough: interest[$0.id]?.through.description, interestItem: interestItemByClaim[$0.id])
                 }
                 + step.notYetDue.map {
                     NoticeItemJSON(
-                        invoice: $0.id, number: $0.number, dueDate: $0.dueDate.description, open: $0.open,
-                        daysOverdue: 0, overdue: false)
+                        invoice: $0.id, number: $0.number, kind: $0.part.rawValue, dueDate: $0.dueDate.description,
+                        open: $0.open, daysOverdue: 0, overdue: false, defaultSince: nil, interest: 0,
+                        interestFrom: nil, interestThrough: nil, interestItem: nil)
                 }
             return NoticeDraft(
                 id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0),

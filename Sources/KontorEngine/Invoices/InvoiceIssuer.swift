@@ -22,6 +22,8 @@ public struct InvoiceRequest: Sendable {
     /// Set for items that re-open money taken back (not revenue, not a fee): posted receivable
     /// against this account.
     public var counterAccount: LedgerAccount?
+    /// For fee items: the claim (principal invoice) they belong to.
+    public var claimInvoiceID: String?
 
     public init(
         customerID: String, subscriptionID: String?, billingReason: String, billingDate: LocalDate?,
@@ -91,13 +93,17 @@ struct InvoiceIssuer: Sendable {
         let requests = requests.filter { !$0.lines.isEmpty }
         guard !requests.isEmpty else { return [] }
         let issueDate = LocalDate(instant: now, in: profile.zone)
-        let format = (try? InvoiceNumberFormat(profile.invoiceNumberFormat)) ?? .invoiceDefault
+        let formats: [DocumentKind: InvoiceNumberFormat] = [
+            .invoice: (try? InvoiceNumberFormat(profile.invoiceNumberFormat)) ?? .invoiceDefault,
+            .feeItem: (try? InvoiceNumberFormat(profile.feeItemNumberFormat)) ?? .feeItemDefault,
+        ]
         let seller = Self.seller(profile)
         let drafts = try requests.map { request in
             let treatment =
                 request.treatment ?? Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
+            let kind = DocumentKind(billingReason: request.billingReason)
             return (
-                id: Identifier.make("inv"), request: request,
+                id: Identifier.make(kind.idPrefix), request: request, kind: kind,
                 totals: try InvoiceTotals(lines: request.lines, treatment: treatment)
             )
         }
@@ -105,13 +111,20 @@ struct InvoiceIssuer: Sendable {
             drafts.map { (invoiceID: $0.id, lines: $0.totals.lines.map(InvoiceLine.init)) }, tenantID: profile.tenantID,
             on: conn
         )
-        let first = try await writer.reserveNumbers(
-            series: "invoice", count: drafts.count, tenantID: profile.tenantID, on: conn
-        )
-        let invoices = drafts.enumerated().map { offset, draft in
+        // Each kind has its own gap-free series; a batch mixing kinds reserves from each once.
+        var next: [DocumentKind: Int64] = [:]
+        for kind in DocumentKind.allCases {
+            let count = drafts.count { $0.kind == kind }
+            guard count > 0 else { continue }
+            next[kind] = try await writer.reserveNumbers(
+                series: kind.series, count: count, tenantID: profile.tenantID, on: conn)
+        }
+        let invoices = drafts.map { draft in
             let request = draft.request
-            return Invoice(
-                id: draft.id, number: format.format(sequence: first + Int64(offset), issueDate: issueDate),
+            let sequence = next[draft.kind]!
+            next[draft.kind] = sequence + 1
+            var invoice = Invoice(
+                id: draft.id, number: formats[draft.kind]!.format(sequence: sequence, issueDate: issueDate),
                 customerID: request.customerID, subscriptionID: request.subscriptionID,
                 billingReason: request.billingReason, billingDate: request.billingDate,
                 currency: request.currency.code, issueDate: issueDate,
@@ -122,6 +135,8 @@ struct InvoiceIssuer: Sendable {
                 ),
                 collectionMethod: request.collectionMethod.rawValue, livemode: profile.livemode, issuedAt: now
             )
+            invoice.claimInvoiceID = request.claimInvoiceID
+            return invoice
         }
         let inserted = try await writer.insert(invoices, tenantID: profile.tenantID, on: conn)
         guard inserted.count == invoices.count else {
@@ -143,7 +158,8 @@ struct InvoiceIssuer: Sendable {
         try await outbox.append(
             invoices.map { invoice in
                 EventOutbox.Draft(
-                    type: "invoice.finalized", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                    type: invoice.kind == .feeItem ? "fee_item.created" : "invoice.finalized", objectID: invoice.id,
+                    data: InvoiceJSON(invoice).encoded(),
                     createdAt: now
                 )
             },
@@ -156,9 +172,6 @@ struct InvoiceIssuer: Sendable {
 }
 
 extension InvoiceIssuer {
-    /// Billing reasons of fee items: charged on to a debtor, posted to fee or interest income.
-    static let feeReasons: Set<String> = ["dunning_fee", "return_fee"]
-
     static func postings(_ invoice: Invoice, counterAccount: LedgerAccount?) -> [LedgerPosting] {
         if let counterAccount {
             return [
@@ -166,7 +179,7 @@ extension InvoiceIssuer {
                 LedgerPosting(account: counterAccount, amount: -invoice.total),
             ]
         }
-        guard feeReasons.contains(invoice.billingReason) else {
+        guard invoice.kind == .feeItem else {
             return LedgerRules.invoice(invoice.subtotal, tax: invoice.tax, total: invoice.total)
         }
         let interest = invoice.lines.filter { $0.chargeCode == "interest" }.reduce(0) { $0 + $1.amount }

@@ -64,6 +64,10 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
     public var customer: String
     public var subscription: String?
     public var billingReason: String
+    /// `invoice` (a supply) or `fee_item` (dunning fee, interest, return fee: damages, no invoice).
+    public var kind: String
+    /// For a fee item: the invoice (claim) it belongs to.
+    public var claimInvoice: String?
     public var currency: String
     public var issueDate: String
     public var dueDate: String
@@ -90,7 +94,9 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
 
     public init(_ invoice: Invoice) {
         id = invoice.id
-        object = "invoice"
+        object = invoice.kind == .feeItem ? "fee_item" : "invoice"
+        kind = invoice.kind.rawValue
+        claimInvoice = invoice.claimInvoiceID
         number = invoice.number
         status = invoice.status
         customer = invoice.customerID

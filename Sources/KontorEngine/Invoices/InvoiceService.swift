@@ -55,24 +55,28 @@ public struct InvoiceService: Sendable {
         self.idempotent = IdempotentOperation(database: database)
     }
 
-    public func get(_ id: String, tenant: Tenant) async throws -> Invoice {
-        guard Identifier.looksValid(id, prefix: "inv"),
+    /// An invoice (`inv_…`) or, with `kind: .feeItem`, a fee item (`fee_…`): each only by its own
+    /// endpoint, so fee items stay out of the invoices a client reads as supplies.
+    public func get(_ id: String, kind: DocumentKind = .invoice, tenant: Tenant) async throws -> Invoice {
+        let resource = kind == .invoice ? "invoice" : "fee item"
+        guard Identifier.looksValid(id, prefix: kind.idPrefix),
             let invoice = try await database.withConnection({ try await invoices.find(id, tenantID: tenant.id, on: $0) }
-            )
-        else { throw EngineError.notFound(resource: "invoice", id: id) }
+            ), invoice.kind == kind
+        else { throw EngineError.notFound(resource: resource, id: id) }
         return invoice
     }
 
     public func list(
-        tenant: Tenant, customerID: String?, subscriptionID: String?, limit: Int, startingAfter: String?
+        tenant: Tenant, kinds: [DocumentKind] = [.invoice], customerID: String?, subscriptionID: String?, limit: Int,
+        startingAfter: String?
     ) async throws -> (invoices: [Invoice], hasMore: Bool) {
-        if let startingAfter, !Identifier.looksValid(startingAfter, prefix: "inv") {
-            throw ValidationError(field: "starting_after", message: "is not an invoice id")
+        if let startingAfter, !kinds.contains(where: { Identifier.looksValid(startingAfter, prefix: $0.idPrefix) }) {
+            throw ValidationError(field: "starting_after", message: "is not an id of this list")
         }
         return try await database.withConnection { conn in
             try await invoices.list(
-                tenantID: tenant.id, customerID: customerID, subscriptionID: subscriptionID, limit: limit,
-                startingAfter: startingAfter, on: conn
+                tenantID: tenant.id, kinds: kinds, customerID: customerID, subscriptionID: subscriptionID,
+                limit: limit, startingAfter: startingAfter, on: conn
             )
         }
     }

@@ -126,6 +126,7 @@ extension InvoiceJSON {
             o.field("amount_written_off", amountWrittenOff)
             o.field("billing_reason", billingReason)
             Self.write(party: buyer, as: "buyer", into: &o)
+            o.field("claim_invoice", claimInvoice)
             o.field("collection_method", collectionMethod)
             o.field("created_at", date: createdAt)
             o.field("currency", currency)
@@ -134,6 +135,7 @@ extension InvoiceJSON {
             o.field("handed_over_at", handedOverAt)
             o.field("id", id)
             o.field("issue_date", issueDate)
+            o.field("kind", kind)
             o.key("lines")
             o.array { a in
                 for line in lines {

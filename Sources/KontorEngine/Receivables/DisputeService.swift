@@ -40,7 +40,7 @@ public struct DisputeService: Sendable {
             throw ValidationError(field: "reason", message: "must be 1 to 500 characters")
         }
         return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            guard Identifier.looksValid(invoiceID, prefix: "inv"),
+            guard DocumentKind.looksLikeOpenItem(invoiceID),
                 let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn)
             else { throw EngineError.notFound(resource: "invoice", id: invoiceID) }
             guard invoice.status == "open" else {

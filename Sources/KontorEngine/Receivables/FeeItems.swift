@@ -5,8 +5,10 @@ import Logging
 import PostgresNIO
 
 /// Fee items: dunning fees, default interest, the §288 (5) flat fee and passed-on return fees.
-/// Each is an invoice of its own (numbered in the invoice series, so DATEV and the open-item
-/// list see it like any receivable), not taxable, due at once, posted to fee or interest income.
+/// Each is an open item of its own — not an invoice (damages are no supply, § 14 UStG): `fee_…`
+/// ids, the tenant's fee-item number series, not taxable, due at once, posted to fee or interest
+/// income, and tied to the claim it belongs to. DATEV and the open-item list see it like any
+/// receivable; `/v1/invoices` does not list it unless asked.
 struct FeeItems: Sendable {
     let logger: Logger
 
@@ -16,17 +18,19 @@ struct FeeItems: Sendable {
         let reason: String
         let lines: [InvoiceLineDraft]
         var counterAccount: LedgerAccount? = nil
+        /// The claim (principal invoice) the item belongs to.
+        var claimInvoiceID: String? = nil
     }
 
     func issue(
         customerID: String, currency: String, reason: String, lines: [InvoiceLineDraft], profile: TenantProfile,
-        now: Date, counterAccount: LedgerAccount? = nil, on conn: PostgresConnection
+        now: Date, counterAccount: LedgerAccount? = nil, claimInvoiceID: String? = nil, on conn: PostgresConnection
     ) async throws -> Invoice? {
         try await issue(
             [
                 Request(
                     customerID: customerID, currency: currency, reason: reason, lines: lines,
-                    counterAccount: counterAccount)
+                    counterAccount: counterAccount, claimInvoiceID: claimInvoiceID)
             ],
             profile: profile, now: now, on: conn
         ).first
@@ -49,6 +53,7 @@ struct FeeItems: Sendable {
                 collectionMethod: .sendInvoice, paymentTermsDays: 0)
             request.treatment = .notTaxable
             request.counterAccount = r.counterAccount
+            request.claimInvoiceID = r.claimInvoiceID
             return request
         }
         return try await InvoiceIssuer(logger: logger).issue(invoiceRequests, profile: profile, now: now, on: conn)

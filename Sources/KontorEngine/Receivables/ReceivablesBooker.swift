@@ -124,7 +124,7 @@ struct ReceivablesBooker: Sendable {
                     InvoiceLineDraft(
                         description: "Rücklastschriftgebühr / return fee (\(reason)) for payment \(payment.id)",
                         chargeCode: "return_fee", quantity: 1, unitAmount: fee, amount: fee)
-                ], profile: profile, now: now, on: conn)
+                ], profile: profile, now: now, claimInvoiceID: payment.allocations.first?.invoice, on: conn)
         }
         guard
             try await payments.markReturned(

@@ -206,7 +206,7 @@ public struct ReceivablesService: Sendable {
     func lockOpen(_ invoiceID: String, tenant: Tenant, action: String, on conn: PostgresConnection) async throws
         -> Invoice
     {
-        guard Identifier.looksValid(invoiceID, prefix: "inv"),
+        guard DocumentKind.looksLikeOpenItem(invoiceID),
             let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn)
         else { throw EngineError.notFound(resource: "invoice", id: invoiceID) }
         guard invoice.status == "open", invoice.amountDue > 0 else {

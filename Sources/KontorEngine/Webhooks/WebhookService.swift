@@ -18,6 +18,7 @@ public struct WebhookService: Sendable {
         "invoice.payment_failed", "invoice.overdue", "invoice.uncollectible", "invoice.written_off",
         "invoice.handed_over", "credit_note.created", "payment.succeeded", "payment.failed", "payment.returned",
         "charge.chargeback", "payment_method.expiring", "payment_method.expired", "dunning.level_reached",
+        "fee_item.created",
     ]
 
     public init(database: Database, clock: any BillingClock) {

@@ -371,6 +371,26 @@ public struct DunningRepository: Sendable {
         return nil
     }
 
+    /// Records, per claim, the day it fell into default (kept once set: a claim stays in default)
+    /// and the last day default interest has been charged for (moved only forward).
+    public func markClaims(
+        _ claims: [(invoiceID: String, defaultSince: LocalDate, interestThrough: LocalDate?)], tenantID: String,
+        on conn: PostgresConnection
+    ) async throws {
+        guard !claims.isEmpty else { return }
+        _ = try await conn.query(
+            """
+            UPDATE invoices i SET
+                default_since = least(coalesce(i.default_since, c.since), c.since),
+                interest_through = greatest(i.interest_through, NULLIF(c.through, '')::date)
+            FROM unnest(\(claims.map(\.invoiceID)), \(claims.map(\.defaultSince)),
+                        \(claims.map { $0.interestThrough?.description ?? "" })) AS c(id, since, through)
+            WHERE i.tenant_id = \(tenantID) AND i.invoice_id = c.id
+            """,
+            logger: logger
+        )
+    }
+
     /// Marks the items handed over to the collection agency; returns those marked now.
     public func handOver(invoiceIDs: [String], tenantID: String, now: Date, on conn: PostgresConnection) async throws
         -> [String]

@@ -69,6 +69,28 @@ public struct TaxRateTotal: Sendable, Equatable, Codable {
     }
 }
 
+/// Whether an open item is an invoice (a supply) or a fee item (damages: fees, interest).
+public enum DocumentKind: String, Sendable, Hashable, CaseIterable {
+    case invoice
+    case feeItem = "fee_item"
+
+    /// Billing reasons of fee items. The database derives `invoices.kind` by the same rule.
+    public static let feeReasons: Set<String> = ["dunning_fee", "interest", "return_fee"]
+
+    public init(billingReason: String) {
+        self = Self.feeReasons.contains(billingReason) ? .feeItem : .invoice
+    }
+
+    /// The number series and id prefix of this kind.
+    public var series: String { self == .invoice ? "invoice" : "fee_item" }
+    public var idPrefix: String { self == .invoice ? "inv" : "fee" }
+
+    /// Whether `id` has the shape of an open item's id: an invoice or a fee item.
+    public static func looksLikeOpenItem(_ id: String) -> Bool {
+        allCases.contains { Identifier.looksValid(id, prefix: $0.idPrefix) }
+    }
+}
+
 /// An issued invoice. Everything but the payment state (`status`, `amountPaid`,
 /// `amountCredited`) is final from the moment it is stored.
 public struct Invoice: Sendable, Equatable {
@@ -99,7 +121,13 @@ public struct Invoice: Sendable, Equatable {
     public var amountCredited: Int64
     public var amountWrittenOff: Int64 = 0
     public var handedOverAt: Date?
+    /// For a fee item: the claim (principal invoice) it belongs to (§ 367 (1) BGB).
+    public var claimInvoiceID: String?
     public var lines: [InvoiceLine]
+
+    /// Fee items (dunning fees, interest, return fees) are claims for damages, not supplies:
+    /// no invoice under § 14 UStG, numbered in their own series.
+    public var kind: DocumentKind { DocumentKind(billingReason: billingReason) }
 
     public init(
         id: String, number: String, customerID: String, subscriptionID: String?, billingReason: String,

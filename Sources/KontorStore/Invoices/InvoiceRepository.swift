@@ -16,7 +16,7 @@ public struct InvoiceRepository: Sendable {
         due_date, period_start, period_end, subtotal, tax, total, tax_treatment, tax_note, tax_breakdown::text,
         seller_name, seller_address, seller_vat_id, buyer_name, buyer_address, buyer_country, buyer_vat_id,
         collection_method, livemode, issued_at, status, amount_paid, amount_credited, amount_written_off,
-        handed_over_at
+        handed_over_at, claim_invoice_id
         """
 
     public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Invoice? {
@@ -39,15 +39,15 @@ public struct InvoiceRepository: Sendable {
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn)
     }
 
-    /// Newest first, optionally of one customer or one subscription.
+    /// Newest first, of the given kinds, optionally of one customer or one subscription.
     public func list(
-        tenantID: String, customerID: String?, subscriptionID: String?, limit: Int, startingAfter: String?,
-        on conn: PostgresConnection
+        tenantID: String, kinds: [DocumentKind] = [.invoice], customerID: String?, subscriptionID: String?,
+        limit: Int, startingAfter: String?, on conn: PostgresConnection
     ) async throws -> (invoices: [Invoice], hasMore: Bool) {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.invoiceColumns) FROM invoices
-            WHERE tenant_id = \(tenantID)
+            WHERE tenant_id = \(tenantID) AND kind = ANY(\(kinds.map(\.rawValue)))
               AND (\(customerID)::text IS NULL OR customer_id = \(customerID))
               AND (\(subscriptionID)::text IS NULL OR subscription_id = \(subscriptionID))
               AND (\(startingAfter)::text IS NULL OR seq < (SELECT seq FROM invoices
@@ -139,7 +139,7 @@ public struct InvoiceRepository: Sendable {
                 (
                     String, String, String, String?, String, LocalDate?, String, LocalDate, LocalDate, LocalDate?,
                     LocalDate?, Int64, Int64, Int64, String, String?, String, String, String?, String?, String?,
-                    String?, String?, String?, String, Bool, Date, String, Int64, Int64, Int64, Date?
+                    String?, String?, String?, String, Bool, Date, String, Int64, Int64, Int64, Date?, String?
                 ).self
             )
             var invoice = Invoice(
@@ -162,6 +162,7 @@ public struct InvoiceRepository: Sendable {
             invoice.amountCredited = r.29
             invoice.amountWrittenOff = r.30
             invoice.handedOverAt = r.31
+            invoice.claimInvoiceID = r.32
             result.append(invoice)
         }
         return result

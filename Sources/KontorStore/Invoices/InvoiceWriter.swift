@@ -44,13 +44,15 @@ public struct InvoiceWriter: Sendable {
             INSERT INTO invoices (tenant_id, invoice_id, number, customer_id, subscription_id, billing_reason,
                 billing_date, currency, issue_date, due_date, period_start, period_end, subtotal, tax, total,
                 tax_treatment, tax_note, tax_breakdown, seller_name, seller_address, seller_vat_id, buyer_name,
-                buyer_address, buyer_country, buyer_vat_id, collection_method, livemode, issued_at, next_collection_at)
+                buyer_address, buyer_country, buyer_vat_id, collection_method, livemode, issued_at, next_collection_at,
+                claim_invoice_id)
             SELECT \(tenantID), id, number, customer_id, NULLIF(subscription_id, ''), reason,
                 NULLIF(billing_date, '')::date, currency, issue_date, due_date, NULLIF(period_start, '')::date,
                 NULLIF(period_end, '')::date, subtotal, tax, total, treatment, NULLIF(note, ''), breakdown::jsonb,
                 seller_name, NULLIF(seller_address, ''), NULLIF(seller_vat_id, ''), NULLIF(buyer_name, ''),
                 NULLIF(buyer_address, ''), NULLIF(buyer_country, ''), NULLIF(buyer_vat_id, ''), collection, livemode,
-                issued_at, CASE WHEN collection = 'charge_automatically' AND total > 0 THEN issued_at END
+                issued_at, CASE WHEN collection = 'charge_automatically' AND total > 0 THEN issued_at END,
+                NULLIF(claim, '')
             FROM unnest(
                 \(invoices.map(\.id)), \(invoices.map(\.number)), \(invoices.map(\.customerID)),
                 \(invoices.map { text($0.subscriptionID) }), \(invoices.map(\.billingReason)),
@@ -62,11 +64,11 @@ public struct InvoiceWriter: Sendable {
                 \(invoices.map { text($0.seller.vatID) }), \(invoices.map { text($0.buyer.name) }),
                 \(invoices.map { text($0.buyer.address) }), \(invoices.map { text($0.buyer.country) }),
                 \(invoices.map { text($0.buyer.vatID) }), \(invoices.map(\.collectionMethod)),
-                \(invoices.map(\.livemode)), \(invoices.map(\.issuedAt))
+                \(invoices.map(\.livemode)), \(invoices.map(\.issuedAt)), \(invoices.map { text($0.claimInvoiceID) })
             ) AS i(id, number, customer_id, subscription_id, reason, billing_date, currency, issue_date, due_date,
                    period_start, period_end, subtotal, tax, total, treatment, note, breakdown, seller_name,
                    seller_address, seller_vat_id, buyer_name, buyer_address, buyer_country, buyer_vat_id,
-                   collection, livemode, issued_at)
+                   collection, livemode, issued_at, claim)
             ON CONFLICT (tenant_id, subscription_id, billing_date, billing_reason)
                 WHERE billing_reason IN ('subscription_cycle', 'subscription_final') DO NOTHING
             RETURNING invoice_id

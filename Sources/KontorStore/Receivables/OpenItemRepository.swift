@@ -14,7 +14,8 @@ public struct OpenItemRepository: Sendable {
 
     static let openColumns = """
         i.invoice_id, i.number, i.customer_id, i.issue_date, i.due_date, i.total,
-        i.total - i.amount_paid - i.amount_credited - i.amount_written_off, i.currency
+        i.total - i.amount_paid - i.amount_credited - i.amount_written_off, i.currency, i.billing_reason,
+        i.claim_invoice_id, i.default_since, i.interest_through
         """
 
     /// The open items of these customers, locked (`FOR UPDATE`) when money is about to be
@@ -49,11 +50,18 @@ public struct OpenItemRepository: Sendable {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [OpenItem] {
         var items: [OpenItem] = []
-        for try await r in rows.decode((String, String, String, LocalDate, LocalDate, Int64, Int64, String).self) {
+        for try await r in rows.decode(
+            (
+                String, String, String, LocalDate, LocalDate, Int64, Int64, String, String, String?, LocalDate?,
+                LocalDate?
+            )
+            .self)
+        {
             items.append(
                 OpenItem(
                     id: r.0, number: r.1, customerID: r.2, issueDate: r.3, dueDate: r.4, total: r.5, open: r.6,
-                    currency: r.7))
+                    currency: r.7, part: ClaimPart(billingReason: r.8), claimID: r.9, defaultSince: r.10,
+                    interestThrough: r.11))
         }
         return items
     }
@@ -76,7 +84,8 @@ public struct OpenItemRepository: Sendable {
             """
             SELECT i.invoice_id, i.number, i.customer_id, i.issue_date, i.due_date, i.total,
                    i.total - coalesce(a.allocated, 0), i.currency, c.name,
-                   i.handed_over_at IS NOT NULL AND i.handed_over_at::date <= \(day)
+                   i.handed_over_at IS NOT NULL AND i.handed_over_at::date <= \(day), i.billing_reason,
+                   i.claim_invoice_id
             FROM invoices i
             LEFT JOIN (SELECT invoice_id, sum(amount)::bigint AS allocated FROM allocations
                        WHERE tenant_id = \(tenantID) AND booking_date <= \(day) GROUP BY invoice_id) a
@@ -90,13 +99,13 @@ public struct OpenItemRepository: Sendable {
             logger: logger
         )
         for try await r in rows.decode(
-            (String, String, String, LocalDate, LocalDate, Int64, Int64, String, String?, Bool).self
+            (String, String, String, LocalDate, LocalDate, Int64, Int64, String, String?, Bool, String, String?).self
         ) {
             try body(
                 Row(
                     item: OpenItem(
                         id: r.0, number: r.1, customerID: r.2, issueDate: r.3, dueDate: r.4, total: r.5, open: r.6,
-                        currency: r.7),
+                        currency: r.7, part: ClaimPart(billingReason: r.10), claimID: r.11),
                     customerName: r.8, handedOver: r.9))
         }
     }

@@ -21,6 +21,8 @@ public struct TenantProfile: Sendable, Equatable {
     public var datevConsultant: Int = 1001
     public var datevClient: Int = 1
     public var fiscalYearStartMonth: Int = 1
+    /// Number format of fee items (dunning fees, interest, return fees): their own series.
+    public var feeItemNumberFormat: String = "GB-{YYYY}-{seq:06}"
 
     /// The name printed as seller: the legal name when set.
     public var sellerName: String { legalName ?? name }
@@ -30,6 +32,6 @@ public struct TenantProfile: Sendable, Equatable {
     static let columns = """
         tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
         credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
-        datev_client, fiscal_year_start_month
+        datev_client, fiscal_year_start_month, fee_item_number_format
         """
 }

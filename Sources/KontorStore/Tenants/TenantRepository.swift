@@ -85,7 +85,7 @@ public struct TenantRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
-                Int32, Int32, Int32
+                Int32, Int32, Int32, String
             ).self
         ) {
             var profile = TenantProfile(
@@ -97,6 +97,7 @@ public struct TenantRepository: Sendable {
             profile.datevConsultant = Int(r.13)
             profile.datevClient = Int(r.14)
             profile.fiscalYearStartMonth = Int(r.15)
+            profile.feeItemNumberFormat = r.16
             return profile
         }
         throw StoreError.notFound
