@@ -57,7 +57,8 @@ CREATE TABLE charge_intents (
     attempt       integer     NOT NULL,
     amount        bigint      NOT NULL CHECK (amount > 0),
     currency      text        NOT NULL,
-    status        text        NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    -- canceled: the invoice was settled otherwise before the charge was sent.
+    status        text        NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'canceled')),
     leased_until  timestamptz NOT NULL,
     payment_id    text,
     created_at    timestamptz NOT NULL,

@@ -26,7 +26,8 @@ func item(_ id: String, due: String, open: Int64, customer: String = "cus_a", to
         let small = AllocationPlan.oldestDueFirst(700, over: items)
         #expect(
             small.shares == [
-                .init(itemID: "fA", amount: 500), .init(itemID: "iA", amount: 40), .init(itemID: "A", amount: 160),
+                .init(itemID: "fA", amount: 500, part: .costs), .init(itemID: "iA", amount: 40, part: .interest),
+                .init(itemID: "A", amount: 160, part: .principal),
             ])
         let large = AllocationPlan.oldestDueFirst(11000, over: items)
         #expect(large.shares.map(\.itemID) == ["fA", "iA", "A", "B"])

@@ -6,10 +6,13 @@ public struct AllocationPlan: Hashable, Sendable {
     public struct Share: Hashable, Sendable {
         public let itemID: String
         public let amount: Int64
+        /// What the share pays of its claim: costs, interest or principal (§ 367 (1) BGB).
+        public let part: ClaimPart
 
-        public init(itemID: String, amount: Int64) {
+        public init(itemID: String, amount: Int64, part: ClaimPart = .principal) {
             self.itemID = itemID
             self.amount = amount
+            self.part = part
         }
     }
 
@@ -53,7 +56,7 @@ public struct AllocationPlan: Hashable, Sendable {
         var shares: [Share] = []
         for item in ordered where left > 0 {
             let share = min(left, item.open)
-            shares.append(Share(itemID: item.id, amount: share))
+            shares.append(Share(itemID: item.id, amount: share, part: item.part))
             left -= share
         }
         return AllocationPlan(shares: shares, surplus: left)
@@ -94,6 +97,10 @@ public struct AllocationPlan: Hashable, Sendable {
         }
         guard errors.isEmpty else { return .failure(ValidationError(errors)) }
         return .success(
-            AllocationPlan(shares: shares.map { Share(itemID: $0.itemID, amount: $0.amount) }, surplus: amount - sum))
+            AllocationPlan(
+                shares: shares.map {
+                    Share(itemID: $0.itemID, amount: $0.amount, part: byID[$0.itemID]?.part ?? .principal)
+                },
+                surplus: amount - sum))
     }
 }

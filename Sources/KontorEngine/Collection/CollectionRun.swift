@@ -7,13 +7,18 @@ import PostgresNIO
 /// Charges invoices with `charge_automatically` on the customer's default payment method: at
 /// once when issued, then by the tenant's retry schedule after a soft decline.
 ///
-/// Each invoice is leased (SKIP LOCKED, attempt counted) in one transaction, charged outside
-/// any transaction with the idempotency key `<invoice>-<attempt>` (so a PSP never charges one
-/// attempt twice), and the outcome recorded in a second transaction with its payment row,
-/// ledger postings and events.
+/// Each invoice is leased (SKIP LOCKED) with a charge intent in one transaction, charged outside
+/// any transaction with the intent's id as idempotency key — one intent, one key, however often
+/// its lease expires and another node takes it over, so a PSP never charges one intent twice —
+/// and the outcome recorded in a second transaction that resolves the intent exactly once, with
+/// its payment row, allocation, ledger postings and events.
+///
+/// Invariant: a charge is allocated at most what the invoice still owes when it is recorded
+/// (a transfer booked meanwhile paid the rest): the surplus becomes customer credit, and the
+/// database refuses any allocation beyond an invoice's total.
 public struct CollectionRun: Sendable {
     let database: Database
-    let gateway: any PaymentGateway
+    let gateways: PaymentGateways
     let collection: CollectionRepository
     let methods: PaymentMethodRepository
     let ledger: LedgerWriter
@@ -21,9 +26,9 @@ public struct CollectionRun: Sendable {
     let invoices: InvoiceRepository
     let subscriptions: SubscriptionRepository
 
-    public init(database: Database, gateway: any PaymentGateway = SandboxGateway()) {
+    public init(database: Database, gateways: PaymentGateways = .sandboxOnly) {
         self.database = database
-        self.gateway = gateway
+        self.gateways = gateways
         self.collection = CollectionRepository(logger: database.logger)
         self.methods = PaymentMethodRepository(logger: database.logger)
         self.ledger = LedgerWriter(logger: database.logger)
@@ -69,14 +74,29 @@ public struct CollectionRun: Sendable {
             try await database.transaction { try await collection.stop(lease, on: $0) }
             return false
         }
-        let outcome = try await gateway.charge(
-            ChargeRequest(
-                idempotencyKey: "\(lease.invoiceID)-\(lease.attempt)", amount: lease.amount, currency: lease.currency,
-                paymentMethod: method, now: now, today: today
+        // Settled otherwise since the lease (a transfer, a credit note): nothing is sent.
+        guard try await database.transaction({ try await collection.confirmBeforeCharge(lease, on: $0) }) else {
+            return false
+        }
+        let outcome: ChargeOutcome
+        if let gateway = gateways.gateway(livemode: lease.livemode) {
+            outcome = try await gateway.charge(
+                ChargeRequest(
+                    idempotencyKey: lease.intentID, amount: lease.amount, currency: lease.currency,
+                    paymentMethod: method, now: now, today: today
+                )
             )
-        )
-        try await database.transaction { conn in
+        } else {
+            // Live mode never falls back to the sandbox.
+            database.logger.error(
+                "no live payment gateway configured: live invoice not charged",
+                metadata: ["invoice": .string(lease.invoiceID)])
+            outcome = .declined(code: PaymentGateways.notConfigured, kind: .hard)
+        }
+        let recorded = try await database.transaction { conn -> Bool in
             let paymentID = Identifier.make("pay")
+            guard try await collection.resolve(lease, succeeded: outcome.succeeded, paymentID: paymentID, on: conn)
+            else { return false }
             var retryAt: Date?
             let record: PaymentRecord
             switch outcome {
@@ -96,29 +116,45 @@ public struct CollectionRun: Sendable {
                     gatewayReference: nil, reversalDueOn: nil, reversalReason: nil
                 )
             }
-            try await collection.record(record, paymentMethodID: method.id, retryAt: retryAt, now: now, on: conn)
+            let owed = record.succeeded ? try await collection.lockOpenAmount(lease, on: conn) : 0
+            let allocated = min(owed, lease.amount)
+            let surplus = record.succeeded ? lease.amount - allocated : 0
+            try await collection.record(
+                record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus, now: now, on: conn)
             let payment = PaymentJSON(record, paymentMethodID: method.id, now: now, retryAt: retryAt)
             var drafts: [EventOutbox.Draft] = []
             let data = try KontorJSON.encode(payment)
             if record.succeeded {
-                try await AllocationWriter(logger: database.logger).append(
-                    [
-                        AllocationDraft(
-                            invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
-                            sourceID: paymentID, amount: lease.amount, currency: lease.currency)
-                    ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
+                if allocated > 0 {
+                    try await AllocationWriter(logger: database.logger).append(
+                        [
+                            AllocationDraft(
+                                invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
+                                sourceID: paymentID, amount: allocated, currency: lease.currency)
+                        ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
+                }
+                if surplus > 0 {
+                    // Paid twice (a transfer arrived while the card was charged): the money
+                    // the invoice no longer needs is the customer's credit.
+                    try await CustomerBalanceRepository(logger: database.logger).add(
+                        [(lease.customerID, surplus)], tenantID: lease.tenantID, on: conn)
+                }
                 try await ledger.append(
                     [
                         LedgerBooking(
                             documentType: "payment", documentID: paymentID, documentNumber: lease.invoiceNumber,
                             customerID: lease.customerID, currency: lease.currency, bookingDate: today,
-                            postings: LedgerRules.payment(lease.amount)
+                            postings: LedgerRules.moneyReceived(
+                                allocated: allocated, surplus: surplus, into: .paymentClearing)
                         )
                     ],
                     tenantID: lease.tenantID, now: now, on: conn
                 )
                 drafts.append(.init(type: "payment.succeeded", objectID: paymentID, data: data, createdAt: now))
-                if let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn) {
+                if allocated > 0,
+                    let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
+                    invoice.status == "paid"
+                {
                     drafts.append(
                         .init(
                             type: "invoice.paid", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
@@ -145,9 +181,9 @@ public struct CollectionRun: Sendable {
                     .init(type: "invoice.payment_failed", objectID: lease.invoiceID, data: data, createdAt: now))
             }
             try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
+            return true
         }
-        if case .succeeded = outcome { return true }
-        return false
+        return recorded && outcome.succeeded
     }
 }
 

@@ -25,6 +25,31 @@ public enum ChargeOutcome: Sendable, Equatable {
     }
 }
 
+extension ChargeOutcome {
+    public var succeeded: Bool {
+        if case .succeeded = self { return true }
+        return false
+    }
+}
+
+/// The gateway for each mode. Test mode charges through the sandbox; live mode only through a
+/// configured PSP — never the sandbox. Without one, a live charge fails with
+/// `live_gateway_not_configured` (hard: not retried) and an error in the log.
+public struct PaymentGateways: Sendable {
+    public let test: any PaymentGateway
+    public let live: (any PaymentGateway)?
+
+    public init(test: any PaymentGateway = SandboxGateway(), live: (any PaymentGateway)? = nil) {
+        self.test = test
+        self.live = live
+    }
+
+    public static let sandboxOnly = PaymentGateways()
+    public static let notConfigured = "live_gateway_not_configured"
+
+    public func gateway(livemode: Bool) -> (any PaymentGateway)? { livemode ? live : test }
+}
+
 /// The payment service provider. One implementation per PSP; the sandbox ships built in.
 public protocol PaymentGateway: Sendable {
     func charge(_ request: ChargeRequest) async throws -> ChargeOutcome

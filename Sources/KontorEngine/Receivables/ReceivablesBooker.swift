@@ -84,7 +84,8 @@ struct ReceivablesBooker: Sendable {
         // What was just written, without reading it back (this is the bank-statement hot path).
         var drafts = try zip(monies, new).map { m, p in
             let payment = ReceivedPayment(
-                received: p, allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount) },
+                received: p,
+                allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount, part: $0.part.rawValue) },
                 livemode: profile.livemode, createdAt: now)
             return EventOutbox.Draft(
                 type: "payment.succeeded", objectID: p.id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),

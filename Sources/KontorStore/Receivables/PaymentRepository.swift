@@ -118,16 +118,18 @@ public struct PaymentRepository: Sendable {
         guard !payments.isEmpty else { return payments }
         let rows = try await conn.query(
             """
-            SELECT source_id, invoice_id, sum(amount)::bigint FROM allocations
-            WHERE tenant_id = \(tenantID) AND source_id = ANY(\(payments.map(\.id)))
-              AND kind IN ('payment', 'payment_return')
-            GROUP BY source_id, invoice_id HAVING sum(amount) <> 0 ORDER BY min(allocation_id)
+            SELECT a.source_id, a.invoice_id, sum(a.amount)::bigint, min(i.billing_reason) FROM allocations a
+            JOIN invoices i ON i.tenant_id = a.tenant_id AND i.invoice_id = a.invoice_id
+            WHERE a.tenant_id = \(tenantID) AND a.source_id = ANY(\(payments.map(\.id)))
+              AND a.kind IN ('payment', 'payment_return')
+            GROUP BY a.source_id, a.invoice_id HAVING sum(a.amount) <> 0 ORDER BY min(a.allocation_id)
             """,
             logger: logger
         )
         var shares: [String: [ReceivedPayment.Share]] = [:]
-        for try await (payment, invoice, amount) in rows.decode((String, String, Int64).self) {
-            shares[payment, default: []].append(.init(invoice: invoice, amount: amount))
+        for try await (payment, invoice, amount, reason) in rows.decode((String, String, Int64, String).self) {
+            shares[payment, default: []].append(
+                .init(invoice: invoice, amount: amount, part: ClaimPart(billingReason: reason).rawValue))
         }
         return payments.map { p in
             var p = p

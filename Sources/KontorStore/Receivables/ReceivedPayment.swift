@@ -6,10 +6,13 @@ public struct ReceivedPayment: Sendable, Equatable {
     public struct Share: Sendable, Equatable, Codable {
         public let invoice: String
         public let amount: Int64
+        /// `costs`, `interest` or `principal`: what of its claim the share paid (§ 367 (1) BGB).
+        public let part: String?
 
-        public init(invoice: String, amount: Int64) {
+        public init(invoice: String, amount: Int64, part: String? = nil) {
             self.invoice = invoice
             self.amount = amount
+            self.part = part
         }
     }
 
