@@ -74,8 +74,18 @@ public struct TestClockService: Sendable {
         return State(frozenTime: instant, timeZone: tenant.timeZone, frozen: true)
     }
 
+    /// Advances of one tenant run one after the other (on any node): two at once would each
+    /// run the same due work at instants out of order and move the clock back and forth.
     public func advance(to target: Date, tenant: Tenant) async throws -> State {
         try requireTestMode(tenant)
+        return try await database.serialized(key: "test_clock:" + tenant.id) {
+            try await advanceHoldingLock(to: target, tenant: tenant)
+        }
+    }
+
+    func advanceHoldingLock(to target: Date, tenant: Tenant) async throws -> State {
+        // The clock as the advance before this one left it, not as the request found it.
+        let tenant = try await TenantRepository(database: database).find(tenant.id) ?? tenant
         let now = try await clock.now(for: tenant)
         guard target > now else {
             throw ValidationError(field: "to", message: "must be later than the clock's current time")

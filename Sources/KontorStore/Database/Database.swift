@@ -36,6 +36,26 @@ public struct Database: Sendable {
         try await client.withConnection { connection in try await body(connection) }
     }
 
+    /// Runs `body` while holding the session advisory lock named `key` on a connection of its
+    /// own: callers with the same key run one after the other, on this node or any other.
+    /// The lock goes with its connection if the process dies.
+    public func serialized<Result: Sendable>(
+        key: String, _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { lock in
+            _ = try await lock.query("SELECT pg_advisory_lock(hashtextextended(\(key), 0))", logger: logger)
+            do {
+                let result = try await body()
+                _ = try await lock.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                return result
+            } catch {
+                _ = try? await lock.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                throw error
+            }
+        }
+    }
+
     /// `SELECT 1` — what `/health` asks.
     public func ping() async throws {
         _ = try await client.query("SELECT 1", logger: logger).collect()
