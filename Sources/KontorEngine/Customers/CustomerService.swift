@@ -28,6 +28,7 @@ public struct CustomerService: Sendable {
         let fields = try CustomerRules.create(input)
         let now = try await clock.now(for: tenant)
         return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+            try await requirePolicy(fields.dunningPolicy, tenant: tenant, on: conn)
             let customer = try await customers.insert(
                 fields, id: Identifier.make("cus"), tenant: tenant, now: now, on: conn
             )
@@ -70,12 +71,26 @@ public struct CustomerService: Sendable {
                 throw EngineError.notFound(resource: "customer", id: id)
             }
             customer.fields = try CustomerRules.apply(input, to: customer.fields)
+            if input.dunningPolicy != nil {
+                try await requirePolicy(customer.fields.dunningPolicy, tenant: tenant, on: conn)
+            }
             let updated = try await customers.update(customer, tenant: tenant, now: now, on: conn)
             try await outbox.append(
                 type: "customer.updated", objectID: id, data: try KontorJSON.encode(CustomerJSON(updated)),
                 tenant: tenant, now: now, on: conn
             )
             return updated
+        }
+    }
+
+    /// A customer's `dunning_policy` names one of the tenant's policies, never a typo that
+    /// would silently fall back to the default.
+    func requirePolicy(_ code: String?, tenant: Tenant, on conn: PostgresConnection) async throws {
+        guard let code else { return }
+        guard try await DunningPolicyRepository(logger: database.logger).exists(code, tenantID: tenant.id, on: conn)
+        else {
+            throw ValidationError(
+                field: "dunning_policy", message: "is not a dunning policy of this account (GET /v1/dunning_policies)")
         }
     }
 }

@@ -52,6 +52,15 @@ public struct DunningPolicyRepository: Sendable {
         return result
     }
 
+    /// Whether the tenant has a policy `code` (`default` always exists: the built-in one stands in).
+    public func exists(_ code: String, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
+        if code == "default" { return true }
+        let rows = try await conn.query(
+            "SELECT 1 FROM dunning_policies WHERE tenant_id = \(tenantID) AND code = \(code)", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// Stores a policy. A file sync (`source` file) leaves a policy set through the API alone.
     /// Returns false when it did so.
     @discardableResult

@@ -45,10 +45,8 @@ struct Tenants: AsyncParsableCommand {
                     address: address?.replacingOccurrences(of: "\\n", with: "\n"),
                     vatID: vatID.flatMap { try? VATID($0).description }, homeCountry: country.uppercased()
                 )
-                // A new tenant starts with the Plans/ catalog.
-                try await CatalogService(database: database, clock: SystemClock()).sync(
-                    directory: CatalogService.defaultDirectory, tenantIDs: [created.0.id], now: Date()
-                )
+                // A new tenant starts with the Plans/ catalog and dunning policies.
+                try await TenantProvisioning(database: database).provision(tenantIDs: [created.0.id], now: Date())
                 return created
             }
             print("Created \(live ? "live" : "test")-mode tenant \(tenant.id) (\(tenant.name))")
