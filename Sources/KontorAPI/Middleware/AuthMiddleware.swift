@@ -12,11 +12,16 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw Problem.unauthorized
         }
-        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard secret.count <= 128, let tenant = try await tenants.authenticate(secret: secret) else {
+        // Exactly `Bearer <key>` (the scheme in any case, RFC 9110 § 11.1): one space, then a key of
+        // visible ASCII and nothing else.
+        let secret = String(header.dropFirst("Bearer ".count))
+        guard !secret.isEmpty, secret.count <= 128,
+            secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+            let tenant = try await tenants.authenticate(secret: secret)
+        else {
             throw Problem.unauthorized
         }
         var context = context

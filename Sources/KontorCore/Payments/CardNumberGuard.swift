@@ -8,7 +8,25 @@
 /// token) are not a card number.
 public enum CardNumberGuard {
     public static func containsCardNumber(_ text: String) -> Bool {
-        let chars = Array(text.utf8)
+        !cardNumbers(in: Array(text.utf8)).isEmpty
+    }
+
+    /// `text` with every card number masked, digit by digit, but its first six and last four
+    /// (PCI DSS 3.4: the most that may be shown): what a bank remittance text may carry, kept
+    /// and logged only so.
+    public static func masked(_ text: String) -> String {
+        var chars = Array(text.utf8)
+        let found = cardNumbers(in: chars)
+        guard !found.isEmpty else { return text }
+        for positions in found {
+            for p in positions.dropFirst(6).dropLast(4) { chars[p] = UInt8(ascii: "*") }
+        }
+        return String(decoding: chars, as: UTF8.self)
+    }
+
+    /// The byte positions of the digits of each card number in `chars`.
+    static func cardNumbers(in chars: [UInt8]) -> [[Int]] {
+        var found: [[Int]] = []
         var i = 0
         while i < chars.count {
             if isLetter(chars[i]) || chars[i] == UInt8(ascii: "_") {
@@ -20,17 +38,21 @@ public enum CardNumberGuard {
                 i += 1
                 continue
             }
-            var digits: [UInt8] = []
+            var positions: [Int] = []
             var j = i
             while j < chars.count, isDigit(chars[j]) || isSeparator(chars, j) {
-                if isDigit(chars[j]) { digits.append(chars[j] - UInt8(ascii: "0")) }
+                if isDigit(chars[j]) { positions.append(j) }
                 j += 1
             }
             let gluedToLetter = j < chars.count && isLetter(chars[j])
-            if !gluedToLetter, (13...19).contains(digits.count), passesLuhn(digits) { return true }
+            if !gluedToLetter, (13...19).contains(positions.count),
+                passesLuhn(positions.map { chars[$0] - UInt8(ascii: "0") })
+            {
+                found.append(positions)
+            }
             i = j
         }
-        return false
+        return found
     }
 
     /// The Luhn (mod 10) check used by every card network.

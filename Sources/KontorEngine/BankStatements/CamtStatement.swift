@@ -49,14 +49,33 @@ public struct CamtStatement: Sendable, Equatable {
             throw ParseError.malformed(parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed XML")
         }
         if let error = delegate.error { throw ParseError.malformed(error) }
-        guard let format = delegate.format else {
+        // A file cut off in the middle can leave a parser content with what it saw: only a
+        // document whose root element closed is whole.
+        guard delegate.closedRoot else {
+            throw ParseError.malformed("the document ends before its root element closes: the file is cut off")
+        }
+        guard let namespace = delegate.namespace, let version = supportedVersions[namespace] else {
             throw ParseError.malformed(
-                "the document is neither camt.053 (BkToCstmrStmt) nor camt.054 (BkToCstmrDbtCdtNtfctn)")
+                "the document's namespace \(delegate.namespace ?? "(none)") is not a supported version: "
+                    + supportedVersions.values.sorted().joined(separator: ", "))
+        }
+        guard let format = delegate.format, version.hasPrefix(format) else {
+            throw ParseError.malformed(
+                "the document is neither camt.053 (BkToCstmrStmt) nor camt.054 (BkToCstmrDbtCdtNtfctn) as its namespace \(version) says"
+            )
         }
         return CamtStatement(
             format: format, messageID: delegate.messageID, accountIBAN: delegate.accountIBAN,
             transactions: delegate.transactions)
     }
+
+    /// The ISO 20022 versions Kontor reads, by namespace. Each is checked for what its schema
+    /// makes mandatory of the elements Kontor uses (group header, account, and per entry amount
+    /// with currency, credit/debit indicator, status, bank transaction code).
+    public static let supportedVersions: [String: String] = Dictionary(
+        uniqueKeysWithValues: ["camt.053.001.02", "camt.053.001.08", "camt.054.001.02", "camt.054.001.08"].map {
+            ("urn:iso:std:iso:20022:tech:xsd:\($0)", $0)
+        })
 
     /// `"123.45"` in `currency` → minor units; nil for anything else.
     static func minorUnits(_ text: String, currency: String) -> Int64? {
@@ -82,6 +101,12 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
     var accountIBAN: String?
     var transactions: [CamtStatement.Transaction] = []
     var error: String?
+    /// The root element's namespace, and whether the root element closed.
+    var namespace: String?
+    var closedRoot = false
+    /// Mandatory elements seen: of the group header, of the statement, of the current entry.
+    private var seen: Set<String> = []
+    private var entrySeen: Set<String> = []
 
     private var path: [String] = []
     private var text = ""
@@ -96,6 +121,10 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
         _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        if path.isEmpty {
+            namespace = namespaceURI
+            if name != "Document" { error = "the root element is \(name), not Document" }
+        }
         path.append(name)
         text = ""
         currencyAttribute = attributes["Ccy"]
@@ -105,6 +134,7 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
         case "Ntry":
             entry = CamtStatement.Transaction()
             details = []
+            entrySeen = []
         case "TxDtls":
             detail = entry
             detailHasAmount = false
@@ -121,11 +151,17 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
         func set(_ update: (inout CamtStatement.Transaction) -> Void) {
             if inDetail { update(&detail!) } else { update(&entry) }
         }
+        if parent == "Ntry" { entrySeen.insert(name) }
+        if parent == "GrpHdr" || parent == "Stmt" || parent == "Ntfctn" { seen.insert("\(parent)/\(name)") }
         switch (parent, name) {
         case ("GrpHdr", "MsgId"): messageID = value
         case ("Id", "IBAN") where path.contains("Acct") && !path.contains("Ntry"): accountIBAN = value
         case ("Ntry", "Amt"), ("TxAmt", "Amt"), ("InstdAmt", "Amt"):
             let currency = currencyAttribute ?? ""
+            guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+                error = error ?? "Amt \(value) has no ISO 4217 Ccy attribute"
+                break
+            }
             guard let minor = CamtStatement.minorUnits(value, currency: currency) else {
                 error = "Amt \(value) \(currency) is not an amount"
                 break
@@ -139,6 +175,7 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
                 detailHasAmount = true
             }
         case ("Ntry", "CdtDbtInd"):
+            if value != "CRDT" && value != "DBIT" { error = error ?? "CdtDbtInd \(value) is neither CRDT nor DBIT" }
             entry.credit = value == "CRDT"
         case ("Ntry", "RvslInd"):
             entry.reversal = value == "true"
@@ -151,12 +188,15 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
         case ("Refs", "AcctSvcrRef"): set { $0.accountServicerReference = value }
         case ("Refs", "EndToEndId"): set { $0.endToEndID = value == "NOTPROVIDED" ? nil : value }
         case ("Refs", "MndtId"): set { $0.mandateID = value }
-        case ("RmtInf", "Ustrd"): set { $0.remittance.append(value) }
+        // A remittance text may legitimately carry a card number: it is kept masked (first six
+        // and last four at most), never as typed.
+        case ("RmtInf", "Ustrd"): set { $0.remittance.append(CardNumberGuard.masked(value)) }
         case ("Id", "IBAN") where path.contains("DbtrAcct"): set { $0.payerIBAN = value }
         case ("Dbtr", "Nm"): set { $0.payerName = value }
         case ("Pty", "Nm") where path.contains("Dbtr"): set { $0.payerName = value }
         case ("Rsn", "Cd") where path.contains("RtrInf"): set { $0.returnReason = value }
-        case ("Rcrd", "Amt") where path.contains("Chrgs"):
+        // The bank's charges: camt.05x.001.02 gives each as Chrgs/Amt, .08 as Chrgs/Rcrd/Amt.
+        case ("Rcrd", "Amt") where path.contains("Chrgs"), ("Chrgs", "Amt"):
             if let fee = CamtStatement.minorUnits(value, currency: currencyAttribute ?? "EUR") {
                 set { $0.fee = ($0.fee ?? 0) + fee }
             }
@@ -169,6 +209,11 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
             }
             detail = nil
         case (_, "Ntry"):
+            let missing = ["Amt", "CdtDbtInd", "Sts", "BkTxCd"].filter { !entrySeen.contains($0) }
+            if !missing.isEmpty {
+                error =
+                    error ?? "entry \(position + 1) lacks \(missing.joined(separator: ", ")), which its schema requires"
+            }
             let hasOwnAmounts = details.count > 1 && details.allSatisfy { $0.amount > 0 }
             let parts = hasOwnAmounts ? details : [details.first.map { merged(entry, $0) } ?? entry]
             for var t in parts {
@@ -183,6 +228,16 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
                 transactions.append(t)
             }
         default: break
+        }
+        if path.count == 1 {
+            closedRoot = true
+            let statement = format == "camt.054" ? "Ntfctn" : "Stmt"
+            let missing = ["GrpHdr/MsgId", "GrpHdr/CreDtTm", "\(statement)/Id", "\(statement)/Acct"].filter {
+                !seen.contains($0)
+            }
+            if !missing.isEmpty {
+                error = error ?? "the document lacks \(missing.joined(separator: ", ")), which its schema requires"
+            }
         }
         path.removeLast()
         text = ""
