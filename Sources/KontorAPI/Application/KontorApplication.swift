@@ -35,6 +35,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
         .add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
     let (database, clock) = (deps.database, deps.clock)
     CustomerRoutes(service: CustomerService(database: database, clock: clock)).register(on: v1)
+    TenantRoutes(service: TenantService(database: database)).register(on: v1)
     PlanRoutes(service: CatalogService(database: database, clock: clock)).register(on: v1)
     SubscriptionRoutes(service: SubscriptionService(database: database, clock: clock)).register(on: v1)
     UsageRoutes(service: UsageService(database: database, clock: clock)).register(on: v1)

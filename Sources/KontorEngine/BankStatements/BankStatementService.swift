@@ -140,7 +140,7 @@ public struct BankStatementService: Sendable {
                     for share in plan.shares {
                         let amount = min(share.amount, remaining[share.itemID] ?? 0)
                         if amount > 0 {
-                            shares.append(.init(itemID: share.itemID, amount: amount))
+                            shares.append(.init(itemID: share.itemID, amount: amount, part: share.part))
                             remaining[share.itemID]! -= amount
                         }
                     }
@@ -150,7 +150,7 @@ public struct BankStatementService: Sendable {
                             customerID: customer, amount: t.amount, currency: t.currency,
                             plan: AllocationPlan(shares: shares, surplus: t.amount - allocated),
                             source: "bank_statement", reference: String(credit.remittance.prefix(140)),
-                            payerIBAN: credit.payerIBAN))
+                            payerIBAN: credit.payerIBAN, endToEndID: t.endToEndID))
                     receiptRows.append((id, rule))
                 }
             }

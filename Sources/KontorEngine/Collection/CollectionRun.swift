@@ -119,8 +119,10 @@ public struct CollectionRun: Sendable {
             let owed = record.succeeded ? try await collection.lockOpenAmount(lease, on: conn) : 0
             let allocated = min(owed, lease.amount)
             let surplus = record.succeeded ? lease.amount - allocated : 0
+            // A direct debit carries the intent's id as its end-to-end id (at most 35 characters).
             try await collection.record(
-                record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus, now: now, on: conn)
+                record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus,
+                endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, now: now, on: conn)
             let payment = PaymentJSON(record, paymentMethodID: method.id, now: now, retryAt: retryAt)
             var drafts: [EventOutbox.Draft] = []
             let data = try KontorJSON.encode(payment)

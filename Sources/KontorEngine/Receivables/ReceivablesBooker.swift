@@ -35,6 +35,8 @@ struct ReceivablesBooker: Sendable {
         let source: String
         let reference: String?
         let payerIBAN: String?
+        /// The end-to-end id the payer's bank carried (camt `Refs/EndToEndId`).
+        var endToEndID: String? = nil
     }
 
     /// Records money received and spreads it by `plan`; the surplus becomes customer credit.
@@ -58,7 +60,8 @@ struct ReceivablesBooker: Sendable {
         let new = monies.map { m in
             PaymentRepository.NewPayment(
                 id: Identifier.make("pay"), customerID: m.customerID, amount: m.amount, currency: m.currency,
-                source: m.source, reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN)
+                source: m.source, reference: m.reference, unallocated: m.plan.surplus, payerIBAN: m.payerIBAN,
+                endToEndID: m.endToEndID)
         }
         try await payments.insert(new, tenantID: profile.tenantID, livemode: profile.livemode, now: now, on: conn)
         let changes = try await allocations.append(

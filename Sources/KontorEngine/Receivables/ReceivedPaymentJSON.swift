@@ -14,6 +14,8 @@ public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
     public var status: String
     public var source: String
     public var reference: String?
+    /// The end-to-end id it was collected (SEPA) or sent with.
+    public var endToEndId: String?
     public var allocations: [ReceivedPayment.Share]
     public var unallocated: Int64
     public var failureCode: String?
@@ -34,6 +36,7 @@ public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
         status = p.reversedAt != nil ? "returned" : p.status
         source = p.source
         reference = p.reference
+        endToEndId = p.endToEndID
         allocations = p.allocations
         unallocated = p.unallocated
         failureCode = p.failureCode

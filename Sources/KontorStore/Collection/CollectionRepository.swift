@@ -182,8 +182,8 @@ public struct CollectionRepository: Sendable {
     /// Stores the payment, and settles the invoice: paid, retried at `retryAt`, or no more
     /// automatic attempts (`retryAt` nil).
     public func record(
-        _ p: PaymentRecord, paymentMethodID: String?, retryAt: Date?, unallocated: Int64 = 0, now: Date,
-        on conn: PostgresConnection
+        _ p: PaymentRecord, paymentMethodID: String?, retryAt: Date?, unallocated: Int64 = 0,
+        endToEndID: String? = nil, now: Date, on conn: PostgresConnection
     )
         async throws
     {
@@ -192,10 +192,11 @@ public struct CollectionRepository: Sendable {
             """
             INSERT INTO payments (tenant_id, payment_id, customer_id, invoice_id, payment_method_id, amount, currency,
                 status, failure_code, decline_kind, attempt, gateway_reference, reversal_due_on, reversal_reason,
-                livemode, created_at, unallocated)
+                livemode, created_at, unallocated, end_to_end_id)
             VALUES (\(l.tenantID), \(p.id), \(l.customerID), \(l.invoiceID), \(paymentMethodID), \(l.amount),
                 \(l.currency), \(p.succeeded ? "succeeded" : "failed"), \(p.failureCode), \(p.declineKind), \(l.attempt),
-                \(p.gatewayReference), \(p.reversalDueOn), \(p.reversalReason), \(l.livemode), \(now), \(unallocated))
+                \(p.gatewayReference), \(p.reversalDueOn), \(p.reversalReason), \(l.livemode), \(now), \(unallocated),
+                \(endToEndID))
             """,
             logger: logger
         )

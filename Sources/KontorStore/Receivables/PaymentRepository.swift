@@ -21,11 +21,13 @@ public struct PaymentRepository: Sendable {
         public let reference: String?
         public let unallocated: Int64
         public let payerIBAN: String?
+        public let endToEndID: String?
 
         public init(
             id: String, customerID: String, amount: Int64, currency: String, source: String, reference: String?,
-            unallocated: Int64, payerIBAN: String?
+            unallocated: Int64, payerIBAN: String?, endToEndID: String? = nil
         ) {
+            self.endToEndID = endToEndID
             self.id = id
             self.customerID = customerID
             self.amount = amount
@@ -46,11 +48,13 @@ public struct PaymentRepository: Sendable {
         _ = try await conn.query(
             """
             INSERT INTO payments (tenant_id, payment_id, customer_id, amount, currency, status, source, reference,
-                unallocated, payer_iban, livemode, created_at)
-            SELECT \(tenantID), i, c, m, cur, 'succeeded', s, NULLIF(r, ''), u, NULLIF(iban, ''), \(livemode), \(now)
+                unallocated, payer_iban, livemode, created_at, end_to_end_id)
+            SELECT \(tenantID), i, c, m, cur, 'succeeded', s, NULLIF(r, ''), u, NULLIF(iban, ''), \(livemode), \(now),
+                NULLIF(e2e, '')
             FROM unnest(\(payments.map(\.id)), \(payments.map(\.customerID)), \(payments.map(\.amount)),
                 \(payments.map(\.currency)), \(payments.map(\.source)), \(payments.map { $0.reference ?? "" }),
-                \(payments.map(\.unallocated)), \(payments.map { $0.payerIBAN ?? "" })) AS p(i, c, m, cur, s, r, u, iban)
+                \(payments.map(\.unallocated)), \(payments.map { $0.payerIBAN ?? "" }),
+                \(payments.map { $0.endToEndID ?? "" })) AS p(i, c, m, cur, s, r, u, iban, e2e)
             """,
             logger: logger
         )
@@ -59,7 +63,7 @@ public struct PaymentRepository: Sendable {
     static let columns = """
         p.payment_id, p.customer_id, p.invoice_id, p.payment_method_id, p.amount, p.currency, p.status, p.source,
         p.reference, p.unallocated, p.failure_code, p.reversed_at, p.reversal_reason, p.return_fee,
-        p.return_fee_invoice_id, p.livemode, p.created_at
+        p.return_fee_invoice_id, p.livemode, p.created_at, p.end_to_end_id
         """
 
     public func find(_ id: String, tenantID: String, lock: Bool = false, on conn: PostgresConnection) async throws
@@ -98,7 +102,7 @@ public struct PaymentRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String?, String?, Int64, String, String, String, String?, Int64, String?, Date?,
-                String?, Int64?, String?, Bool, Date
+                String?, Int64?, String?, Bool, Date, String?
             ).self
         ) {
             result.append(
@@ -106,7 +110,7 @@ public struct PaymentRepository: Sendable {
                     id: r.0, customerID: r.1, invoiceID: r.2, paymentMethodID: r.3, amount: r.4, currency: r.5,
                     status: r.6, source: r.7, reference: r.8, unallocated: r.9, failureCode: r.10, reversedAt: r.11,
                     returnReason: r.12, returnFee: r.13, returnFeeInvoiceID: r.14, livemode: r.15, createdAt: r.16,
-                    allocations: []))
+                    endToEndID: r.17, allocations: []))
         }
         return result
     }

@@ -36,6 +36,8 @@ public struct ReceivedPayment: Sendable, Equatable {
     public let returnFeeInvoiceID: String?
     public let livemode: Bool
     public let createdAt: Date
+    /// The end-to-end id the money was collected (SEPA debit: the charge intent) or sent with.
+    public var endToEndID: String? = nil
     /// Current allocations per invoice (net of returns).
     public var allocations: [Share]
 
@@ -48,6 +50,7 @@ extension ReceivedPayment {
             id: p.id, customerID: p.customerID, invoiceID: nil, paymentMethodID: nil, amount: p.amount,
             currency: p.currency, status: "succeeded", source: p.source, reference: p.reference,
             unallocated: p.unallocated, failureCode: nil, reversedAt: nil, returnReason: nil, returnFee: nil,
-            returnFeeInvoiceID: nil, livemode: livemode, createdAt: createdAt, allocations: allocations)
+            returnFeeInvoiceID: nil, livemode: livemode, createdAt: createdAt, endToEndID: p.endToEndID,
+            allocations: allocations)
     }
 }

@@ -117,6 +117,34 @@ public struct TenantRepository: Sendable {
         )
     }
 
+    /// Sets the receivables settings given (nil leaves a setting as it is).
+    public func updateSettings(
+        _ tenantID: String, returnFee: Int64?, feeItemNumberFormat: String?, on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE tenants SET return_fee = coalesce(\(returnFee), return_fee),
+                fee_item_number_format = coalesce(\(feeItemNumberFormat), fee_item_number_format)
+            WHERE tenant_id = \(tenantID)
+            """,
+            logger: database.logger
+        )
+    }
+
+    /// Sets the seller fields on the caller's transaction.
+    public func updateSeller(
+        _ tenantID: String, legalName: String?, address: String?, vatID: String?, on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE tenants SET legal_name = coalesce(\(legalName), legal_name), address = coalesce(\(address), address),
+                vat_id = coalesce(\(vatID), vat_id)
+            WHERE tenant_id = \(tenantID)
+            """,
+            logger: database.logger
+        )
+    }
+
     /// Moves a test-mode tenant's clock (never a live one: the table refuses it).
     public func setTestClock(_ tenantID: String, to instant: Date, on conn: PostgresConnection) async throws {
         _ = try await conn.query(

@@ -8,7 +8,7 @@ import PostgresNIO
 
 struct Tenants: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage tenants (merchants).", subcommands: [Create.self]
+        abstract: "Manage tenants (merchants).", subcommands: [Create.self, Update.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -20,7 +20,14 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Seller address on invoices; separate lines with \\n.") var address: String?
         @Option(help: "Seller VAT ID (USt-IdNr.) printed on invoices, e.g. DE136695976.") var vatID: String?
         @Option(help: "Home country for VAT (ISO 3166-1, default DE).") var country = "DE"
+        @Option(help: "Bank fee for a returned debit charged on to the customer, in minor units.") var returnFee: Int64?
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
+
+        func validate() throws {
+            var settings = TenantSettingsInput()
+            settings.returnFee = returnFee
+            if let error = settings.validate().first { throw ValidationError("--return-fee \(error.message)") }
+        }
 
         func run() async throws {
             let trimmed = name.trimmingCharacters(in: .whitespaces)
@@ -45,12 +52,67 @@ struct Tenants: AsyncParsableCommand {
                     address: address?.replacingOccurrences(of: "\\n", with: "\n"),
                     vatID: vatID.flatMap { try? VATID($0).description }, homeCountry: country.uppercased()
                 )
+                if let returnFee {
+                    var settings = TenantSettingsInput()
+                    settings.returnFee = returnFee
+                    _ = try await TenantService(database: database).update(created.0.id, settings)
+                }
                 // A new tenant starts with the Plans/ catalog and dunning policies.
                 try await TenantProvisioning(database: database).provision(tenantIDs: [created.0.id], now: Date())
                 return created
             }
             print("Created \(live ? "live" : "test")-mode tenant \(tenant.id) (\(tenant.name))")
             print("API key (shown once, store it now): \(key.secret)")
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a tenant's settings (the same as PATCH /v1/tenant).")
+
+        @Argument(help: "The tenant's id (ten_…).") var tenant: String
+        @Option(help: "Bank fee for a returned debit charged on to the customer, in minor units.") var returnFee: Int64?
+        @Option(help: "Number format of fee items, e.g. GB-{YYYY}-{seq:06}.") var feeItemNumberFormat: String?
+        @Option(help: "Legal name printed as seller.") var legalName: String?
+        @Option(help: "Seller address; separate lines with \\n.") var address: String?
+        @Option(help: "Seller VAT ID (USt-IdNr.).") var vatID: String?
+        @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
+
+        var settings: TenantSettingsInput {
+            var s = TenantSettingsInput()
+            s.returnFee = returnFee
+            s.feeItemNumberFormat = feeItemNumberFormat
+            s.legalName = legalName
+            s.address = address?.replacingOccurrences(of: "\\n", with: "\n")
+            s.vatID = vatID
+            return s
+        }
+
+        func validate() throws {
+            let errors = settings.validate()
+            guard errors.isEmpty else {
+                throw ValidationError(
+                    errors.map { "--\($0.field.replacingOccurrences(of: "_", with: "-")) \($0.message)" }
+                        .joined(separator: "; "))
+            }
+        }
+
+        func run() async throws {
+            let logger = Logger(label: "kontor.tenants")
+            let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
+            defer { target.stopOwnedCluster(logger: logger) }
+            let files = try MigrationFile.load(from: MigrationFile.defaultDirectory)
+            let profile = try await PostgresClient.withRunning(target.configuration, logger: logger) { client in
+                let database = Database(client: client, logger: logger)
+                try await Bootstrap(database: database, migrations: files).migrate()
+                guard try await TenantRepository(database: database).find(tenant) != nil else {
+                    throw ValidationError("no tenant \(tenant)")
+                }
+                return try await TenantService(database: database).update(tenant, settings)
+            }
+            print(
+                "Updated tenant \(profile.tenantID): return fee \(profile.returnFee), fee items \(profile.feeItemNumberFormat)"
+            )
         }
     }
 }

@@ -1,0 +1,32 @@
+import Hummingbird
+import KontorCore
+import KontorEngine
+import KontorStore
+
+/// `/v1/tenant`: the authenticated tenant's own settings.
+struct TenantRoutes {
+    let service: TenantService
+
+    func register(on group: RouterGroup<KontorRequestContext>) {
+        group.get("tenant", use: get)
+        group.patch("tenant", use: update)
+    }
+
+    @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(TenantJSON(try await service.get(try context.requireTenant().id)))
+    }
+
+    @Sendable func update(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        var request = request
+        var (reader, _) = try await RequestBody.object(&request, context: context)
+        var input = TenantSettingsInput()
+        input.returnFee = reader.integer("return_fee")
+        input.feeItemNumberFormat = reader.requiredString("fee_item_number_format")
+        input.legalName = reader.requiredString("legal_name")
+        input.address = reader.requiredString("address")
+        input.vatID = reader.requiredString("vat_id")
+        try reader.finish()
+        return try .json(TenantJSON(try await service.update(tenant.id, input)))
+    }
+}
