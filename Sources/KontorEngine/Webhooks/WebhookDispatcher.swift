@@ -27,8 +27,14 @@ public struct WebhookDispatcher: Sendable {
     /// A leased delivery not settled within this time is due again (its node died).
     let lease: TimeInterval
 
+    /// A redirect is not a delivery: the client answers a 3xx as it came (a failed attempt,
+    /// retried), never follows it with a GET that drops the payload.
+    public static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
     public init(
-        database: Database, http: HTTPClient = .shared, schedule: [Duration] = Self.defaultSchedule,
+        database: Database, http: HTTPClient = WebhookDispatcher.client, schedule: [Duration] = Self.defaultSchedule,
         timeout: TimeAmount = .seconds(10), batchSize: Int = 256
     ) {
         self.database = database
@@ -93,6 +99,10 @@ public struct WebhookDispatcher: Sendable {
         var excerpt: String?
         var failure: String?
         do {
+            // Checked again at delivery: the name may resolve elsewhere than at creation.
+            if let refusal = WebhookTargetPolicy().refusal(delivery.url, livemode: delivery.livemode) {
+                throw WebhookTargetRefused(description: "url \(refusal)")
+            }
             let response = try await http.execute(request, timeout: timeout)
             statusCode = Int(response.status.code)
             let bytes = try await response.body.collect(upTo: 64 * 1024)
@@ -139,4 +149,9 @@ public struct WebhookDispatcher: Sendable {
         let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
         return seconds * Double.random(in: 0.9...1.1)
     }
+}
+
+/// A delivery not attempted: the endpoint's address is not allowed (`WebhookTargetPolicy`).
+struct WebhookTargetRefused: Error, CustomStringConvertible {
+    let description: String
 }

@@ -37,6 +37,9 @@ public struct WebhookService: Sendable {
         if let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
             let host = parsed.host, !host.isEmpty, url.count <= 2048
         {
+            if let refusal = WebhookTargetPolicy().refusal(url, livemode: tenant.livemode) {
+                errors.append(FieldError(field: "url", message: refusal))
+            }
         } else {
             errors.append(FieldError(field: "url", message: "must be an absolute http or https URL"))
         }
