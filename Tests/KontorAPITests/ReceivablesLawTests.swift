@@ -126,4 +126,25 @@ import Testing
             #expect(try await fx.trialBalance() == ["EUR": 0])
         }
     }
+
+    @Test func dsoComparesGrossReceivablesWithGrossSales() async throws {
+        try await withTestAPI { client, fx in
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "business", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(cus)", "currency": "EUR", "lines": [{"description": "Work", "unit_amount": 10000}]}"#
+            )
+            let report = try await client.get("/v1/reports/dso?from=2027-03-01&to=2027-03-30", fx).json()
+            let eur = (report["currencies"] as! [[String: Any]])[0]
+            // 119.00 open of 119.00 sold (VAT included on both sides) over 30 days: 30 days.
+            #expect(eur["receivables"] as? Int == 11900)
+            #expect(eur["revenue"] as? Int == 11900)
+            #expect(eur["dso"] as? String == "30.00")
+        }
+    }
 }

@@ -71,9 +71,14 @@ extension TestClientProtocol {
         var headers = extra
         if let key { headers[.authorization] = "Bearer \(key)" }
         if json != nil { headers[.contentType] = "application/json" }
-        return try await execute(
+        let response = try await execute(
             uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
         )
+        // Every answer a test sees must be what the document says.
+        try OpenAPIConformance.shared.check(
+            method: method, uri: uri, status: Int(response.status.code), contentType: response.headers[.contentType],
+            body: Data(response.body.readableBytesView))
+        return response
     }
 }
 

@@ -165,19 +165,24 @@ public struct ReportService: Sendable {
         public var currencies: [DSOJSON]
     }
 
-    /// DSO = receivables at `to` / revenue booked in [from, to] × days in the period.
+    /// DSO = receivables at `to` / sales booked in [from, to] × days in the period, like with
+    /// like: both gross. The receivable carries VAT, so the sales are revenue plus the VAT
+    /// charged on it (credit notes net off), not the net revenue.
     public func dso(from: LocalDate, to: LocalDate, tenant: Tenant) async throws -> DSOReportJSON {
         guard from <= to else { throw ValidationError(field: "from", message: "must not be after to") }
         return try await database.withConnection { conn in
             let receivables = try await openItems.ledgerBalance(
                 account: .receivable, asOf: to, tenantID: tenant.id, on: conn)
-            let revenue = try await openItems.ledgerMovement(
+            let net = try await openItems.ledgerMovement(
                 account: .revenue, from: from, to: to, tenantID: tenant.id, on: conn)
+            let vat = try await openItems.ledgerMovement(
+                account: .vatPayable, from: from, to: to, tenantID: tenant.id, on: conn)
+            let revenue = net.merging(vat, uniquingKeysWith: +)
             let currencies = Set(receivables.keys).union(revenue.keys).sorted()
             return DSOReportJSON(
                 from: from.description, to: to.description,
                 currencies: currencies.map { c in
-                    // Revenue is a credit (negative) in the ledger.
+                    // Revenue and VAT are credits (negative) in the ledger.
                     let d = DaysSalesOutstanding(
                         receivables: receivables[c] ?? 0, revenue: -(revenue[c] ?? 0), from: from, to: to)
                     return DSOJSON(
