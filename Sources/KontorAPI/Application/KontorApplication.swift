@@ -31,6 +31,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(ProblemMiddleware())
     OperationsRoutes(database: deps.database, registry: deps.metrics).register(on: router)
     let v1 = router.group("v1")
+        .add(middleware: DatabaseAvailabilityMiddleware(health: deps.database.health))
         .add(middleware: InputGuardMiddleware())
         .add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
     let (database, clock) = (deps.database, deps.clock)

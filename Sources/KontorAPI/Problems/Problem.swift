@@ -52,6 +52,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 }
 
 extension Problem {
+    /// The database does not answer: try again shortly. Nothing was written.
+    public static let databaseUnavailable = Problem(
+        status: .serviceUnavailable, type: "database-unavailable", title: "Service unavailable",
+        detail: "The database is not reachable right now; nothing was changed. Retry in a few seconds.")
+
     public static func invalid(_ errors: [FieldError]) -> Problem {
         let fields = errors.map(\.field).joined(separator: ", ")
         return Problem(

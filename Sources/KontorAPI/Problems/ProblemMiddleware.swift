@@ -6,6 +6,7 @@ import KontorEngine
 import KontorStore
 import Logging
 import NIOCore
+import PostgresNIO
 
 /// Turns every error into a problem answer: domain errors into their 4xx, framework errors
 /// into theirs, and anything unexpected into a logged 500 that reveals nothing.
@@ -20,6 +21,19 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             return try Self.problem(for: error, context: context).response(from: request, context: context)
         }
+    }
+
+    /// The connection failed, not the statement: the database is (for now) not there. A
+    /// server's read-only answer during a failover counts too.
+    static func isConnectionFailure(_ error: PSQLError) -> Bool {
+        if [.serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code) {
+            return true
+        }
+        guard error.code == .server else { return false }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection
+        // exceptions, 25006 read-only transaction (a standby after failover).
+        return state.hasPrefix("57P") || state.hasPrefix("08") || state == "25006"
     }
 
     static func problem(for error: any Error, context: Context) -> Problem {
@@ -52,6 +66,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: http.status, type: http.status == .notFound ? "not-found" : "http-error",
                 title: http.status.reasonPhrase, detail: http.body ?? http.status.reasonPhrase
             )
+        case let psql as PSQLError where Self.isConnectionFailure(psql):
+            context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return .databaseUnavailable
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return Problem(

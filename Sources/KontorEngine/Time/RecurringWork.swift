@@ -16,6 +16,8 @@ public struct RecurringWork: Service {
     let work: @Sendable (Date) async throws -> Int
     /// Opened once the schema is migrated; the first tick waits for it.
     var gate: StartGate?
+    /// While the database is known to be down, ticks are skipped (and resume by themselves).
+    var health: DatabaseHealth?
 
     public init(
         name: String, interval: Duration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
@@ -28,6 +30,13 @@ public struct RecurringWork: Service {
         self.work = work
     }
 
+    /// The same work, paused while `health` says the database is down.
+    public func watching(_ health: DatabaseHealth) -> RecurringWork {
+        var copy = self
+        copy.health = health
+        return copy
+    }
+
     /// The same work, started only once `gate` opens.
     public func gated(by gate: StartGate) -> RecurringWork {
         var copy = self
@@ -38,6 +47,10 @@ public struct RecurringWork: Service {
     public func run() async throws {
         await gate?.wait()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let health, !health.isAvailable {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
+                continue
+            }
             do {
                 let done = try await work(now())
                 if done > 0 { logger.info("\(name) did work", metadata: ["count": "\(done)"]) }

@@ -9,10 +9,13 @@ import PostgresNIO
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// Whether the database answers, as the last probe found (`DatabaseMonitor`).
+    public let health: DatabaseHealth
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, health: DatabaseHealth = DatabaseHealth()) {
         self.client = client
         self.logger = logger
+        self.health = health
     }
 
     public func transaction<Result: Sendable>(

@@ -59,8 +59,21 @@ struct Serve: AsyncParsableCommand {
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
             RecurringWork.collection(database: database, interval: .seconds(10)),
             RecurringWork.dunning(database: database, interval: .seconds(60)),
-        ].map { $0.gated(by: gate) }
-        let app = buildApplication(deps, host: host, port: port, logger: logger, services: workers) {
+        ].map { $0.gated(by: gate).watching(database.health) }
+        // Probes the database every second; restarts the private cluster if it died.
+        let cluster = target.ownedCluster
+        let monitor = DatabaseMonitor(database: database) {
+            guard let cluster else { return }
+            do {
+                _ = try cluster.start()
+                logger.notice("private PostgreSQL cluster restarted")
+            } catch {
+                logger.error("private PostgreSQL cluster did not restart", metadata: ["error": "\(error)"])
+            }
+        }
+        let app = buildApplication(
+            deps, host: host, port: port, logger: logger, services: [monitor] + workers
+        ) {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
             try await bootstrap.migrate()
             let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)
