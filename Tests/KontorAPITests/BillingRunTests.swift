@@ -50,6 +50,37 @@ import Testing
         ) == 0
     }
 
+    /// A subscription whose next boundary falls behind the run's cursor (another one, due
+    /// later, was billed in the same batch) still catches up in this run, not one period a tick.
+    @Test func aSubscriptionSeveralPeriodsBehindCatchesUpInOneRun() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            let zone = TimeZone(identifier: "Europe/Berlin")!
+            let start = LocalDate(instant: Date(), in: zone).adding(days: 1)
+            var ids: [String] = []
+            for offset in [0, 40] {
+                let customer =
+                    try await client.post(
+                        "/v1/customers", fx,
+                        #"{"name": "C\#(offset)", "kind": "consumer", "address": {"country": "DE"}}"#
+                    ).json()["id"] as! String
+                ids.append(
+                    try await client.post(
+                        "/v1/subscriptions", fx,
+                        #"{"customer": "\#(customer)", "plan": "starter", "trial_days": 0, "start_date": "\#(start.adding(days: offset))"}"#
+                    ).json()["id"] as! String)
+            }
+            let now = start.adding(days: 75).startInstant(in: zone)
+            _ = try await BillingRun(database: fx.database, batchSize: 10).run(now: now, tenantID: fx.tenant.id)
+            // Monthly: the first from day 0, 1 and 2 months on; the second from day 40 and a month on.
+            #expect(try await fx.count("invoices WHERE subscription_id = '\(ids[0])'") == 3)
+            #expect(try await fx.count("invoices WHERE subscription_id = '\(ids[1])'") == 2)
+            #expect(
+                try await fx.count(
+                    "subscriptions WHERE next_billing_at <= '\(ISO8601DateFormatter().string(from: now))'") == 0)
+        }
+    }
+
     @Test func twoRunsSideBySideInvoiceEachPeriodOnceWithGapFreeNumbers() async throws {
         try await withTestAPI { client, fx in
             let due = try await seed(40, client: client, fx: fx)

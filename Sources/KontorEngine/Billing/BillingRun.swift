@@ -45,6 +45,9 @@ public struct BillingRun: Sendable {
         return run
     }
 
+    /// Passes over the due subscriptions per run: ten years of monthly periods behind.
+    static let maxPasses = 120
+
     public struct Summary: Sendable, Equatable {
         public var subscriptions = 0
         public var invoices = 0
@@ -53,12 +56,17 @@ public struct BillingRun: Sendable {
 
     /// Bills everything due at or before `now` — for one tenant (test clock) or for every tenant
     /// not on a test clock — until nothing is due. A boundary that makes the next one due too
-    /// (a start date in the past) is handled in the following batch.
+    /// (a start date in the past, a subscription several periods behind) is handled in a later
+    /// batch of the same run: the claim walks in due order behind a cursor, so when a pass ends
+    /// after issuing anything, a new pass starts from the beginning — a subscription whose next
+    /// boundary now lies behind the cursor catches up in this run, not one period per tick.
+    /// Passes are bounded (`maxPasses`), so a row that never moves cannot keep a run alive.
     @discardableResult
     public func run(now: Date, tenantID: String? = nil) async throws -> Summary {
         var summary = Summary()
         var cache = PlanCache()
         var cursor: ClaimCursor?
+        var pass = (number: 1, issued: 0)
         while true {
             let batch = summary.batches + 1
             let (claimed, issued, next) = try await database.transaction { conn -> (Int, Int, ClaimCursor?) in
@@ -70,7 +78,15 @@ public struct BillingRun: Sendable {
                 try await afterBatchWrites(batch)
                 return (due.count, issued, next)
             }
-            guard claimed > 0 else { break }
+            guard claimed > 0 else {
+                // Only a pass that issued something can have left a boundary behind the cursor
+                // (rows claimed without an invoice — paused, in a trial — are not behind).
+                guard pass.issued > 0, pass.number < Self.maxPasses else { break }
+                pass = (pass.number + 1, 0)
+                cursor = nil
+                continue
+            }
+            pass.issued += issued
             cursor = next
             summary.batches = batch
             summary.subscriptions += claimed
