@@ -79,4 +79,15 @@ import Testing
             #expect(lower.status == .ok)
         }
     }
+
+    @Test func aKnownPathAskedWithAnotherMethodIs405WithAllow() async throws {
+        try await withTestAPI { client, fx in
+            let r = try await client.send(.delete, "/v1/invoices", key: fx.apiKey)
+            #expect(r.status == .methodNotAllowed)
+            #expect(r.headers[.allow] == "GET, POST")
+            let one = try await client.send(.post, "/v1/customers/cus_x", key: fx.apiKey, json: "{}")
+            #expect(one.status == .methodNotAllowed)
+            #expect(try await client.send(.get, "/v1/nothing_here", key: fx.apiKey).status == .notFound)
+        }
+    }
 }

@@ -18,6 +18,19 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let http as HTTPError where http.status == .notFound {
+            // No route: a known path asked with a method it does not answer is a 405.
+            if let allowed = AllowedMethods.methods(for: request.uri.path), !allowed.isEmpty,
+                !allowed.contains(request.method.rawValue)
+            {
+                var response = try Problem(
+                    status: .methodNotAllowed, type: "method-not-allowed", title: "Method not allowed",
+                    detail: "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method.rawValue)."
+                ).response(from: request, context: context)
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
+            return try Self.problem(for: http, context: context).response(from: request, context: context)
         } catch {
             return try Self.problem(for: error, context: context).response(from: request, context: context)
         }
