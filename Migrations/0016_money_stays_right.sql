@@ -1,12 +1,9 @@
 -- Money stays right (issue 11): invariants the database keeps itself, whatever code runs.
 
--- An invoice's allocations never exceed its total and never go below nothing. AllocationWriter
--- is the only writer of these cached sums and moves them in the same statement as the
--- allocation rows, so this check is the allocation invariant: a second charge, payment or
--- credit racing for the same open amount fails here and its transaction rolls back.
-ALTER TABLE invoices ADD CONSTRAINT invoices_allocated_within_total CHECK (
-    amount_paid >= 0 AND amount_credited >= 0 AND amount_written_off >= 0
-    AND amount_paid + amount_credited + amount_written_off <= greatest(total, 0));
+-- A credit note on an invoice already paid moves the credit to the customer's balance: that
+-- part is no allocation (nothing was open to take it) and is kept apart from amount_credited,
+-- so the cached sums stay equal to the allocation rows.
+ALTER TABLE invoices ADD COLUMN amount_credited_to_balance bigint NOT NULL DEFAULT 0;
 
 -- Fee items (dunning fees, the § 288 (5) flat fee, default interest, passed-on return fees)
 -- are claims for damages, not supplies (§ 14 UStG): their own kind, their own number series
@@ -36,7 +33,8 @@ CREATE OR REPLACE FUNCTION kontor_invoice_guard() RETURNS trigger LANGUAGE plpgs
 DECLARE
     mutable text[] := ARRAY['status', 'amount_paid', 'amount_credited', 'paid_at', 'next_collection_at',
                             'collection_attempts', 'first_attempt_at', 'amount_written_off', 'written_off_at',
-                            'handed_over_at', 'default_since', 'interest_through', 'kind'];
+                            'handed_over_at', 'default_since', 'interest_through', 'kind',
+                            'amount_credited_to_balance'];
 BEGIN
     IF (to_jsonb(NEW) - mutable) IS DISTINCT FROM (to_jsonb(OLD) - mutable) THEN
         RAISE EXCEPTION 'invoice % is immutable once issued (GoBD); correct it with a credit note', OLD.number
@@ -68,3 +66,19 @@ CREATE UNIQUE INDEX charge_intents_one_pending ON charge_intents (tenant_id, inv
 
 -- A payment shows the end-to-end id it was collected with (SEPA, bank statements).
 ALTER TABLE payments ADD COLUMN end_to_end_id text;
+
+-- Rows written before this migration counted credit moved to the balance in amount_credited.
+UPDATE invoices SET
+    amount_credited_to_balance = greatest(0, amount_paid + amount_credited + amount_written_off - greatest(total, 0)),
+    amount_credited = amount_credited
+        - greatest(0, amount_paid + amount_credited + amount_written_off - greatest(total, 0))
+WHERE amount_paid + amount_credited + amount_written_off > greatest(total, 0);
+
+-- An invoice's allocations never exceed its total and never go below nothing. AllocationWriter
+-- is the only writer of these cached sums and moves them in the same statement as the
+-- allocation rows, so this check is the allocation invariant: a second charge, payment or
+-- credit racing for the same open amount fails here and its transaction rolls back.
+ALTER TABLE invoices ADD CONSTRAINT invoices_allocated_within_total CHECK (
+    amount_paid >= 0 AND amount_credited >= 0 AND amount_written_off >= 0 AND amount_credited_to_balance >= 0
+    AND amount_paid + amount_credited + amount_written_off <= greatest(total, 0)
+    AND amount_credited + amount_credited_to_balance <= greatest(total, 0));

@@ -147,4 +147,39 @@ import Testing
             #expect(eur["dso"] as? String == "30.00")
         }
     }
+
+    @Test func aCreditNoteOnAPaidInvoiceBecomesCreditAndAWrittenOffAmountCannotBeCredited() async throws {
+        try await withTestAPI { client, fx in
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "business", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            func invoice() async throws -> String {
+                try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(cus)", "currency": "EUR", "lines": [{"description": "Work", "unit_amount": 10000}]}"#
+                ).json()["id"] as! String
+            }
+            // Written off first (before any credit could pay it): nothing of it can be credited.
+            let lost = try await invoice()
+            _ = try await client.post("/v1/invoices/\(lost)/write_off", fx, "{}")
+            let refused = try await client.post(
+                "/v1/invoices/\(lost)/credit_notes", fx, #"{"reason": "product_unsatisfactory"}"#)
+            #expect(refused.status == .unprocessableContent)
+            let paid = try await invoice()
+            _ = try await client.post(
+                "/v1/payments", fx,
+                #"{"customer": "\#(cus)", "amount": 11900, "currency": "EUR", "allocations": [{"invoice": "\#(paid)", "amount": 11900}]}"#
+            )
+            let note = try await client.post(
+                "/v1/invoices/\(paid)/credit_notes", fx, #"{"reason": "product_unsatisfactory"}"#)
+            #expect(note.status == .created)
+            #expect(try await client.get("/v1/customers/\(cus)", fx).json()["balance"] as? Int == 11900)
+            let after = try await client.get("/v1/invoices/\(paid)", fx).json()
+            #expect(after["amount_credited"] as? Int == 11900)
+            #expect(after["amount_paid"] as? Int == 11900)
+            #expect(try await fx.trialBalance() == ["EUR": 0])
+        }
+    }
 }

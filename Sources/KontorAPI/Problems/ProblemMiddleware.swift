@@ -25,7 +25,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             {
                 var response = try Problem(
                     status: .methodNotAllowed, type: "method-not-allowed", title: "Method not allowed",
-                    detail: "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method.rawValue)."
+                    detail:
+                        "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method.rawValue)."
                 ).response(from: request, context: context)
                 response.headers[.allow] = allowed.joined(separator: ", ")
                 return response

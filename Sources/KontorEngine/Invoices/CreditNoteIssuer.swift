@@ -29,7 +29,7 @@ struct CreditNoteIssuer: Sendable {
     ) async throws -> CreditNote {
         let treatment = TaxTreatment(code: invoice.taxTreatment) ?? .exempt
         let totals = try InvoiceTotals(lines: lines, treatment: treatment)
-        let creditable = invoice.total - invoice.amountCredited
+        let creditable = invoice.creditable
         guard totals.total > 0 else {
             throw ValidationError(field: field, message: "must credit a positive amount")
         }

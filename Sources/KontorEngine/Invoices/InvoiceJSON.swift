@@ -113,7 +113,7 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
         total = invoice.total
         amountDue = invoice.amountDue
         amountPaid = invoice.amountPaid
-        amountCredited = invoice.amountCredited
+        amountCredited = invoice.amountCredited + invoice.amountCreditedToBalance
         amountWrittenOff = invoice.amountWrittenOff
         handedOverAt = invoice.handedOverAt.map(RFC3339.string)
         taxTreatment = invoice.taxTreatment.hasPrefix("taxable") ? "taxable" : invoice.taxTreatment

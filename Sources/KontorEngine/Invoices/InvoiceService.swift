@@ -207,7 +207,7 @@ public struct InvoiceService: Sendable {
                     drafts.append(InvoiceLineDraft(description: description, amount: amount))
                 }
             } else {
-                guard invoice.amountCredited == 0 else {
+                guard invoice.amountCredited + invoice.amountCreditedToBalance == 0 else {
                     throw ValidationError(
                         field: "lines", message: "are required: invoice \(invoice.number) is already partly credited")
                 }

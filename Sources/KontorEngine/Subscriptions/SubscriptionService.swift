@@ -346,7 +346,7 @@ public struct SubscriptionService: Sendable {
         // Never credit more than is left on the period's invoice (a mid-period upgrade was billed
         // on its own invoice): the credit is capped to the net that can still be credited.
         let treatment = TaxTreatment(code: invoice.taxTreatment) ?? .exempt
-        let creditable = invoice.total - invoice.amountCredited
+        let creditable = invoice.creditable
         if let totals = try? InvoiceTotals(lines: lines, treatment: treatment), totals.total > creditable {
             let net =
                 RoundingRule.down.multiplyDivide(creditable, by: 10_000, dividedBy: Int64(10_000 + treatment.rate)) ?? 0

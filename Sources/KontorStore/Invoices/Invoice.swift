@@ -120,6 +120,8 @@ public struct Invoice: Sendable, Equatable {
     public var amountPaid: Int64
     public var amountCredited: Int64
     public var amountWrittenOff: Int64 = 0
+    /// Credit-note credit that went to the customer's balance (the invoice was already paid).
+    public var amountCreditedToBalance: Int64 = 0
     public var handedOverAt: Date?
     /// For a fee item: the claim (principal invoice) it belongs to (§ 367 (1) BGB).
     public var claimInvoiceID: String?
@@ -162,6 +164,10 @@ public struct Invoice: Sendable, Equatable {
         self.amountCredited = 0
         self.lines = totals.lines.map(InvoiceLine.init)
     }
+
+    /// What is left to credit: neither credited yet nor written off (a write-off is no money
+    /// the customer could get back).
+    public var creditable: Int64 { total - amountCredited - amountCreditedToBalance - amountWrittenOff }
 
     /// What the customer still owes on it.
     public var amountDue: Int64 { max(0, total - amountPaid - amountCredited - amountWrittenOff) }

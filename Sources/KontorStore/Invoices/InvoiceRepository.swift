@@ -16,7 +16,7 @@ public struct InvoiceRepository: Sendable {
         due_date, period_start, period_end, subtotal, tax, total, tax_treatment, tax_note, tax_breakdown::text,
         seller_name, seller_address, seller_vat_id, buyer_name, buyer_address, buyer_country, buyer_vat_id,
         collection_method, livemode, issued_at, status, amount_paid, amount_credited, amount_written_off,
-        handed_over_at, claim_invoice_id
+        handed_over_at, claim_invoice_id, amount_credited_to_balance
         """
 
     public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Invoice? {
@@ -116,15 +116,14 @@ public struct InvoiceRepository: Sendable {
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
     }
 
-    /// Records credit applied to an invoice by a credit note (payment state, which may change).
+    /// Records credit of a credit note that went to the customer's balance (the invoice owed
+    /// nothing any more): it counts against what is left to credit, not as an allocation.
     public func addCredit(_ amount: Int64, invoiceID: String, tenantID: String, on conn: PostgresConnection)
         async throws
     {
         _ = try await conn.query(
             """
-            UPDATE invoices SET amount_credited = amount_credited + \(amount),
-                status = CASE WHEN total - amount_paid - amount_credited - \(amount) <= 0 AND status = 'open'
-                              THEN 'paid' ELSE status END
+            UPDATE invoices SET amount_credited_to_balance = amount_credited_to_balance + \(amount)
             WHERE tenant_id = \(tenantID) AND invoice_id = \(invoiceID)
             """,
             logger: logger
@@ -139,7 +138,7 @@ public struct InvoiceRepository: Sendable {
                 (
                     String, String, String, String?, String, LocalDate?, String, LocalDate, LocalDate, LocalDate?,
                     LocalDate?, Int64, Int64, Int64, String, String?, String, String, String?, String?, String?,
-                    String?, String?, String?, String, Bool, Date, String, Int64, Int64, Int64, Date?, String?
+                    String?, String?, String?, String, Bool, Date, String, Int64, Int64, Int64, Date?, String?, Int64
                 ).self
             )
             var invoice = Invoice(
@@ -163,6 +162,7 @@ public struct InvoiceRepository: Sendable {
             invoice.amountWrittenOff = r.30
             invoice.handedOverAt = r.31
             invoice.claimInvoiceID = r.32
+            invoice.amountCreditedToBalance = r.33
             result.append(invoice)
         }
         return result

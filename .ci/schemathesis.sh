@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs schemathesis against a fresh `kontor serve` (its own private PostgreSQL, loopback only):
+# every operation of /openapi.json, bounded examples per operation and a time budget, all checks.
+# Usage: .ci/schemathesis.sh [path to kontor binary]   (default: the debug build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kontor=${KONTOR_BIN:-.build/debug/kontor}
+venv=.build/ci-venv
+if [ ! -x "$venv/bin/schemathesis" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check schemathesis
+fi
+state=$(mktemp -d /tmp/kontor-schemathesis-XXXXXX)
+chmod 755 "$state"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$kontor" serve --port "$port" --state-directory "$state" --log-level warning >"$state/serve.log" 2>&1 &
+serve=$!
+cleanup() {
+    kill "$serve" 2>/dev/null || true
+    wait "$serve" 2>/dev/null || true
+    rm -rf "$state"
+}
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && [ -s "$state/api-key" ] && break
+    sleep 0.5
+done
+key=$(cat "$state/api-key")
+timeout 900 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+    --header "Authorization: Bearer $key" \
+    --checks all \
+    --max-examples "${SCHEMATHESIS_EXAMPLES:-20}" \
+    --max-time "${SCHEMATHESIS_MAX_TIME:-600}" \
+    --phases examples,coverage,fuzzing,stateful \
+    --generation-deterministic \
+    --request-timeout 10 \
+    --workers 2 \
+    --suppress-health-check all \
+    "$@" || { status=$?; tail -50 "$state/serve.log"; exit $status; }
