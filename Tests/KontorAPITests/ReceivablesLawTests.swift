@@ -94,6 +94,8 @@ import Testing
             #expect(items(2)[bID]?["interest"] as? Int == 23)
             #expect(items(2)[bID]?["interest_from"] as? String == "2027-03-23")
             #expect(notices[2]["interest"] as? Int == 70)
+            // The notice's text shows each claim's interest with its span.
+            #expect((notices[2]["body"] as? String)?.contains("2027-03-23 – 2027-04-05: 0.23 EUR") == true)
 
             // Fee items are not invoices: own series, own endpoint, not in /v1/invoices.
             let invoices = try await list(client, fx, "/v1/invoices")

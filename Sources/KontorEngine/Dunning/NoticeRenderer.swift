@@ -5,7 +5,8 @@ import Mustache
 /// Renders dunning notices with Mustache (plain text: nothing is HTML-escaped).
 ///
 /// Variables: `customer_name`, `level_name`, `level`, `notice_date`, `currency`, `items` (the
-/// overdue items: `number`, `due_date`, `open`, `days_overdue`), `items_total`, `upcoming` (open
+/// overdue items: `number`, `due_date`, `open`, `days_overdue`, and for a claim charged default
+/// interest at this notice `interest`, `interest_from`, `interest_through`), `items_total`, `upcoming` (open
 /// items not yet due: `number`, `due_date`, `open`) with `has_upcoming` and `upcoming_total`,
 /// `fee`, `interest`, `flat_fee`, `total_due`, and `has_fee`/`has_interest`/`has_flat_fee`.
 /// Amounts are formatted with the currency's decimals (`1234.56`), by `Money.decimalText`.
@@ -18,7 +19,8 @@ enum NoticeRenderer {
         nach unserer Buchhaltung sind die folgenden Posten offen / the following items are open:
 
         {{#items}}
-          {{number}}  fällig/due {{due_date}}  {{open}} {{currency}}  ({{days_overdue}} Tage/days)
+          {{number}}  fällig/due {{due_date}}  {{open}} {{currency}}  ({{days_overdue}} Tage/days){{#interest}}
+            Verzugszinsen/interest {{interest_from}} – {{interest_through}}: {{interest}} {{currency}}{{/interest}}
         {{/items}}
 
         Offene Posten / open items:        {{items_total}} {{currency}}
@@ -66,17 +68,24 @@ enum NoticeRenderer {
         let unit = Currency(code: currency) ?? .eur
         func amount(_ minor: Int64) -> String { Money(minorUnits: minor, currency: unit).decimalText }
         let itemsTotal = step.overdue.reduce(0) { $0 + $1.open }
+        let interest = Dictionary(step.interestByItem.map { ($0.itemID, $0) }, uniquingKeysWith: { a, _ in a })
         let context: [String: Any] = [
             "customer_name": customerName ?? "",
             "level_name": step.definition.name,
             "level": step.level,
             "notice_date": today.description,
             "currency": currency,
-            "items": step.overdue.map {
-                [
-                    "number": $0.number, "due_date": $0.dueDate.description, "open": amount($0.open),
-                    "days_overdue": $0.daysPastDue(on: today), "currency": currency,
-                ] as [String: Any]
+            "items": step.overdue.map { item in
+                var row: [String: Any] = [
+                    "number": item.number, "due_date": item.dueDate.description, "open": amount(item.open),
+                    "days_overdue": item.daysPastDue(on: today), "currency": currency,
+                ]
+                if let charge = interest[item.id] {
+                    row["interest"] = amount(charge.amount)
+                    row["interest_from"] = charge.from.description
+                    row["interest_through"] = charge.through.description
+                }
+                return row
             },
             "items_total": amount(itemsTotal),
             "upcoming": step.notYetDue.map {
