@@ -80,6 +80,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: http.status, type: http.status == .notFound ? "not-found" : "http-error",
                 title: http.status.reasonPhrase, detail: http.body ?? http.status.reasonPhrase
             )
+        case MoneyError.overflow:
+            // Any amount so large that arithmetic on it overflows is bad input, wherever it came in.
+            return .invalid([FieldError(field: "amount", message: "is too large to compute with")])
         case let psql as PSQLError where Self.isConnectionFailure(psql):
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return .databaseUnavailable

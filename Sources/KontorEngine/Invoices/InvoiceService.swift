@@ -198,10 +198,13 @@ public struct InvoiceService: Sendable {
                     if description.isEmpty {
                         errors.append(FieldError(field: "lines[\(i)].description", message: "is required"))
                     }
-                    guard let amount = line.amount, amount > 0 else {
+                    // A credit never exceeds the invoice: bounding each line by its net keeps the tax
+                    // arithmetic far from overflow.
+                    guard let amount = line.amount, amount > 0, amount <= max(invoice.subtotal, 0) else {
                         errors.append(
                             FieldError(
-                                field: "lines[\(i)].amount", message: "must be a positive net amount in minor units"))
+                                field: "lines[\(i)].amount",
+                                message: "must be a positive net amount in minor units, at most the invoice's net"))
                         continue
                     }
                     drafts.append(InvoiceLineDraft(description: description, amount: amount))
