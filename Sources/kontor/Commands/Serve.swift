@@ -64,11 +64,17 @@ struct Serve: AsyncParsableCommand {
         let cluster = target.ownedCluster
         let monitor = DatabaseMonitor(database: database) {
             guard let cluster else { return }
-            do {
-                _ = try cluster.start()
-                logger.notice("private PostgreSQL cluster restarted")
-            } catch {
-                logger.error("private PostgreSQL cluster did not restart", metadata: ["error": "\(error)"])
+            // pg_ctl blocks: it runs on a thread of its own, never on the concurrency pool.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread {
+                    do {
+                        _ = try cluster.start()
+                        logger.notice("private PostgreSQL cluster restarted")
+                    } catch {
+                        logger.error("private PostgreSQL cluster did not restart", metadata: ["error": "\(error)"])
+                    }
+                    done.resume()
+                }.start()
             }
         }
         let app = buildApplication(
