@@ -83,6 +83,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case MoneyError.overflow:
             // Any amount so large that arithmetic on it overflows is bad input, wherever it came in.
             return .invalid([FieldError(field: "amount", message: "is too large to compute with")])
+        case let psql as PSQLError where Database.isTransient(psql):
+            // Retried and still deadlocked: nothing was written; the client may try again.
+            return Problem(
+                status: .serviceUnavailable, type: "conflict-retry", title: "Service unavailable",
+                detail: "The request collided with concurrent work and was rolled back; nothing was changed. Retry.")
         case let psql as PSQLError where Self.isConnectionFailure(psql):
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return .databaseUnavailable

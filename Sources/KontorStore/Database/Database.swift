@@ -18,7 +18,30 @@ public struct Database: Sendable {
         self.health = health
     }
 
+    /// A transaction the server aborted for a deadlock (40P01) or a serialization failure
+    /// (40001) did nothing: it is run again, up to `attempts` times in all. Bodies therefore
+    /// keep their effects inside the transaction (network calls happen after commit).
     public func transaction<Result: Sendable>(
+        attempts: Int = 3, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await transactionOnce(body)
+            } catch let error as PSQLError where attempt < attempts && Self.isTransient(error) {
+                logger.notice("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                attempt += 1
+            }
+        }
+    }
+
+    /// Deadlock or serialization failure: the server rolled the transaction back.
+    public static func isTransient(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
+    func transactionOnce<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         do {
