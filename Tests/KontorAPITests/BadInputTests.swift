@@ -121,4 +121,25 @@ import Testing
             try await expectNothingWritten(fx)
         }
     }
+
+    /// The document and the server state one rule: 1 to 255 printable ASCII characters,
+    /// visible at both ends; a key with a tab or non-ASCII text is refused unused.
+    @Test func idempotencyKeyIsPrintableASCII() async throws {
+        try await withTestAPI { client, fx in
+            for key in ["schlüssel", "a\tb"] {
+                let r = try await client.send(
+                    .post, "/v1/customers", key: fx.apiKey, json: #"{"name": "x"}"#,
+                    headers: [.init("Idempotency-Key")!: key]
+                )
+                #expect(r.status == .badRequest, "\(key)")
+                #expect(try r.errorFields() == ["Idempotency-Key"])
+            }
+            try await expectNothingWritten(fx)
+            let ok = try await client.send(
+                .post, "/v1/customers", key: fx.apiKey, json: #"{"name": "x"}"#,
+                headers: [.init("Idempotency-Key")!: "order 42/7-ä".replacingOccurrences(of: "ä", with: "a")]
+            )
+            #expect(ok.status == .created)
+        }
+    }
 }

@@ -79,9 +79,21 @@ enum IdempotencyHeader {
 
     static func request(_ request: Request, body: [UInt8]) throws -> IdempotencyRequest? {
         guard let key = request.headers[name] else { return nil }
-        guard !key.isEmpty, key.count <= 255 else {
-            throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters.", field: "Idempotency-Key")
+        guard isValid(key) else {
+            throw Problem.badRequest(
+                "Idempotency-Key must be 1 to 255 printable ASCII characters, not starting or ending with a space.",
+                field: "Idempotency-Key")
         }
         return IdempotencyRequest(key: key, method: request.method.rawValue, path: request.uri.path, body: body)
+    }
+
+    /// The rule `/openapi.json` states: 1 to 255 printable ASCII characters, the first and last
+    /// visible (a key is an opaque token such as a UUID, never text a proxy could re-encode).
+    static func isValid(_ key: String) -> Bool {
+        let scalars = Array(key.unicodeScalars)
+        guard (1...255).contains(scalars.count), scalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else {
+            return false
+        }
+        return scalars.first != " " && scalars.last != " "
     }
 }
