@@ -44,4 +44,10 @@ timeout 900 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
     --request-timeout 60 \
     --workers 2 \
     --suppress-health-check all \
-    "$@" || { status=$?; tail -50 "$state/serve.log"; exit $status; }
+    "$@" || {
+    status=$?
+    cp "$state/serve.log" .build/schemathesis-serve.log
+    grep -n -m1 -B2 -A40 "Fatal error\|Crash" "$state/serve.log" || tail -50 "$state/serve.log"
+    echo "(the whole server log: .build/schemathesis-serve.log)"
+    exit $status
+}

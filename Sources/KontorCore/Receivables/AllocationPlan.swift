@@ -89,7 +89,8 @@ public struct AllocationPlan: Hashable, Sendable {
                         field: "\(field)[\(i)].amount",
                         message: "\(share.amount) exceeds the \(item.open) still open on invoice \(item.number)"))
             }
-            sum += max(0, share.amount)
+            // At most what is open: a refused share never makes the sum trap.
+            sum += min(max(0, share.amount), item.open)
         }
         if errors.isEmpty, sum > amount {
             errors.append(

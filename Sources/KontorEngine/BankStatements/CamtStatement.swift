@@ -78,7 +78,7 @@ public struct CamtStatement: Sendable, Equatable {
         })
 
     /// `"123.45"` in `currency` → minor units; nil for anything else.
-    static func minorUnits(_ text: String, currency: String) -> Int64? {
+    public static func minorUnits(_ text: String, currency: String) -> Int64? {
         let digits = Currency(code: currency)?.minorUnits ?? 2
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, parts[0].allSatisfy(\.isNumber) else {
@@ -89,7 +89,10 @@ public struct CamtStatement: Sendable, Equatable {
         fraction += String(repeating: "0", count: digits - fraction.count)
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }
-        return whole * scale + (Int64(fraction) ?? 0)
+        // A figure too large for Int64 minor units is no amount, never a trap.
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        let (total, overflow2) = scaled.addingReportingOverflow(Int64(fraction) ?? 0)
+        return overflow || overflow2 ? nil : total
     }
 }
 

@@ -35,6 +35,9 @@ public struct CreditNoteInput: Sendable {
 
 /// Invoices and credit notes: read, one-off charges, corrections.
 public struct InvoiceService: Sendable {
+    /// The largest amount one line of a one-off invoice may have (10^11 in a two-decimal currency).
+    static let maxLineAmount: Int64 = 10_000_000_000_000
+
     let database: Database
     let clock: any BillingClock
     let invoices: InvoiceRepository
@@ -138,9 +141,19 @@ public struct InvoiceService: Sendable {
                     )
                     continue
                 }
+                // Each factor has its own bound, their product too: 10^9 × 10^12 does not fit an
+                // Int64, and a line above 10^13 makes the invoice's sums unsafe (500 lines).
+                let (amount, overflow) = unit.multipliedReportingOverflow(by: quantity)
+                guard (1...1_000_000_000).contains(quantity), !overflow, amount <= Self.maxLineAmount else {
+                    if (1...1_000_000_000).contains(quantity) {
+                        errors.append(
+                            FieldError(
+                                field: "lines[\(i)]", message: "unit_amount × quantity must be at most 10^13 minor units"))
+                    }
+                    continue
+                }
                 drafts.append(
-                    InvoiceLineDraft(
-                        description: description, quantity: quantity, unitAmount: unit, amount: unit * quantity)
+                    InvoiceLineDraft(description: description, quantity: quantity, unitAmount: unit, amount: amount)
                 )
             }
             guard errors.isEmpty, let customer, let currency, let category, let method else {

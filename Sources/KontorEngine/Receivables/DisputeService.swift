@@ -169,8 +169,10 @@ public struct DisputeService: Sendable {
                         FieldError(field: "instalments[\(i)].due_date", message: "must not be before today (\(today))"))
                     continue
                 }
-                guard let a = inst.amount, a > 0 else {
-                    errors.append(FieldError(field: "instalments[\(i)].amount", message: "must be a positive amount"))
+                guard let a = inst.amount, a > 0, a <= 1_000_000_000_000_000 else {
+                    errors.append(
+                        FieldError(
+                            field: "instalments[\(i)].amount", message: "must be a positive amount, at most 10^15"))
                     continue
                 }
                 parsed.append(.init(dueDate: d.description, amount: a))
