@@ -10,8 +10,10 @@ import Testing
 /// ended `kontor serve` with a one-off line of 10^9 × 10^12).
 @Suite struct OverflowTests {
     func customer(_ client: some TestClientProtocol, _ fx: APIFixture) async throws -> String {
-        try await client.post("/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#)
-            .json()["id"] as! String
+        try await client.post(
+            "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
+        )
+        .json()["id"] as! String
     }
 
     @Test func aOneOffLineWhoseAmountDoesNotFitIsRefused() async throws {

@@ -148,7 +148,8 @@ public struct InvoiceService: Sendable {
                     if (1...1_000_000_000).contains(quantity) {
                         errors.append(
                             FieldError(
-                                field: "lines[\(i)]", message: "unit_amount × quantity must be at most 10^13 minor units"))
+                                field: "lines[\(i)]",
+                                message: "unit_amount × quantity must be at most 10^13 minor units"))
                     }
                     continue
                 }
