@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KontorAPI
+import KontorCore
 import KontorEngine
 import KontorStore
 import Logging

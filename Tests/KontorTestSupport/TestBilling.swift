@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import KontorCore
 import KontorEngine
 import KontorStore
 import PostgresNIO

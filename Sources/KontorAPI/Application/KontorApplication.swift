@@ -6,17 +6,22 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 
-/// Everything the HTTP layer needs from the outside.
+/// Everything the HTTP layer needs from the outside: the engine (composition root) and the
+/// metrics registry.
 public struct APIDependencies: Sendable {
-    public let database: Database
-    public let clock: any BillingClock
+    public let engine: Engine
     public let metrics: PrometheusCollectorRegistry
 
-    public init(database: Database, clock: any BillingClock, metrics: PrometheusCollectorRegistry) {
-        self.database = database
-        self.clock = clock
+    public init(engine: Engine, metrics: PrometheusCollectorRegistry) {
+        self.engine = engine
         self.metrics = metrics
     }
+
+    public init(database: Database, clock: any BillingClock, metrics: PrometheusCollectorRegistry) {
+        self.init(engine: Engine(database: database, clock: clock), metrics: metrics)
+    }
+
+    public var database: Database { engine.database }
 }
 
 /// Builds the router: operations routes at the root, the authenticated API under `/v1`.
@@ -29,29 +34,25 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
-    OperationsRoutes(database: deps.database, registry: deps.metrics).register(on: router)
+    let engine = deps.engine
+    OperationsRoutes(database: engine.database, registry: deps.metrics).register(on: router)
     let v1 = router.group("v1")
-        .add(middleware: DatabaseAvailabilityMiddleware(health: deps.database.health))
+        .add(middleware: DatabaseAvailabilityMiddleware(engine: engine))
         .add(middleware: InputGuardMiddleware())
-        .add(middleware: AuthMiddleware(tenants: TenantRepository(database: deps.database)))
-    let (database, clock) = (deps.database, deps.clock)
-    CustomerRoutes(service: CustomerService(database: database, clock: clock)).register(on: v1)
-    TenantRoutes(service: TenantService(database: database)).register(on: v1)
-    PlanRoutes(service: CatalogService(database: database, clock: clock)).register(on: v1)
-    SubscriptionRoutes(service: SubscriptionService(database: database, clock: clock)).register(on: v1)
-    UsageRoutes(service: UsageService(database: database, clock: clock)).register(on: v1)
-    InvoiceRoutes(service: InvoiceService(database: database, clock: clock)).register(on: v1)
-    TestClockRoutes(service: TestClockService(database: database, clock: clock)).register(on: v1)
-    PaymentMethodRoutes(service: PaymentMethodService(database: database, clock: clock)).register(on: v1)
-    WebhookRoutes(service: WebhookService(database: database, clock: clock)).register(on: v1)
-    ReceivablesRoutes(
-        service: ReceivablesService(database: database, clock: clock),
-        disputes: DisputeService(database: database, clock: clock),
-        bank: BankStatementService(database: database, clock: clock)
-    ).register(on: v1)
+        .add(middleware: AuthMiddleware(engine: engine))
+    CustomerRoutes(service: engine.customers).register(on: v1)
+    TenantRoutes(service: engine.tenants).register(on: v1)
+    PlanRoutes(service: engine.catalog).register(on: v1)
+    SubscriptionRoutes(service: engine.subscriptions).register(on: v1)
+    UsageRoutes(service: engine.usage).register(on: v1)
+    InvoiceRoutes(service: engine.invoices).register(on: v1)
+    TestClockRoutes(service: engine.testClock).register(on: v1)
+    PaymentMethodRoutes(service: engine.paymentMethods).register(on: v1)
+    WebhookRoutes(service: engine.webhooks).register(on: v1)
+    ReceivablesRoutes(service: engine.receivables, disputes: engine.disputes, bank: engine.bankStatements)
+        .register(on: v1)
     ReportRoutes(
-        reports: ReportService(database: database, clock: clock), datev: DATEVExport(database: database, clock: clock),
-        policies: DunningPolicies(database: database), dunning: DunningQueries(database: database)
+        reports: engine.reports, datev: engine.datev, policies: engine.dunningPolicies, dunning: engine.dunningQueries
     ).register(on: v1)
     return router
 }

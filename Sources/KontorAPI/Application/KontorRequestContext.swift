@@ -1,4 +1,5 @@
 import Hummingbird
+import KontorCore
 import KontorStore
 import Logging
 

@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
-import KontorStore
+import KontorCore
+import KontorEngine
 import Logging
 
 /// `Authorization: Bearer <key>` on every `/v1` route; a missing or unknown key is a 401
 /// problem answer and the handler never runs.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = KontorRequestContext
-    let tenants: TenantRepository
+    let engine: Engine
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -20,7 +21,7 @@ struct AuthMiddleware: RouterMiddleware {
         let secret = String(header.dropFirst("Bearer ".count))
         guard !secret.isEmpty, secret.count <= 128,
             secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
-            let tenant = try await tenants.authenticate(secret: secret)
+            let tenant = try await engine.authenticate(secret: secret)
         else {
             throw Problem.unauthorized
         }

@@ -21,9 +21,10 @@ struct CustomerRoutes {
         var (reader, bytes) = try await RequestBody.object(&request, context: context)
         let input = Self.read(&reader)
         try reader.finish()
-        let idempotency = try IdempotencyHeader.request(request, body: bytes)
-        let (stored, replayed) = try await service.create(input, tenant: tenant, idempotency: idempotency)
-        return .stored(stored, replayed: replayed)
+        let answer = Answer<Customer>(status: .created) { try KontorJSON.encode(CustomerJSON($0)) }
+        let outcome = try await service.create(
+            input, tenant: tenant, idempotency: try answer.idempotency(request, body: bytes))
+        return try answer.response(outcome)
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -27,6 +27,10 @@ struct ReceivablesRoutes {
         group.post("bank_transactions/{id}/allocate", use: allocate)
     }
 
+    static let payment = Answer<ReceivedPayment>(status: .created) { try KontorJSON.encode(ReceivedPaymentJSON($0)) }
+    static let returned = Answer<ReceivedPayment>(status: .ok) { try KontorJSON.encode(ReceivedPaymentJSON($0)) }
+    static let invoice = Answer<Invoice>(status: .ok) { InvoiceJSON($0).encoded() }
+
     static func paymentInput(_ reader: inout ObjectReader, customer: Bool = true) -> PaymentInput {
         var input = PaymentInput()
         input.customer = reader.requiredString("customer")
@@ -50,9 +54,9 @@ struct ReceivablesRoutes {
         var (reader, bytes) = try await RequestBody.object(&request, context: context)
         let input = Self.paymentInput(&reader)
         try reader.finish()
-        let (stored, replayed) = try await service.record(
-            input, tenant: tenant, idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.payment.response(
+            try await service.record(
+                input, tenant: tenant, idempotency: try Self.payment.idempotency(request, body: bytes)))
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -76,10 +80,10 @@ struct ReceivablesRoutes {
         let reason = reader.requiredString("reason_code")
         let fee = reader.integer("fee")
         try reader.finish()
-        let (stored, replayed) = try await service.returnPayment(
-            try context.parameters.require("id"), reasonCode: reason, fee: fee, tenant: tenant,
-            idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.returned.response(
+            try await service.returnPayment(
+                try context.parameters.require("id"), reasonCode: reason, fee: fee, tenant: tenant,
+                idempotency: try Self.returned.idempotency(request, body: bytes)))
     }
 
     @Sendable func writeOff(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -88,10 +92,10 @@ struct ReceivablesRoutes {
         var (reader, bytes) = try await RequestBody.optionalObject(&request, context: context)
         _ = reader.requiredString("reason")
         try reader.finish()
-        let (stored, replayed) = try await service.writeOff(
-            try context.parameters.require("id"), tenant: tenant,
-            idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.invoice.response(
+            try await service.writeOff(
+                try context.parameters.require("id"), tenant: tenant,
+                idempotency: try Self.invoice.idempotency(request, body: bytes)))
     }
 
     @Sendable func handOver(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -99,10 +103,10 @@ struct ReceivablesRoutes {
         var request = request
         var (reader, bytes) = try await RequestBody.optionalObject(&request, context: context)
         try reader.finish()
-        let (stored, replayed) = try await service.handOver(
-            try context.parameters.require("id"), tenant: tenant,
-            idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.invoice.response(
+            try await service.handOver(
+                try context.parameters.require("id"), tenant: tenant,
+                idempotency: try Self.invoice.idempotency(request, body: bytes)))
     }
 
     @Sendable func openDispute(_ request: Request, context: KontorRequestContext) async throws -> Response {

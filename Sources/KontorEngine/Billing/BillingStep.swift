@@ -7,7 +7,7 @@ import KontorStore
 struct BillingStep {
     var subscription: Subscription
     var invoice: InvoiceRequest?
-    var eventType: String?
+    var eventType: EventType?
 
     static func advance(
         _ item: DueSubscription, usage: [String: UsageTotals], plans: PlanCache, zone: TimeZone, now: Date
@@ -52,7 +52,7 @@ struct BillingStep {
                 plan: plan, quantity: s.quantity, currency: currency, ends: ends, paused: s.status == .paused
             )
         )
-        var eventType: String?
+        var eventType: EventType?
         let before = s.status
         if let next = output.nextPeriod {
             s.currentPeriodStart = next.period.start
@@ -61,13 +61,13 @@ struct BillingStep {
             s.nextBillingDate = next.period.end
             s.nextBillingAt = next.period.end.startInstant(in: zone)
             if s.status == .trialing && !next.isTrial { s.status = .active }
-            if before != s.status { eventType = "subscription.updated" }
+            if before != s.status { eventType = .subscriptionUpdated }
         } else {
             s.status = .canceled
             s.endedOn = boundary
             s.nextBillingDate = nil
             s.nextBillingAt = nil
-            eventType = "subscription.canceled"
+            eventType = .subscriptionCanceled
         }
         s.updatedAt = now
         let request = InvoiceRequest(

@@ -152,14 +152,14 @@ public struct CollectionRun: Sendable {
                     ],
                     tenantID: lease.tenantID, now: now, on: conn
                 )
-                drafts.append(.init(type: "payment.succeeded", objectID: paymentID, data: data, createdAt: now))
+                drafts.append(.init(type: .paymentSucceeded, objectID: paymentID, data: data, createdAt: now))
                 if allocated > 0,
                     let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
                     invoice.status == "paid"
                 {
                     drafts.append(
                         .init(
-                            type: "invoice.paid", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                            type: .invoicePaid, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
                             createdAt: now)
                     )
                 }
@@ -171,16 +171,16 @@ public struct CollectionRun: Sendable {
                 {
                     drafts.append(
                         .init(
-                            type: "subscription.updated", objectID: s.id,
+                            type: .subscriptionUpdated, objectID: s.id,
                             data: try KontorJSON.encode(SubscriptionJSON(s)),
                             createdAt: now
                         )
                     )
                 }
             } else {
-                drafts.append(.init(type: "payment.failed", objectID: paymentID, data: data, createdAt: now))
+                drafts.append(.init(type: .paymentFailed, objectID: paymentID, data: data, createdAt: now))
                 drafts.append(
-                    .init(type: "invoice.payment_failed", objectID: lease.invoiceID, data: data, createdAt: now))
+                    .init(type: .invoicePaymentFailed, objectID: lease.invoiceID, data: data, createdAt: now))
             }
             try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
             return true

@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorStore
 import PostgresNIO
 
@@ -35,13 +36,13 @@ public struct OverdueMonitor: Sendable {
                 )
                 var drafts = overdueInvoices.map { invoice in
                     EventOutbox.Draft(
-                        type: "invoice.overdue", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                        type: .invoiceOverdue, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
                         createdAt: now
                     )
                 }
                 drafts += try changed.map { s in
                     EventOutbox.Draft(
-                        type: "subscription.updated", objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
+                        type: .subscriptionUpdated, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
                         createdAt: now
                     )
                 }

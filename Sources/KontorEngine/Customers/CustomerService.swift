@@ -3,40 +3,34 @@ import KontorCore
 import KontorStore
 import PostgresNIO
 
-/// Creating, reading and changing customers. Each write is one transaction that also writes
-/// its event to the outbox.
+/// Creating, reading and changing customers. Each write is one operation (`OperationRunner`):
+/// one transaction with its event.
 public struct CustomerService: Sendable {
     let database: Database
     let customers: CustomerRepository
-    let outbox: EventOutbox
-    let idempotent: IdempotentOperation
-    let clock: any BillingClock
+    let policies: DunningPolicyRepository
+    let operations: OperationRunner
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
         self.customers = CustomerRepository(logger: database.logger)
-        self.outbox = EventOutbox(logger: database.logger)
-        self.idempotent = IdempotentOperation(database: database)
-        self.clock = clock
+        self.policies = DunningPolicyRepository(logger: database.logger)
+        self.operations = operations
     }
 
     /// Validates, stores and announces (`customer.created`) a new customer. Validation fails
-    /// before anything is written. Returns the 201 response (stored for the idempotency key).
-    public func create(_ input: CustomerInput, tenant: Tenant, idempotency: IdempotencyRequest?) async throws
-        -> (response: StoredResponse, replayed: Bool)
+    /// before anything is written.
+    public func create(_ input: CustomerInput, tenant: Tenant, idempotency: Idempotency<Customer>?) async throws
+        -> OperationOutcome<Customer>
     {
         let fields = try CustomerRules.create(input)
-        let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            try await requirePolicy(fields.dunningPolicy, tenant: tenant, on: conn)
+        return try await operations.run(tenant, idempotency: idempotency) { op in
+            try await requirePolicy(fields.dunningPolicy, tenant: tenant, on: op.connection)
             let customer = try await customers.insert(
-                fields, id: Identifier.make("cus"), tenant: tenant, now: now, on: conn
+                fields, id: Identifier.make("cus"), tenant: tenant, now: op.now, on: op.connection
             )
-            let body = try KontorJSON.encode(CustomerJSON(customer))
-            try await outbox.append(
-                type: "customer.created", objectID: customer.id, data: body, tenant: tenant, now: now, on: conn
-            )
-            return StoredResponse(status: 201, body: body)
+            op.record(.customer(.customerCreated, CustomerJSON(customer)))
+            return customer
         }
     }
 
@@ -65,20 +59,16 @@ public struct CustomerService: Sendable {
     /// Applies a patch under a row lock, validates the whole result, writes `customer.updated`.
     public func update(_ id: String, _ input: CustomerInput, tenant: Tenant) async throws -> Customer {
         guard Identifier.looksValid(id, prefix: "cus") else { throw EngineError.notFound(resource: "customer", id: id) }
-        let now = try await clock.now(for: tenant)
-        return try await database.transaction { conn in
-            guard var customer = try await customers.find(id, tenant: tenant, forUpdate: true, on: conn) else {
+        return try await operations.run(tenant) { op in
+            guard var customer = try await customers.find(id, tenant: tenant, forUpdate: true, on: op.connection) else {
                 throw EngineError.notFound(resource: "customer", id: id)
             }
             customer.fields = try CustomerRules.apply(input, to: customer.fields)
             if input.dunningPolicy != nil {
-                try await requirePolicy(customer.fields.dunningPolicy, tenant: tenant, on: conn)
+                try await requirePolicy(customer.fields.dunningPolicy, tenant: tenant, on: op.connection)
             }
-            let updated = try await customers.update(customer, tenant: tenant, now: now, on: conn)
-            try await outbox.append(
-                type: "customer.updated", objectID: id, data: try KontorJSON.encode(CustomerJSON(updated)),
-                tenant: tenant, now: now, on: conn
-            )
+            let updated = try await customers.update(customer, tenant: tenant, now: op.now, on: op.connection)
+            op.record(.customer(.customerUpdated, CustomerJSON(updated)))
             return updated
         }
     }
@@ -87,7 +77,7 @@ public struct CustomerService: Sendable {
     /// would silently fall back to the default.
     func requirePolicy(_ code: String?, tenant: Tenant, on conn: PostgresConnection) async throws {
         guard let code else { return }
-        guard try await DunningPolicyRepository(logger: database.logger).exists(code, tenantID: tenant.id, on: conn)
+        guard try await policies.exists(code, tenantID: tenant.id, on: conn)
         else {
             throw ValidationError(
                 field: "dunning_policy", message: "is not a dunning policy of this account (GET /v1/dunning_policies)")

@@ -238,7 +238,7 @@ public struct DunningRun: Sendable {
         for draft in drafts where inserted.contains(draft.id) {
             events.append(
                 .init(
-                    type: "dunning.level_reached", objectID: draft.id,
+                    type: .dunningLevelReached, objectID: draft.id,
                     data: try KontorJSON.encode(DunningNoticeJSON(draft, noticeDate: today, createdAt: now)),
                     createdAt: now))
         }
@@ -260,8 +260,8 @@ public struct DunningRun: Sendable {
             nil, customerIDs: settledCustomers.filter { !wroteOff.contains($0) }, tenantID: tenantID, now: now,
             on: conn)
         for (ids, type) in [
-            (restricted, "subscription.restricted"), (suspended, "subscription.suspended"),
-            (restored, "subscription.reactivated"),
+            (restricted, EventType.subscriptionRestricted), (suspended, .subscriptionSuspended),
+            (restored, .subscriptionReactivated),
         ] where !ids.isEmpty {
             for s in try await subscriptions.find(ids: ids, tenantID: tenantID, on: conn) {
                 events.append(
@@ -273,7 +273,7 @@ public struct DunningRun: Sendable {
         for invoice in try await invoices.find(ids: handedOver, tenantID: tenantID, on: conn) {
             events.append(
                 .init(
-                    type: "invoice.handed_over", objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
+                    type: .invoiceHandedOver, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
                     createdAt: now))
         }
         try await writeOff(

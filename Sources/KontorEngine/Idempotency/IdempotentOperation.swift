@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KontorCore
 import KontorStore
 import PostgresNIO
 

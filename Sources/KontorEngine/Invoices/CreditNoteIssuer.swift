@@ -82,7 +82,7 @@ struct CreditNoteIssuer: Sendable {
         try await outbox.append(
             [
                 EventOutbox.Draft(
-                    type: "credit_note.created", objectID: note.id, data: try KontorJSON.encode(CreditNoteJSON(note)),
+                    type: .creditNoteCreated, objectID: note.id, data: try KontorJSON.encode(CreditNoteJSON(note)),
                     createdAt: now
                 )
             ],

@@ -158,7 +158,7 @@ struct InvoiceIssuer: Sendable {
         try await outbox.append(
             invoices.map { invoice in
                 EventOutbox.Draft(
-                    type: invoice.kind == .feeItem ? "fee_item.created" : "invoice.finalized", objectID: invoice.id,
+                    type: invoice.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, objectID: invoice.id,
                     data: InvoiceJSON(invoice).encoded(),
                     createdAt: now
                 )

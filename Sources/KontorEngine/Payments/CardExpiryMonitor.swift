@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorStore
 import Logging
 import PostgresNIO
@@ -29,9 +30,11 @@ public struct CardExpiryMonitor: Sendable {
                 let found = try await methods.find(ids: group.map(\.paymentMethodID), tenantID: tenant, on: conn)
                 let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
                 let drafts = try group.compactMap { notice -> EventOutbox.Draft? in
-                    guard let pm = byID[notice.paymentMethodID] else { return nil }
+                    guard let pm = byID[notice.paymentMethodID],
+                        let type = EventType(rawValue: "payment_method.\(notice.kind)")
+                    else { return nil }
                     return EventOutbox.Draft(
-                        type: "payment_method.\(notice.kind)", objectID: pm.id,
+                        type: type, objectID: pm.id,
                         data: try KontorJSON.encode(PaymentMethodJSON(pm, isDefault: true)), createdAt: now
                     )
                 }

@@ -91,7 +91,7 @@ struct ReceivablesBooker: Sendable {
                 allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount, part: $0.part.rawValue) },
                 livemode: profile.livemode, createdAt: now)
             return EventOutbox.Draft(
-                type: "payment.succeeded", objectID: p.id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
+                type: .paymentSucceeded, objectID: p.id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
                 createdAt: now)
         }
         drafts += try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
@@ -106,7 +106,7 @@ struct ReceivablesBooker: Sendable {
         let paid = changes.filter { $0.to == "paid" }.map(\.invoiceID)
         guard !paid.isEmpty else { return [] }
         return try await invoices.find(ids: paid, tenantID: tenantID, on: conn).map {
-            EventOutbox.Draft(type: "invoice.paid", objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
+            EventOutbox.Draft(type: .invoicePaid, objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
         }
     }
 
@@ -180,7 +180,7 @@ struct ReceivablesBooker: Sendable {
         try await outbox.append(
             [
                 EventOutbox.Draft(
-                    type: card ? "charge.chargeback" : "payment.returned", objectID: payment.id,
+                    type: card ? .chargeChargeback : .paymentReturned, objectID: payment.id,
                     data: try KontorJSON.encode(data), createdAt: now)
             ], tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
         return true
@@ -235,7 +235,7 @@ struct ReceivablesBooker: Sendable {
         try await outbox.append(
             try await invoices.find(ids: items.map(\.invoice.id), tenantID: profile.tenantID, on: conn).map {
                 EventOutbox.Draft(
-                    type: "invoice.written_off", objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
+                    type: .invoiceWrittenOff, objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
             }, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 }

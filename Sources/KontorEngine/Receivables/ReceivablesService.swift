@@ -15,36 +15,35 @@ public struct PaymentInput: Sendable {
     public init() {}
 }
 
-/// Payments, returns, write-offs, hand-overs, disputes and payment plans: the receivables API.
+/// Payments, returns, write-offs and hand-overs: the receivables API. Every write is one
+/// operation that names the customer whose open items moved, so dunning looks again before
+/// the answer (`FollowUps`).
 public struct ReceivablesService: Sendable {
     let database: Database
-    let clock: any BillingClock
-    let tenants: TenantRepository
+    let operations: OperationRunner
     let customers: CustomerRepository
     let openItems: OpenItemRepository
     let booker: ReceivablesBooker
     let invoices: InvoiceRepository
-    let idempotent: IdempotentOperation
+    let dunning: DunningRepository
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
-        self.clock = clock
-        self.tenants = TenantRepository(database: database)
+        self.operations = operations
         self.customers = CustomerRepository(logger: database.logger)
         self.openItems = OpenItemRepository(logger: database.logger)
         self.booker = ReceivablesBooker(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
-        self.idempotent = IdempotentOperation(database: database)
+        self.dunning = DunningRepository(logger: database.logger)
     }
 
     /// `POST /v1/payments`: money received for a customer, allocated as given or oldest due
     /// first; the surplus becomes customer credit. Dunning re-evaluates the customer at once.
-    public func record(_ input: PaymentInput, tenant: Tenant, idempotency: IdempotencyRequest?) async throws -> (
-        response: StoredResponse, replayed: Bool
-    ) {
-        let now = try await clock.now(for: tenant)
-        var customerID: String?
-        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+    public func record(_ input: PaymentInput, tenant: Tenant, idempotency: Idempotency<ReceivedPayment>?)
+        async throws -> OperationOutcome<ReceivedPayment>
+    {
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let conn = op.connection
             var errors: [FieldError] = []
             let customer = try await input.customer.asyncFlatMap { id in
                 Identifier.looksValid(id, prefix: "cus") ? try await customers.find(id, tenant: tenant, on: conn) : nil
@@ -92,19 +91,14 @@ public struct ReceivablesService: Sendable {
             } else {
                 plan = AllocationPlan.oldestDueFirst(amount, over: items)
             }
-            let profile = try await tenants.profile(tenant.id, on: conn)
             let id = try await booker.receive(
                 .init(
                     customerID: customer.id, amount: amount, currency: currency, plan: plan, source: "manual",
-                    reference: input.reference, payerIBAN: nil), profile: profile, now: now, on: conn)
-            customerID = customer.id
-            let payment = try await booker.payments.find(id, tenantID: tenant.id, on: conn)!
-            return StoredResponse(status: 201, body: try KontorJSON.encode(ReceivedPaymentJSON(payment)))
+                    reference: input.reference, payerIBAN: nil), profile: try await op.profile(), now: op.now,
+                on: conn)
+            op.openItemsMoved(for: [customer.id])
+            return try await booker.payments.find(id, tenantID: tenant.id, on: conn)!
         }
-        if let customerID, !result.replayed {
-            try await DunningRun(database: database).run(now: now, tenantID: tenant.id, customerIDs: [customerID])
-        }
-        return result
     }
 
     public func get(_ id: String, tenant: Tenant) async throws -> ReceivedPayment {
@@ -129,10 +123,10 @@ public struct ReceivablesService: Sendable {
     }
 
     /// `POST /v1/payments/{id}/return`: a returned debit or reversed transfer the bank reported.
+    /// The answer shows the allocations the payment had before it was returned.
     public func returnPayment(
-        _ id: String, reasonCode: String?, fee: Int64?, tenant: Tenant, idempotency: IdempotencyRequest?
-    ) async throws -> (response: StoredResponse, replayed: Bool) {
-        let now = try await clock.now(for: tenant)
+        _ id: String, reasonCode: String?, fee: Int64?, tenant: Tenant, idempotency: Idempotency<ReceivedPayment>?
+    ) async throws -> OperationOutcome<ReceivedPayment> {
         guard Identifier.looksValid(id, prefix: "pay") else { throw EngineError.notFound(resource: "payment", id: id) }
         var errors: [FieldError] = []
         let reason = reasonCode ?? "MS03"
@@ -143,8 +137,8 @@ public struct ReceivablesService: Sendable {
             errors.append(FieldError(field: "fee", message: "must be from 0 to 100000 minor units"))
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
-        var customerID: String?
-        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        return try await operations.run(tenant, idempotency: idempotency) { op in
+            let conn = op.connection
             guard let payment = try await booker.payments.find(id, tenantID: tenant.id, lock: true, on: conn) else {
                 throw EngineError.notFound(resource: "payment", id: id)
             }
@@ -152,54 +146,46 @@ public struct ReceivablesService: Sendable {
                 throw EngineError.conflict(
                     "Payment \(id) was \(payment.reversedAt == nil ? "not successful" : "already returned").")
             }
-            let profile = try await tenants.profile(tenant.id, on: conn)
+            let profile = try await op.profile()
             _ = try await booker.returnPayment(
-                payment, reason: reason, fee: fee ?? profile.returnFee, card: false, profile: profile, now: now,
+                payment, reason: reason, fee: fee ?? profile.returnFee, card: false, profile: profile, now: op.now,
                 on: conn)
-            customerID = payment.customerID
-            let returned = try await booker.payments.find(id, tenantID: tenant.id, on: conn)!
-            var json = ReceivedPaymentJSON(returned)
-            json.allocations = payment.allocations
-            return StoredResponse(status: 200, body: try KontorJSON.encode(json))
+            op.openItemsMoved(for: [payment.customerID])
+            var returned = try await booker.payments.find(id, tenantID: tenant.id, on: conn)!
+            returned.allocations = payment.allocations
+            return returned
         }
-        if let customerID, !result.replayed {
-            try await DunningRun(database: database).run(now: now, tenantID: tenant.id, customerIDs: [customerID])
-        }
-        return result
     }
 
     /// `POST /v1/invoices/{id}/write_off`: writes off what is open (bad debt, VAT corrected).
-    public func writeOff(_ invoiceID: String, tenant: Tenant, idempotency: IdempotencyRequest?) async throws -> (
-        response: StoredResponse, replayed: Bool
-    ) {
-        let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            let invoice = try await lockOpen(invoiceID, tenant: tenant, action: "write off", on: conn)
-            let profile = try await tenants.profile(tenant.id, on: conn)
-            try await booker.writeOff([(invoice, invoice.amountDue)], profile: profile, now: now, on: conn)
-            let updated = try await invoices.find(invoiceID, tenantID: tenant.id, on: conn)!
-            return StoredResponse(status: 200, body: InvoiceJSON(updated).encoded())
+    /// What was written off no longer counts for dunning: the customer is looked at again.
+    public func writeOff(_ invoiceID: String, tenant: Tenant, idempotency: Idempotency<Invoice>?) async throws
+        -> OperationOutcome<Invoice>
+    {
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let invoice = try await lockOpen(invoiceID, tenant: tenant, action: "write off", on: op.connection)
+            try await booker.writeOff(
+                [(invoice, invoice.amountDue)], profile: try await op.profile(), now: op.now, on: op.connection)
+            op.openItemsMoved(for: [invoice.customerID])
+            return try await invoices.find(invoiceID, tenantID: tenant.id, on: op.connection)!
         }
     }
 
     /// `POST /v1/invoices/{id}/hand_over`: to the collection agency; dunning leaves it alone.
-    public func handOver(_ invoiceID: String, tenant: Tenant, idempotency: IdempotencyRequest?) async throws -> (
-        response: StoredResponse, replayed: Bool
-    ) {
-        let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            let invoice = try await lockOpen(invoiceID, tenant: tenant, action: "hand over", on: conn)
+    /// A handed-over item leaves dunning: the customer's case is looked at again.
+    public func handOver(_ invoiceID: String, tenant: Tenant, idempotency: Idempotency<Invoice>?) async throws
+        -> OperationOutcome<Invoice>
+    {
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let invoice = try await lockOpen(invoiceID, tenant: tenant, action: "hand over", on: op.connection)
             guard invoice.handedOverAt == nil else {
                 throw EngineError.conflict("Invoice \(invoice.number) was already handed over.")
             }
-            _ = try await DunningRepository(logger: database.logger).handOver(
-                invoiceIDs: [invoiceID], tenantID: tenant.id, now: now, on: conn)
-            let updated = try await invoices.find(invoiceID, tenantID: tenant.id, on: conn)!
-            let body = InvoiceJSON(updated).encoded()
-            try await EventOutbox(logger: database.logger).append(
-                [.init(type: "invoice.handed_over", objectID: invoiceID, data: body, createdAt: now)],
-                tenantID: tenant.id, livemode: tenant.livemode, on: conn)
-            return StoredResponse(status: 200, body: body)
+            _ = try await dunning.handOver(invoiceIDs: [invoiceID], tenantID: tenant.id, now: op.now, on: op.connection)
+            let updated = try await invoices.find(invoiceID, tenantID: tenant.id, on: op.connection)!
+            op.record(.invoice(.invoiceHandedOver, InvoiceJSON(updated)))
+            op.openItemsMoved(for: [invoice.customerID])
+            return updated
         }
     }
 

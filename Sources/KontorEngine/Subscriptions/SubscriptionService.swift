@@ -76,7 +76,7 @@ public struct SubscriptionService: Sendable {
             subscription.nextBillingDate = terms.startDate
             subscription.nextBillingAt = terms.startDate.startInstant(in: profile.zone)
             try await subscriptions.insert(subscription, tenantID: tenant.id, on: conn)
-            try await announce("subscription.created", subscription, tenant: tenant, now: now, on: conn)
+            try await announce(.subscriptionCreated, subscription, tenant: tenant, now: now, on: conn)
             subscription = try await billDue(
                 subscription, buyer: BuyerSnapshot(customer), tenant: tenant, now: now, on: conn)
             return StoredResponse(status: 201, body: try KontorJSON.encode(SubscriptionJSON(subscription)))
@@ -255,7 +255,7 @@ public struct SubscriptionService: Sendable {
             }
             s.updatedAt = now
             try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-            try await announce("subscription.updated", s, tenant: tenant, now: now, on: conn)
+            try await announce(.subscriptionUpdated, s, tenant: tenant, now: now, on: conn)
             return s
         }
         await chargeIssued(tenant: tenant, now: now)
@@ -277,7 +277,7 @@ public struct SubscriptionService: Sendable {
             if mode == "period_end", s.currentPeriod != nil {
                 s.cancelAtPeriodEnd = true
                 try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-                try await announce("subscription.updated", s, tenant: tenant, now: now, on: conn)
+                try await announce(.subscriptionUpdated, s, tenant: tenant, now: now, on: conn)
                 return s
             }
             let profile = try await tenants.profile(tenant.id, on: conn)
@@ -297,7 +297,7 @@ public struct SubscriptionService: Sendable {
             s.nextBillingAt = nil
             s.cancelAtPeriodEnd = false
             try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-            try await announce("subscription.canceled", s, tenant: tenant, now: now, on: conn)
+            try await announce(.subscriptionCanceled, s, tenant: tenant, now: now, on: conn)
             return s
         }
     }
@@ -362,7 +362,7 @@ public struct SubscriptionService: Sendable {
     }
 
     public func pause(_ id: String, tenant: Tenant) async throws -> Subscription {
-        try await transition(id, tenant: tenant, event: "subscription.paused") { s, now in
+        try await transition(id, tenant: tenant, event: .subscriptionPaused) { s, now in
             guard s.status != .paused else { throw EngineError.conflict("subscription \(id) is already paused") }
             s.status = .paused
             s.pausedAt = now
@@ -370,7 +370,7 @@ public struct SubscriptionService: Sendable {
     }
 
     public func resume(_ id: String, tenant: Tenant) async throws -> Subscription {
-        try await transition(id, tenant: tenant, event: "subscription.resumed") { s, _ in
+        try await transition(id, tenant: tenant, event: .subscriptionResumed) { s, _ in
             guard s.status == .paused else { throw EngineError.conflict("subscription \(id) is not paused") }
             s.status = s.currentPeriodTrial ? .trialing : .active
             s.pausedAt = nil
@@ -378,7 +378,7 @@ public struct SubscriptionService: Sendable {
     }
 
     func transition(
-        _ id: String, tenant: Tenant, event: String,
+        _ id: String, tenant: Tenant, event: EventType,
         _ change: @Sendable (inout Subscription, Date) throws -> Void
     ) async throws -> Subscription {
         let now = try await clock.now(for: tenant)
@@ -407,7 +407,7 @@ public struct SubscriptionService: Sendable {
         )
     }
 
-    func announce(_ type: String, _ s: Subscription, tenant: Tenant, now: Date, on conn: PostgresConnection)
+    func announce(_ type: EventType, _ s: Subscription, tenant: Tenant, now: Date, on conn: PostgresConnection)
         async throws
     {
         try await outbox.append(

@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorStore
 
 /// Where services get "now". Code never calls `Date()` itself: a tenant in test mode may live

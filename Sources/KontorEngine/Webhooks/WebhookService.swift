@@ -10,17 +10,6 @@ public struct WebhookService: Sendable {
     let webhooks: WebhookRepository
     let events: EventRepository
 
-    /// Every event type Kontor emits (API.md), for validating endpoint filters.
-    public static let eventTypes: Set<String> = [
-        "customer.created", "customer.updated", "subscription.created", "subscription.updated",
-        "subscription.canceled", "subscription.paused", "subscription.resumed", "subscription.restricted",
-        "subscription.suspended", "subscription.reactivated", "invoice.finalized", "invoice.paid",
-        "invoice.payment_failed", "invoice.overdue", "invoice.uncollectible", "invoice.written_off",
-        "invoice.handed_over", "credit_note.created", "payment.succeeded", "payment.failed", "payment.returned",
-        "charge.chargeback", "payment_method.expiring", "payment_method.expired", "dunning.level_reached",
-        "fee_item.created",
-    ]
-
     public init(database: Database, clock: any BillingClock) {
         self.database = database
         self.clock = clock
@@ -46,11 +35,7 @@ public struct WebhookService: Sendable {
         let types = eventTypes ?? ["*"]
         if types.isEmpty { errors.append(FieldError(field: "enabled_events", message: "must not be empty")) }
         for (i, type) in types.enumerated() {
-            let family = type.hasSuffix(".*") ? String(type.dropLast(2)) : nil
-            let known =
-                type == "*" || Self.eventTypes.contains(type)
-                || family.map { f in Self.eventTypes.contains { $0.hasPrefix(f + ".") } } == true
-            if !known {
+            if !EventType.isKnownFilter(type) {
                 errors.append(FieldError(field: "enabled_events[\(i)]", message: "is not a Kontor event type"))
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import Logging
 import PostgresNIO
 
@@ -14,14 +15,14 @@ public struct EventOutbox: Sendable {
     /// Writes one event; `data` is the JSON object that goes into the envelope's `data`.
     @discardableResult
     public func append(
-        type: String, objectID: String?, data: Data, tenant: Tenant, now: Date, on conn: PostgresConnection
+        type: EventType, objectID: String?, data: Data, tenant: Tenant, now: Date, on conn: PostgresConnection
     ) async throws -> String {
         let id = Identifier.make("evt")
         _ = try await conn.query(
             """
             WITH e AS (
                 INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
-                VALUES (\(tenant.id), \(id), \(type), \(objectID), \(String(decoding: data, as: UTF8.self))::json,
+                VALUES (\(tenant.id), \(id), \(type.rawValue), \(objectID), \(String(decoding: data, as: UTF8.self))::json,
                         \(tenant.livemode), \(now))
                 RETURNING tenant_id, event_id, type, created_at
             )
@@ -46,12 +47,12 @@ public struct EventOutbox: Sendable {
 
     /// One event to write in bulk.
     public struct Draft: Sendable {
-        public let type: String
+        public let type: EventType
         public let objectID: String?
         public let data: Data
         public let createdAt: Date
 
-        public init(type: String, objectID: String?, data: Data, createdAt: Date) {
+        public init(type: EventType, objectID: String?, data: Data, createdAt: Date) {
             self.type = type
             self.objectID = objectID
             self.data = data
@@ -71,7 +72,7 @@ public struct EventOutbox: Sendable {
             WITH e AS (
                 INSERT INTO events (tenant_id, event_id, type, object_id, data, livemode, created_at)
                 SELECT \(tenantID), d.id, d.type, NULLIF(d.object_id, ''), d.data::json, \(livemode), d.created_at
-                FROM unnest(\(ids), \(drafts.map(\.type)),
+                FROM unnest(\(ids), \(drafts.map(\.type.rawValue)),
                             \(drafts.map { $0.objectID ?? "" }), \(drafts.map { String(decoding: $0.data, as: UTF8.self) }),
                             \(drafts.map(\.createdAt))) WITH ORDINALITY AS d(id, type, object_id, data, created_at, n)
                 ORDER BY d.n

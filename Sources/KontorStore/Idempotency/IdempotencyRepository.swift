@@ -1,17 +1,7 @@
 import Foundation
+import KontorCore
 import Logging
 import PostgresNIO
-
-/// A response kept for an idempotency key.
-public struct StoredResponse: Sendable, Equatable {
-    public let status: Int
-    public let body: Data
-
-    public init(status: Int, body: Data) {
-        self.status = status
-        self.body = body
-    }
-}
 
 /// Idempotency keys, Stripe's semantics: a key names one request; repeating it returns the
 /// first answer; reusing it for another request is a conflict.

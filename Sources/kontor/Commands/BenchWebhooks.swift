@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KontorCore
 import KontorEngine
 import KontorStore
 import Logging
@@ -99,7 +100,7 @@ struct WebhookBenchmark {
                 let ids = try await database.transaction { conn in
                     try await outbox.append(
                         (0..<n).map { _ in
-                            .init(type: "invoice.finalized", objectID: nil, data: payload, createdAt: Date())
+                            .init(type: .invoiceFinalized, objectID: nil, data: payload, createdAt: Date())
                         },
                         tenantID: tenant.id, livemode: false, on: conn
                     )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import KontorAPI
+import KontorCore
 import KontorEngine
 import KontorStore
 import Logging

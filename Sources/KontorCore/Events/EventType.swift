@@ -1,0 +1,46 @@
+/// Every event Kontor announces, as webhooks and `GET /v1/events` name it. The raw value is the
+/// wire name (`family.action`); the family is the API object the payload carries.
+///
+/// Invariant: a new event is a new case here, so webhook filters, the outbox and the document
+/// cannot disagree about which names exist.
+public enum EventType: String, CaseIterable, Sendable, Codable {
+    case customerCreated = "customer.created"
+    case customerUpdated = "customer.updated"
+    case subscriptionCreated = "subscription.created"
+    case subscriptionUpdated = "subscription.updated"
+    case subscriptionCanceled = "subscription.canceled"
+    case subscriptionPaused = "subscription.paused"
+    case subscriptionResumed = "subscription.resumed"
+    case subscriptionRestricted = "subscription.restricted"
+    case subscriptionSuspended = "subscription.suspended"
+    case subscriptionReactivated = "subscription.reactivated"
+    case invoiceFinalized = "invoice.finalized"
+    case invoicePaid = "invoice.paid"
+    case invoicePaymentFailed = "invoice.payment_failed"
+    case invoiceOverdue = "invoice.overdue"
+    case invoiceUncollectible = "invoice.uncollectible"
+    case invoiceWrittenOff = "invoice.written_off"
+    case invoiceHandedOver = "invoice.handed_over"
+    case creditNoteCreated = "credit_note.created"
+    case paymentSucceeded = "payment.succeeded"
+    case paymentFailed = "payment.failed"
+    case paymentReturned = "payment.returned"
+    case chargeChargeback = "charge.chargeback"
+    case paymentMethodExpiring = "payment_method.expiring"
+    case paymentMethodExpired = "payment_method.expired"
+    case dunningLevelReached = "dunning.level_reached"
+    case feeItemCreated = "fee_item.created"
+
+    /// `customer` for `customer.created`: what a `family.*` filter matches.
+    public var family: String { String(rawValue.prefix { $0 != "." }) }
+
+    /// Whether a webhook filter (`*`, `family.*` or an exact name) selects this event.
+    public func matches(_ filter: String) -> Bool {
+        filter == "*" || filter == rawValue || filter == family + ".*"
+    }
+
+    /// Whether a filter names at least one event (a typo would silently select nothing).
+    public static func isKnownFilter(_ filter: String) -> Bool {
+        allCases.contains { $0.matches(filter) }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+
+/// The composition root: every service, runner and worker of the engine, built once from the
+/// database, the clock and the payment gateways, and handed out from here. The HTTP layer and
+/// the CLI take an `Engine`; nothing else builds services.
+public struct Engine: Sendable {
+    public let database: Database
+    public let clock: any BillingClock
+    public let operations: OperationRunner
+    public let dunning: DunningRun
+    public let collection: CollectionRun
+
+    public let customers: CustomerService
+    public let tenants: TenantService
+    public let catalog: CatalogService
+    public let subscriptions: SubscriptionService
+    public let usage: UsageService
+    public let invoices: InvoiceService
+    public let testClock: TestClockService
+    public let paymentMethods: PaymentMethodService
+    public let webhooks: WebhookService
+    public let receivables: ReceivablesService
+    public let disputes: DisputeService
+    public let bankStatements: BankStatementService
+    public let reports: ReportService
+    public let datev: DATEVExport
+    public let dunningPolicies: DunningPolicies
+    public let dunningQueries: DunningQueries
+    let authentication: TenantRepository
+
+    public init(database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly) {
+        self.database = database
+        self.clock = clock
+        let dunning = DunningRun(database: database)
+        let collection = CollectionRun(database: database, gateways: gateways)
+        self.dunning = dunning
+        self.collection = collection
+        let operations = OperationRunner(
+            database: database, clock: clock,
+            followUps: FollowUpRunner(dunning: dunning, collection: collection, logger: database.logger))
+        self.operations = operations
+        customers = CustomerService(database: database, operations: operations)
+        tenants = TenantService(database: database)
+        catalog = CatalogService(database: database, clock: clock)
+        subscriptions = SubscriptionService(database: database, clock: clock)
+        usage = UsageService(database: database, clock: clock)
+        invoices = InvoiceService(database: database, clock: clock)
+        testClock = TestClockService(database: database, clock: clock)
+        paymentMethods = PaymentMethodService(database: database, clock: clock)
+        webhooks = WebhookService(database: database, clock: clock)
+        receivables = ReceivablesService(database: database, operations: operations)
+        disputes = DisputeService(database: database, clock: clock)
+        bankStatements = BankStatementService(database: database, clock: clock)
+        reports = ReportService(database: database, clock: clock)
+        datev = DATEVExport(database: database, clock: clock)
+        dunningPolicies = DunningPolicies(database: database)
+        dunningQueries = DunningQueries(database: database)
+        authentication = TenantRepository(database: database)
+    }
+
+    /// The tenant a clear API key belongs to, or nil (unknown or revoked).
+    public func authenticate(secret: String) async throws -> Tenant? {
+        try await authentication.authenticate(secret: secret)
+    }
+
+    /// Whether the database answered the last probe (requests fail fast while it does not).
+    public var isDatabaseAvailable: Bool { database.health.isAvailable }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import KontorCore
+import KontorStore
+
+/// An event one operation announces: its type and the API object it carries, in that object's
+/// one JSON shape. The outbox row is made from it when the operation commits.
+///
+/// Invariant: the case names the object, the `EventType` its family — `.customer(.invoicePaid, …)`
+/// is a programming error caught by `precondition`, never a webhook with the wrong payload.
+public enum DomainEvent: Sendable {
+    case customer(EventType, CustomerJSON)
+    case subscription(EventType, SubscriptionJSON)
+    case invoice(EventType, InvoiceJSON)
+    case creditNote(EventType, CreditNoteJSON)
+    case payment(EventType, ReceivedPaymentJSON)
+
+    public var type: EventType {
+        switch self {
+        case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
+            .payment(let t, _):
+            t
+        }
+    }
+
+    public var objectID: String {
+        switch self {
+        case .customer(_, let c): c.id
+        case .subscription(_, let s): s.id
+        case .invoice(_, let i): i.id
+        case .creditNote(_, let n): n.id
+        case .payment(_, let p): p.id
+        }
+    }
+
+    /// The families each case may carry (a fee item is an invoice-shaped open item).
+    var families: Set<String> {
+        switch self {
+        case .customer: ["customer"]
+        case .subscription: ["subscription"]
+        case .invoice: ["invoice", "fee_item"]
+        case .creditNote: ["credit_note"]
+        case .payment: ["payment", "charge"]
+        }
+    }
+
+    func draft(at now: Date) throws -> EventOutbox.Draft {
+        precondition(families.contains(type.family), "\(type.rawValue) does not carry this object")
+        let data: Data =
+            switch self {
+            case .customer(_, let c): try KontorJSON.encode(c)
+            case .subscription(_, let s): try KontorJSON.encode(s)
+            case .invoice(_, let i): i.encoded()
+            case .creditNote(_, let n): try KontorJSON.encode(n)
+            case .payment(_, let p): try KontorJSON.encode(p)
+            }
+        return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import KontorCore
+import KontorStore
+import PostgresNIO
+
+/// What one business operation of one tenant works with: its transaction, its one `now`, the
+/// tenant's profile (read at most once), and what it records for the commit — events, written
+/// in one statement, and follow-ups, run once after the commit.
+///
+/// Lives only inside `OperationRunner.run`; never stored or shared across tasks.
+public final class OperationContext {
+    public let connection: PostgresConnection
+    public let tenant: Tenant
+    /// The operation's instant: every row it writes carries this time.
+    public let now: Date
+    let tenants: TenantRepository
+    private var cachedProfile: TenantProfile?
+    private(set) var events: [DomainEvent] = []
+    private(set) var followUps = FollowUps()
+
+    init(connection: PostgresConnection, tenant: Tenant, now: Date, tenants: TenantRepository) {
+        self.connection = connection
+        self.tenant = tenant
+        self.now = now
+        self.tenants = tenants
+    }
+
+    /// The tenant's settings as of this transaction; read once however often asked.
+    public func profile() async throws -> TenantProfile {
+        if let cachedProfile { return cachedProfile }
+        let profile = try await tenants.profile(tenant.id, on: connection)
+        cachedProfile = profile
+        return profile
+    }
+
+    /// The tenant's calendar day at `now`.
+    public func today() async throws -> LocalDate {
+        LocalDate(instant: now, in: try await profile().zone)
+    }
+
+    /// Announces `event` if and only if the operation commits.
+    public func record(_ event: DomainEvent) {
+        events.append(event)
+    }
+
+    /// The open items of these customers moved: dunning looks at them again after the commit.
+    public func openItemsMoved(for customerIDs: some Sequence<String>) {
+        followUps.dunningCustomers.formUnion(customerIDs)
+    }
+
+    /// Invoices were issued: collection charges what is due automatically after the commit.
+    public func invoicesIssued() {
+        followUps.collect = true
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import KontorCore
+import KontorStore
+import Logging
+import PostgresNIO
+
+/// Runs business operations: one operation of one tenant is one transaction with one `now`,
+/// its idempotency claim, its events written in one statement, and its follow-ups run once
+/// after the commit.
+///
+/// Invariants: an idempotency key is recorded if and only if its operation committed; an event
+/// exists if and only if its change committed; follow-ups never run for a replay or a rollback.
+public struct OperationRunner: Sendable {
+    let database: Database
+    let clock: any BillingClock
+    let tenants: TenantRepository
+    let keys: IdempotencyRepository
+    let outbox: EventOutbox
+    let followUps: FollowUpRunner
+
+    init(database: Database, clock: any BillingClock, followUps: FollowUpRunner) {
+        self.database = database
+        self.clock = clock
+        self.tenants = TenantRepository(database: database)
+        self.keys = IdempotencyRepository(logger: database.logger)
+        self.outbox = EventOutbox(logger: database.logger)
+        self.followUps = followUps
+    }
+
+    /// An operation without an idempotency key.
+    public func run<Result: Sendable>(
+        _ tenant: Tenant, _ body: (OperationContext) async throws -> Result
+    ) async throws -> Result {
+        switch try await run(tenant, idempotency: nil as Idempotency<Result>?, body) {
+        case .performed(let result): return result
+        case .replayed: preconditionFailure("no key, no replay")
+        }
+    }
+
+    /// An operation that a client may retry with an idempotency key: a replay returns the stored
+    /// answer without running `body`; the same key for another request is a conflict.
+    public func run<Result: Sendable>(
+        _ tenant: Tenant, idempotency: Idempotency<Result>?, _ body: (OperationContext) async throws -> Result
+    ) async throws -> OperationOutcome<Result> {
+        let now = try await clock.now(for: tenant)
+        let (outcome, followUps) = try await database.transaction { conn -> (OperationOutcome<Result>, FollowUps) in
+            if let idempotency {
+                let r = idempotency.request
+                switch try await keys.claim(key: r.key, requestHash: r.fingerprint, tenant: tenant, on: conn) {
+                case .replay(let stored): return (.replayed(stored), FollowUps())
+                case .mismatch: throw EngineError.idempotencyKeyReused
+                case .fresh: break
+                }
+            }
+            let context = OperationContext(connection: conn, tenant: tenant, now: now, tenants: tenants)
+            let result = try await body(context)
+            try await outbox.append(
+                try context.events.map { try $0.draft(at: now) }, tenantID: tenant.id, livemode: tenant.livemode,
+                on: conn)
+            if let idempotency {
+                let r = idempotency.request
+                try await keys.record(
+                    key: r.key, requestHash: r.fingerprint, method: r.method, path: r.path,
+                    response: try idempotency.respond(result), tenant: tenant, on: conn)
+            }
+            return (.performed(result), context.followUps)
+        }
+        await self.followUps.run(followUps, tenantID: tenant.id, now: now)
+        return outcome
+    }
+}
