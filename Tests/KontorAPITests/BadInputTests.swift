@@ -142,4 +142,36 @@ import Testing
             #expect(ok.status == .created)
         }
     }
+
+    /// `/openapi.json` is JSON Schema, where 2.0 is an integer: the server reads it as 2, and
+    /// still refuses 2.5.
+    @Test func anIntegralNumberIsAnIntegerAndAFractionIsNot() async throws {
+        try await withTestAPI { client, fx in
+            let cus =
+                try await client.post("/v1/customers", fx, #"{"name": "Ada", "address": {"country": "DE"}}"#)
+                .json()["id"] as! String
+            let line = #"{"description": "Setup", "quantity": 2.0, "unit_amount": 1000}"#
+            let ok = try await client.post(
+                "/v1/invoices", fx, #"{"customer": "\#(cus)", "currency": "EUR", "lines": [\#(line)]}"#)
+            #expect(ok.status == .created)
+            #expect(try (ok.json()["lines"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
+            let half = #"{"description": "Setup", "quantity": 2.5, "unit_amount": 1000}"#
+            let refused = try await client.post(
+                "/v1/invoices", fx, #"{"customer": "\#(cus)", "currency": "EUR", "lines": [\#(half)]}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.errorFields() == ["lines[0].quantity"])
+        }
+    }
+
+    /// A report's `customer` filter is a customer id: an empty or malformed one is named, not
+    /// read as "everyone".
+    @Test func aReportsCustomerFilterMustBeACustomerID() async throws {
+        try await withTestAPI { client, fx in
+            for path in ["/v1/reports/open_items?customer=", "/v1/exports/collection?customer=inv_1"] {
+                let r = try await client.get(path, fx)
+                #expect(r.status == .unprocessableContent, "\(path)")
+                #expect(try r.errorFields() == ["customer"])
+            }
+        }
+    }
 }

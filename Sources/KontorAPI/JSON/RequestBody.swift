@@ -156,6 +156,9 @@ struct ObjectReader {
         switch object[key] {
         case nil, .null?: return nil
         case .integer(let value)?: return value
+        // JSON Schema counts 1.0 as an integer, and so do we; 1.5 is not one.
+        case .number(let value)? where value.rounded() == value && abs(value) < 9.0e15:
+            return Int64(value)
         case let other?:
             errors.append(FieldError(field: name(key), message: "must be a whole number, not \(other.typeName)"))
             return nil

@@ -39,6 +39,15 @@ struct ReportRoutes {
         (request.headers[.accept] ?? "").contains("text/csv")
     }
 
+    /// The `customer` filter of a report: a customer id, or absent (all customers).
+    static func customer(_ request: Request) throws -> String? {
+        guard let value = request.uri.queryParameters["customer"].map(String.init) else { return nil }
+        guard ListQuery.looksLikeID(value), value.hasPrefix("cus_") else {
+            throw Problem.invalid([FieldError(field: "customer", message: "must be a customer id (cus_…)")])
+        }
+        return value
+    }
+
     static func csv(_ text: String, name: String) -> Response {
         Response(
             status: .ok,
@@ -52,7 +61,7 @@ struct ReportRoutes {
     @Sendable func openItems(_ request: Request, context: KontorRequestContext) async throws -> Response {
         let report = try await reports.openItems(
             asOf: try Self.date(request, "as_of", required: false),
-            customerID: request.uri.queryParameters["customer"].map(String.init), tenant: try context.requireTenant())
+            customerID: try Self.customer(request), tenant: try context.requireTenant())
         return Self.wantsCSV(request)
             ? Self.csv(ReportCSV.openItems(report), name: "open-items-\(report.asOf)") : try .json(report)
     }
@@ -87,7 +96,7 @@ struct ReportRoutes {
     @Sendable func exportCollection(_ request: Request, context: KontorRequestContext) async throws -> Response {
         let report = try await reports.collection(
             from: try Self.date(request, "from", required: false), to: try Self.date(request, "to", required: false),
-            customerID: request.uri.queryParameters["customer"].map(String.init), tenant: try context.requireTenant())
+            customerID: try Self.customer(request), tenant: try context.requireTenant())
         return Self.wantsCSV(request)
             ? Self.csv(ReportCSV.collection(report), name: "collection-handover-\(report.asOf)") : try .json(report)
     }

@@ -8,7 +8,7 @@ public struct CardExpiry: Hashable, Sendable {
         var errors: [FieldError] = []
         if !(1...12).contains(month) { errors.append(FieldError(field: "exp_month", message: "must be 1 to 12")) }
         if !(2000...2100).contains(year) {
-            errors.append(FieldError(field: "exp_year", message: "must be a four-digit year"))
+            errors.append(FieldError(field: "exp_year", message: "must be a year from 2000 to 2100"))
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
         self.month = month
