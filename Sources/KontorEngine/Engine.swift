@@ -24,6 +24,7 @@ public struct Engine: Sendable {
     public let webhooks: WebhookService
     public let receivables: ReceivablesService
     public let disputes: DisputeService
+    public let paymentPlans: PaymentPlanService
     public let bankStatements: BankStatementService
     public let reports: ReportService
     public let datev: DATEVExport
@@ -47,12 +48,13 @@ public struct Engine: Sendable {
         catalog = CatalogService(database: database, clock: clock)
         subscriptions = SubscriptionService(database: database, clock: clock)
         usage = UsageService(database: database, clock: clock)
-        invoices = InvoiceService(database: database, clock: clock)
+        invoices = InvoiceService(database: database, operations: operations)
         testClock = TestClockService(database: database, clock: clock)
         paymentMethods = PaymentMethodService(database: database, clock: clock)
         webhooks = WebhookService(database: database, clock: clock)
         receivables = ReceivablesService(database: database, operations: operations)
-        disputes = DisputeService(database: database, clock: clock)
+        disputes = DisputeService(database: database, operations: operations)
+        paymentPlans = PaymentPlanService(database: database, operations: operations)
         bankStatements = BankStatementService(database: database, clock: clock)
         reports = ReportService(database: database, clock: clock)
         datev = DATEVExport(database: database, clock: clock)

@@ -49,8 +49,9 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     TestClockRoutes(service: engine.testClock).register(on: v1)
     PaymentMethodRoutes(service: engine.paymentMethods).register(on: v1)
     WebhookRoutes(service: engine.webhooks).register(on: v1)
-    ReceivablesRoutes(service: engine.receivables, disputes: engine.disputes, bank: engine.bankStatements)
-        .register(on: v1)
+    ReceivablesRoutes(
+        service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
+    ).register(on: v1)
     ReportRoutes(
         reports: engine.reports, datev: engine.datev, policies: engine.dunningPolicies, dunning: engine.dunningQueries
     ).register(on: v1)

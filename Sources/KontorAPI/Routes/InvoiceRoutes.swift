@@ -80,9 +80,10 @@ struct InvoiceRoutes {
             input.lines = lines
         }
         try reader.finish()
-        let idempotency = try IdempotencyHeader.request(request, body: bytes)
-        let (stored, replayed) = try await service.createOneOff(input, tenant: tenant, idempotency: idempotency)
-        return .stored(stored, replayed: replayed)
+        let answer = Answer<Invoice>(status: .created) { try KontorJSON.encode(InvoiceJSON($0)) }
+        return try answer.response(
+            try await service.createOneOff(
+                input, tenant: tenant, idempotency: try answer.idempotency(request, body: bytes)))
     }
 
     @Sendable func createCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -103,11 +104,10 @@ struct InvoiceRoutes {
             input.lines = lines
         }
         try reader.finish()
-        let idempotency = try IdempotencyHeader.request(request, body: bytes)
-        let (stored, replayed) = try await service.createCreditNote(
-            invoiceID: id, input, tenant: tenant, idempotency: idempotency
-        )
-        return .stored(stored, replayed: replayed)
+        let answer = Answer<CreditNote>(status: .created) { try KontorJSON.encode(CreditNoteJSON($0)) }
+        return try answer.response(
+            try await service.createCreditNote(
+                invoiceID: id, input, tenant: tenant, idempotency: try answer.idempotency(request, body: bytes)))
     }
 
     @Sendable func getCreditNote(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -9,6 +9,7 @@ import KontorStore
 struct ReceivablesRoutes {
     let service: ReceivablesService
     let disputes: DisputeService
+    let plans: PaymentPlanService
     let bank: BankStatementService
 
     func register(on group: RouterGroup<KontorRequestContext>) {
@@ -30,6 +31,9 @@ struct ReceivablesRoutes {
     static let payment = Answer<ReceivedPayment>(status: .created) { try KontorJSON.encode(ReceivedPaymentJSON($0)) }
     static let returned = Answer<ReceivedPayment>(status: .ok) { try KontorJSON.encode(ReceivedPaymentJSON($0)) }
     static let invoice = Answer<Invoice>(status: .ok) { InvoiceJSON($0).encoded() }
+    static let openedDispute = Answer<Dispute>(status: .created) { try KontorJSON.encode(DisputeJSON($0)) }
+    static let resolvedDispute = Answer<Dispute>(status: .ok) { try KontorJSON.encode(DisputeJSON($0)) }
+    static let plan = Answer<PaymentPlanJSON>(status: .created) { try KontorJSON.encode($0) }
 
     static func paymentInput(_ reader: inout ObjectReader, customer: Bool = true) -> PaymentInput {
         var input = PaymentInput()
@@ -115,10 +119,10 @@ struct ReceivablesRoutes {
         var (reader, bytes) = try await RequestBody.object(&request, context: context)
         let reason = reader.requiredString("reason")
         try reader.finish()
-        let (stored, replayed) = try await disputes.open(
-            invoiceID: try context.parameters.require("id"), reason: reason, tenant: tenant,
-            idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.openedDispute.response(
+            try await disputes.open(
+                invoiceID: try context.parameters.require("id"), reason: reason, tenant: tenant,
+                idempotency: try Self.openedDispute.idempotency(request, body: bytes)))
     }
 
     @Sendable func resolveDispute(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -127,10 +131,10 @@ struct ReceivablesRoutes {
         var (reader, bytes) = try await RequestBody.optionalObject(&request, context: context)
         let resolution = reader.requiredString("resolution")
         try reader.finish()
-        let (stored, replayed) = try await disputes.resolve(
-            try context.parameters.require("id"), resolution: resolution, tenant: tenant,
-            idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.resolvedDispute.response(
+            try await disputes.resolve(
+                try context.parameters.require("id"), resolution: resolution, tenant: tenant,
+                idempotency: try Self.resolvedDispute.idempotency(request, body: bytes)))
     }
 
     @Sendable func createPlan(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -142,16 +146,16 @@ struct ReceivablesRoutes {
         _ = reader.objects("instalments") { i in instalments.append((i.requiredString("due_date"), i.integer("amount")))
         }
         try reader.finish()
-        let (stored, replayed) = try await disputes.createPlan(
-            customerID: try context.parameters.require("id"), invoiceIDs: invoices, instalments: instalments,
-            tenant: tenant, idempotency: try IdempotencyHeader.request(request, body: bytes))
-        return .stored(stored, replayed: replayed)
+        return try Self.plan.response(
+            try await plans.create(
+                customerID: try context.parameters.require("id"), invoiceIDs: invoices, instalments: instalments,
+                tenant: tenant, idempotency: try Self.plan.idempotency(request, body: bytes)))
     }
 
     @Sendable func listPlans(_ request: Request, context: KontorRequestContext) async throws -> Response {
-        let plans = try await disputes.plans(
+        let list = try await plans.list(
             customerID: try context.parameters.require("id"), tenant: try context.requireTenant())
-        return try .json(ListPage(data: plans, hasMore: false))
+        return try .json(ListPage(data: list, hasMore: false))
     }
 
     @Sendable func importStatement(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -39,23 +39,19 @@ public struct InvoiceService: Sendable {
     static let maxLineAmount: Int64 = 10_000_000_000_000
 
     let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let invoices: InvoiceRepository
     let customers: CustomerRepository
-    let tenants: TenantRepository
     let issuer: InvoiceIssuer
     let creditNotes: CreditNoteIssuer
-    let idempotent: IdempotentOperation
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
-        self.clock = clock
+        self.operations = operations
         self.invoices = InvoiceRepository(logger: database.logger)
         self.customers = CustomerRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
         self.issuer = InvoiceIssuer(logger: database.logger)
         self.creditNotes = CreditNoteIssuer(logger: database.logger)
-        self.idempotent = IdempotentOperation(database: database)
     }
 
     /// An invoice (`inv_…`) or, with `kind: .feeItem`, a fee item (`fee_…`): each only by its own
@@ -84,12 +80,13 @@ public struct InvoiceService: Sendable {
         }
     }
 
-    /// A one-off charge, finalized at once.
-    public func createOneOff(_ input: OneOffInvoiceInput, tenant: Tenant, idempotency: IdempotencyRequest?)
-        async throws -> (response: StoredResponse, replayed: Bool)
+    /// A one-off charge, finalized at once, and charged after the commit when the invoice says
+    /// `charge_automatically` (a failure there is retried by the collection worker).
+    public func createOneOff(_ input: OneOffInvoiceInput, tenant: Tenant, idempotency: Idempotency<Invoice>?)
+        async throws -> OperationOutcome<Invoice>
     {
-        let now = try await clock.now(for: tenant)
-        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let conn = op.connection
             var errors: [FieldError] = []
             let customer = try await input.customer.asyncFlatMap { id in
                 Identifier.looksValid(id, prefix: "cus") ? try await customers.find(id, tenant: tenant, on: conn) : nil
@@ -115,7 +112,7 @@ public struct InvoiceService: Sendable {
                 errors.append(
                     FieldError(field: "collection_method", message: "must be charge_automatically or send_invoice"))
             }
-            let profile = try await tenants.profile(tenant.id, on: conn)
+            let profile = try await op.profile()
             let terms = input.paymentTermsDays ?? Int64(profile.paymentTermsDays)
             if !(0...365).contains(terms) {
                 errors.append(FieldError(field: "payment_terms_days", message: "must be from 0 to 365"))
@@ -168,34 +165,25 @@ public struct InvoiceService: Sendable {
                         collectionMethod: method, paymentTermsDays: Int(terms)
                     )
                 ],
-                profile: profile, now: now, on: conn
+                profile: profile, now: op.now, on: conn
             )
-            return StoredResponse(status: 201, body: try KontorJSON.encode(InvoiceJSON(issued[0])))
+            op.invoicesIssued()
+            return issued[0]
         }
-        // Charged as soon as it is issued (when the invoice says charge_automatically); a
-        // failure here is retried by the collection worker.
-        do {
-            try await CollectionRun(database: database).run(now: now, tenantID: tenant.id)
-        } catch {
-            database.logger.error("collection after issue failed", metadata: ["error": "\(String(reflecting: error))"])
-        }
-        return result
     }
 
     /// A credit note against an invoice: in full (no lines), or the given net amounts.
     public func createCreditNote(
-        invoiceID: String, _ input: CreditNoteInput, tenant: Tenant, idempotency: IdempotencyRequest?
-    ) async throws -> (response: StoredResponse, replayed: Bool) {
-        let now = try await clock.now(for: tenant)
+        invoiceID: String, _ input: CreditNoteInput, tenant: Tenant, idempotency: Idempotency<CreditNote>?
+    ) async throws -> OperationOutcome<CreditNote> {
         guard Identifier.looksValid(invoiceID, prefix: "inv") else {
             throw EngineError.notFound(resource: "invoice", id: invoiceID)
         }
-        var customerID: String?
-        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
+        return try await operations.run(tenant, idempotency: idempotency) { op in
+            let conn = op.connection
             guard let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn) else {
                 throw EngineError.notFound(resource: "invoice", id: invoiceID)
             }
-            customerID = invoice.customerID
             var errors: [FieldError] = []
             let reason = input.reason ?? "other"
             let reasons = ["duplicate", "fraudulent", "order_change", "product_unsatisfactory", "other"]
@@ -238,17 +226,14 @@ public struct InvoiceService: Sendable {
                 }
             }
             guard errors.isEmpty else { throw ValidationError(errors) }
-            let profile = try await tenants.profile(tenant.id, on: conn)
             let note = try await creditNotes.issue(
-                against: invoice, lines: drafts, reason: reason, memo: input.memo, profile: profile, now: now, on: conn
+                against: invoice, lines: drafts, reason: reason, memo: input.memo, profile: try await op.profile(),
+                now: op.now, on: conn
             )
-            return StoredResponse(status: 201, body: try KontorJSON.encode(CreditNoteJSON(note)))
+            // The credit may have settled what was overdue: dunning looks again now, not tomorrow.
+            op.openItemsMoved(for: [invoice.customerID])
+            return note
         }
-        // The credit may have settled what was overdue: dunning looks again now, not tomorrow.
-        if let customerID, !result.replayed {
-            try await DunningRun(database: database).run(now: now, tenantID: tenant.id, customerIDs: [customerID])
-        }
-        return result
     }
 
     public func getCreditNote(_ id: String, tenant: Tenant) async throws -> CreditNote {

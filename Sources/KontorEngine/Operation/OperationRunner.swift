@@ -37,6 +37,20 @@ public struct OperationRunner: Sendable {
         }
     }
 
+    /// A read: one connection, one `now`, the profile at most once; nothing is written, so it
+    /// records no events and leaves no follow-ups.
+    public func read<Result: Sendable>(
+        _ tenant: Tenant, _ body: (OperationContext) async throws -> Result
+    ) async throws -> Result {
+        let now = try await clock.now(for: tenant)
+        return try await database.withConnection { conn in
+            let context = OperationContext(connection: conn, tenant: tenant, now: now, tenants: tenants)
+            let result = try await body(context)
+            precondition(context.events.isEmpty && context.followUps.isEmpty, "a read announced a change")
+            return result
+        }
+    }
+
     /// An operation that a client may retry with an idempotency key: a replay returns the stored
     /// answer without running `body`; the same key for another request is a conflict.
     public func run<Result: Sendable>(

@@ -18,6 +18,14 @@ public struct PaymentPlanRepository: Sendable {
         /// Paid on the plan's items since its start date (payments net of returns, customer credit).
         public let paid: Int64
         public let itemsOpen: Bool
+
+        public init(plan: PaymentPlan, currency: String, createdAt: Date, paid: Int64, itemsOpen: Bool) {
+            self.plan = plan
+            self.currency = currency
+            self.createdAt = createdAt
+            self.paid = paid
+            self.itemsOpen = itemsOpen
+        }
     }
 
     /// The plans of these customers, oldest first, in one query.
@@ -56,5 +64,19 @@ public struct PaymentPlanRepository: Sendable {
                     currency: r.4, createdAt: r.5, paid: r.8, itemsOpen: r.9))
         }
         return result
+    }
+
+    /// Stores a new, active plan; `instalments` is the JSON array of `{due_date, amount}`.
+    public func insert(
+        _ plan: PaymentPlan, currency: String, instalmentsJSON: String, tenantID: String, now: Date,
+        on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            INSERT INTO payment_plans (tenant_id, plan_id, customer_id, invoice_ids, instalments, currency, start_date,
+                status, created_at)
+            VALUES (\(tenantID), \(plan.id), \(plan.customerID), \(plan.invoiceIDs), \(instalmentsJSON)::jsonb,
+                \(currency), \(plan.startDate), 'active', \(now))
+            """, logger: logger)
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import KontorCore
+import Logging
+import PostgresNIO
+
+/// A dispute over one open item: while open, dunning leaves the item alone.
+public struct Dispute: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case open, resolved
+    }
+
+    public let id: String
+    public let invoiceID: String
+    public let customerID: String
+    public let reason: String
+    public let status: Status
+    public let resolution: String?
+    public let createdAt: Date
+    public let resolvedAt: Date?
+
+    public init(
+        id: String, invoiceID: String, customerID: String, reason: String, status: Status, resolution: String? = nil,
+        createdAt: Date, resolvedAt: Date? = nil
+    ) {
+        self.id = id
+        self.invoiceID = invoiceID
+        self.customerID = customerID
+        self.reason = reason
+        self.status = status
+        self.resolution = resolution
+        self.createdAt = createdAt
+        self.resolvedAt = resolvedAt
+    }
+}
+
+/// Disputes. At most one open dispute per item (a partial unique index): `open` says whether
+/// this one was the first.
+public struct DisputeRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Inserts an open dispute; false when the item already has one.
+    public func open(_ d: Dispute, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
+        let rows = try await conn.query(
+            """
+            INSERT INTO disputes (tenant_id, dispute_id, invoice_id, customer_id, reason, status, created_at)
+            VALUES (\(tenantID), \(d.id), \(d.invoiceID), \(d.customerID), \(d.reason), \(Dispute.Status.open.rawValue),
+                    \(d.createdAt))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Resolves an open dispute; nil when there is no open dispute with this id.
+    public func resolve(_ id: String, resolution: String?, tenantID: String, now: Date, on conn: PostgresConnection)
+        async throws -> Dispute?
+    {
+        let rows = try await conn.query(
+            """
+            UPDATE disputes SET status = \(Dispute.Status.resolved.rawValue), resolution = \(resolution),
+                   resolved_at = \(now)
+            WHERE tenant_id = \(tenantID) AND dispute_id = \(id) AND status = \(Dispute.Status.open.rawValue)
+            RETURNING invoice_id, customer_id, reason, created_at
+            """, logger: logger)
+        for try await (invoice, customer, reason, created) in rows.decode((String, String, String, Date).self) {
+            return Dispute(
+                id: id, invoiceID: invoice, customerID: customer, reason: reason, status: .resolved,
+                resolution: resolution, createdAt: created, resolvedAt: now)
+        }
+        return nil
+    }
+}
