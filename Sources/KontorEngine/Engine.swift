@@ -55,7 +55,7 @@ public struct Engine: Sendable {
         receivables = ReceivablesService(database: database, operations: operations)
         disputes = DisputeService(database: database, operations: operations)
         paymentPlans = PaymentPlanService(database: database, operations: operations)
-        bankStatements = BankStatementService(database: database, clock: clock)
+        bankStatements = BankStatementService(database: database, operations: operations)
         reports = ReportService(database: database, clock: clock)
         datev = DATEVExport(database: database, clock: clock)
         dunningPolicies = DunningPolicies(database: database)

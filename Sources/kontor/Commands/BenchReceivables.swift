@@ -164,7 +164,7 @@ struct ReceivablesBench {
                 """
         }
         xml += "</Stmt></BkToCstmrStmt></Document>"
-        let service = BankStatementService(database: database, clock: FixedClock(instant: now))
+        let service = Engine(database: database, clock: FixedClock(instant: now)).bankStatements
         start = clock.now
         let imported = try await service.importStatement(Data(xml.utf8), tenant: t3)
         let importTime = clock.now - start
