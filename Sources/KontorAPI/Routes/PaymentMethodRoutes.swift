@@ -35,9 +35,9 @@ struct PaymentMethodRoutes {
             input.mandateDate = sepa.requiredString("mandate_date")
         }
         try reader.finish()
-        let idempotency = try IdempotencyHeader.request(request, body: bytes)
-        let (stored, replayed) = try await service.create(input, tenant: tenant, idempotency: idempotency)
-        return .stored(stored, replayed: replayed)
+        let answer = Answer<PaymentMethodJSON>(status: .created) { try KontorJSON.encode($0) }
+        return try answer.response(
+            try await service.create(input, tenant: tenant, idempotency: try answer.idempotency(request, body: bytes)))
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

@@ -34,9 +34,9 @@ struct SubscriptionRoutes {
         input.paymentTermsDays = reader.integer("payment_terms_days")
         input.metadata = reader.stringMap("metadata")
         try reader.finish()
-        let idempotency = try IdempotencyHeader.request(request, body: bytes)
-        let (stored, replayed) = try await service.create(input, tenant: tenant, idempotency: idempotency)
-        return .stored(stored, replayed: replayed)
+        let answer = Answer<Subscription>(status: .created) { try KontorJSON.encode(SubscriptionJSON($0)) }
+        return try answer.response(
+            try await service.create(input, tenant: tenant, idempotency: try answer.idempotency(request, body: bytes)))
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

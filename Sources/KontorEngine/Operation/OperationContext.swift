@@ -14,15 +14,17 @@ public final class OperationContext {
     /// The operation's instant: every row it writes carries this time.
     public let now: Date
     let tenants: TenantRepository
+    let outbox: EventOutbox
     private var cachedProfile: TenantProfile?
     private(set) var events: [DomainEvent] = []
     private(set) var followUps = FollowUps()
 
-    init(connection: PostgresConnection, tenant: Tenant, now: Date, tenants: TenantRepository) {
+    init(connection: PostgresConnection, tenant: Tenant, now: Date, tenants: TenantRepository, outbox: EventOutbox) {
         self.connection = connection
         self.tenant = tenant
         self.now = now
         self.tenants = tenants
+        self.outbox = outbox
     }
 
     /// The tenant's settings as of this transaction; read once however often asked.
@@ -41,6 +43,16 @@ public final class OperationContext {
     /// Announces `event` if and only if the operation commits.
     public func record(_ event: DomainEvent) {
         events.append(event)
+    }
+
+    /// Writes the events recorded so far, in one statement, so that they come before what the
+    /// next step announces on its own (an issued invoice's `invoice.finalized` follows the
+    /// `subscription.created` that caused it). The runner writes the rest at the commit.
+    public func publishRecorded() async throws {
+        guard !events.isEmpty else { return }
+        try await outbox.append(
+            try events.map { try $0.draft(at: now) }, tenantID: tenant.id, livemode: tenant.livemode, on: connection)
+        events = []
     }
 
     /// The open items of these customers moved: dunning looks at them again after the commit.

@@ -44,7 +44,8 @@ public struct OperationRunner: Sendable {
     ) async throws -> Result {
         let now = try await clock.now(for: tenant)
         return try await database.withConnection { conn in
-            let context = OperationContext(connection: conn, tenant: tenant, now: now, tenants: tenants)
+            let context = OperationContext(
+                connection: conn, tenant: tenant, now: now, tenants: tenants, outbox: outbox)
             let result = try await body(context)
             precondition(context.events.isEmpty && context.followUps.isEmpty, "a read announced a change")
             return result
@@ -66,11 +67,10 @@ public struct OperationRunner: Sendable {
                 case .fresh: break
                 }
             }
-            let context = OperationContext(connection: conn, tenant: tenant, now: now, tenants: tenants)
+            let context = OperationContext(
+                connection: conn, tenant: tenant, now: now, tenants: tenants, outbox: outbox)
             let result = try await body(context)
-            try await outbox.append(
-                try context.events.map { try $0.draft(at: now) }, tenantID: tenant.id, livemode: tenant.livemode,
-                on: conn)
+            try await context.publishRecorded()
             if let idempotency {
                 let r = idempotency.request
                 try await keys.record(

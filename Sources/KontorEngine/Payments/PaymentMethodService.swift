@@ -22,33 +22,28 @@ public struct PaymentMethodInput: Sendable {
 /// Payment methods: cards (PSP token only), SEPA direct debit mandates, bank transfer.
 public struct PaymentMethodService: Sendable {
     let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let methods: PaymentMethodRepository
     let customers: CustomerRepository
-    let tenants: TenantRepository
-    let idempotent: IdempotentOperation
 
     public static let brands = [
         "visa", "mastercard", "amex", "discover", "jcb", "diners", "unionpay", "maestro", "unknown",
     ]
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
-        self.clock = clock
+        self.operations = operations
         self.methods = PaymentMethodRepository(logger: database.logger)
         self.customers = CustomerRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
-        self.idempotent = IdempotentOperation(database: database)
     }
 
     /// Validates and stores a payment method; the customer's first one becomes their default.
-    public func create(_ input: PaymentMethodInput, tenant: Tenant, idempotency: IdempotencyRequest?) async throws
-        -> (response: StoredResponse, replayed: Bool)
-    {
-        let now = try await clock.now(for: tenant)
-        return try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            let profile = try await tenants.profile(tenant.id, on: conn)
-            let today = LocalDate(instant: now, in: profile.zone)
+    public func create(
+        _ input: PaymentMethodInput, tenant: Tenant, idempotency: Idempotency<PaymentMethodJSON>?
+    ) async throws -> OperationOutcome<PaymentMethodJSON> {
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let (conn, now) = (op.connection, op.now)
+            let today = try await op.today()
             var errors: [FieldError] = []
             let customer = try await input.customer.asyncFlatMap { id in
                 Identifier.looksValid(id, prefix: "cus") ? try await customers.find(id, tenant: tenant, on: conn) : nil
@@ -92,7 +87,7 @@ public struct PaymentMethodService: Sendable {
                 try await methods.setDefault(pm.id, customerID: customer.id, tenantID: tenant.id, on: conn)
                 isDefault = true
             }
-            return StoredResponse(status: 201, body: try KontorJSON.encode(PaymentMethodJSON(pm, isDefault: isDefault)))
+            return PaymentMethodJSON(pm, isDefault: isDefault)
         }
     }
 
@@ -186,7 +181,8 @@ public struct PaymentMethodService: Sendable {
             throw EngineError.notFound(resource: "customer", id: customerID)
         }
         guard let paymentMethodID else { throw ValidationError(field: "payment_method", message: "is required") }
-        return try await database.transaction { conn in
+        return try await operations.run(tenant) { op in
+            let conn = op.connection
             guard try await customers.find(customerID, tenant: tenant, forUpdate: true, on: conn) != nil else {
                 throw EngineError.notFound(resource: "customer", id: customerID)
             }
@@ -206,8 +202,8 @@ public struct PaymentMethodService: Sendable {
     public func updateCard(_ id: String, expMonth: Int64?, expYear: Int64?, tenant: Tenant) async throws
         -> PaymentMethodJSON
     {
-        let now = try await clock.now(for: tenant)
-        return try await database.transaction { conn in
+        try await operations.run(tenant) { op in
+            let (conn, now) = (op.connection, op.now)
             guard Identifier.looksValid(id, prefix: "pm"),
                 var pm = try await methods.find(id, tenantID: tenant.id, forUpdate: true, on: conn)
             else { throw EngineError.notFound(resource: "payment_method", id: id) }
@@ -221,8 +217,7 @@ public struct PaymentMethodService: Sendable {
             } catch let error as ValidationError {
                 throw ValidationError(error.errors.map { FieldError(field: "card.\($0.field)", message: $0.message) })
             }
-            let today = LocalDate(instant: now, in: try await tenants.profile(tenant.id, on: conn).zone)
-            if expiry.isExpired(on: today) {
+            if expiry.isExpired(on: try await op.today()) {
                 throw ValidationError(
                     field: "card.exp_year", message: "the card expired at the end of \(expMonth)/\(expYear)")
             }

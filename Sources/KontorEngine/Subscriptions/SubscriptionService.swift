@@ -8,43 +8,37 @@ import PostgresNIO
 /// transaction, before the answer.
 public struct SubscriptionService: Sendable {
     let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let subscriptions: SubscriptionRepository
     let customers: CustomerRepository
     let plans: PlanRepository
-    let tenants: TenantRepository
-    let outbox: EventOutbox
-    let idempotent: IdempotentOperation
     let billing: BillingRun
     let issuer: InvoiceIssuer
     let creditNotes: CreditNoteIssuer
     let invoices: InvoiceRepository
     let usage: UsageRepository
-    let collection: CollectionRun
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner, billing: BillingRun) {
         self.database = database
-        self.clock = clock
+        self.operations = operations
         self.subscriptions = SubscriptionRepository(logger: database.logger)
         self.customers = CustomerRepository(logger: database.logger)
         self.plans = PlanRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
-        self.outbox = EventOutbox(logger: database.logger)
-        self.idempotent = IdempotentOperation(database: database)
-        self.billing = BillingRun(database: database)
+        self.billing = billing
         self.issuer = InvoiceIssuer(logger: database.logger)
         self.creditNotes = CreditNoteIssuer(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
         self.usage = UsageRepository(logger: database.logger)
-        self.collection = CollectionRun(database: database)
     }
 
-    public func create(_ input: SubscriptionInput, tenant: Tenant, idempotency: IdempotencyRequest?) async throws
-        -> (response: StoredResponse, replayed: Bool)
+    /// What is due at once (the first invoice, or more for a start in the past) is issued in
+    /// the same operation and charged after its commit.
+    public func create(_ input: SubscriptionInput, tenant: Tenant, idempotency: Idempotency<Subscription>?)
+        async throws -> OperationOutcome<Subscription>
     {
-        let now = try await clock.now(for: tenant)
-        let result = try await idempotent.run(tenant: tenant, request: idempotency) { conn in
-            let profile = try await tenants.profile(tenant.id, on: conn)
+        try await operations.run(tenant, idempotency: idempotency) { op in
+            let (conn, now) = (op.connection, op.now)
+            let profile = try await op.profile()
             var errors: [FieldError] = []
             let customerID = input.customer ?? ""
             if input.customer == nil { errors.append(FieldError(field: "customer", message: "is required")) }
@@ -76,23 +70,12 @@ public struct SubscriptionService: Sendable {
             subscription.nextBillingDate = terms.startDate
             subscription.nextBillingAt = terms.startDate.startInstant(in: profile.zone)
             try await subscriptions.insert(subscription, tenantID: tenant.id, on: conn)
-            try await announce(.subscriptionCreated, subscription, tenant: tenant, now: now, on: conn)
+            op.record(.subscription(.subscriptionCreated, SubscriptionJSON(subscription)))
+            try await op.publishRecorded()
             subscription = try await billDue(
                 subscription, buyer: BuyerSnapshot(customer), tenant: tenant, now: now, on: conn)
-            return StoredResponse(status: 201, body: try KontorJSON.encode(SubscriptionJSON(subscription)))
-        }
-        await chargeIssued(tenant: tenant, now: now)
-        return result
-    }
-
-    /// Charges what was just issued with `charge_automatically`, after the commit that issued it
-    /// ("charged as soon as it is issued"). A failure here is not the caller's: the collection
-    /// worker retries it.
-    func chargeIssued(tenant: Tenant, now: Date) async {
-        do {
-            try await collection.run(now: now, tenantID: tenant.id)
-        } catch {
-            database.logger.error("collection after issue failed", metadata: ["error": "\(String(reflecting: error))"])
+            op.invoicesIssued()
+            return subscription
         }
     }
 
@@ -179,8 +162,8 @@ public struct SubscriptionService: Sendable {
     public func change(
         _ id: String, plan planCode: String?, quantity: Int64?, proration: String?, tenant: Tenant
     ) async throws -> Subscription {
-        let now = try await clock.now(for: tenant)
-        let changed = try await database.transaction { conn in
+        try await operations.run(tenant) { op in
+            let (conn, now) = (op.connection, op.now)
             var s = try await lockChangeable(id, tenant: tenant, on: conn)
             var errors: [FieldError] = []
             let mode = proration ?? "immediate"
@@ -213,7 +196,7 @@ public struct SubscriptionService: Sendable {
             }
             guard errors.isEmpty else { throw ValidationError(errors) }
             let newQuantity = quantity ?? s.quantity
-            let profile = try await tenants.profile(tenant.id, on: conn)
+            let profile = try await op.profile()
             let today = LocalDate(instant: now, in: profile.zone)
             switch mode {
             case "next_period":
@@ -245,6 +228,7 @@ public struct SubscriptionService: Sendable {
                         ],
                         profile: profile, now: now, on: conn
                     )
+                    op.invoicesIssued()
                 }
                 s.planCode = new.plan.code
                 s.planVersion = new.version
@@ -255,32 +239,30 @@ public struct SubscriptionService: Sendable {
             }
             s.updatedAt = now
             try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-            try await announce(.subscriptionUpdated, s, tenant: tenant, now: now, on: conn)
+            op.record(.subscription(.subscriptionUpdated, SubscriptionJSON(s)))
             return s
         }
-        await chargeIssued(tenant: tenant, now: now)
-        return changed
     }
 
     /// Cancels at the end of the current period, or now: then usage so far is invoiced and the
     /// unused prepaid part of the period is credited pro rata by a credit note.
     public func cancel(_ id: String, at: String?, tenant: Tenant) async throws -> Subscription {
-        let now = try await clock.now(for: tenant)
         let mode = at ?? "period_end"
         guard ["now", "period_end"].contains(mode) else {
             throw ValidationError(field: "at", message: "must be now or period_end")
         }
-        return try await database.transaction { conn in
+        return try await operations.run(tenant) { op in
+            let (conn, now) = (op.connection, op.now)
             var s = try await lockChangeable(id, tenant: tenant, on: conn)
             s.canceledAt = now
             s.updatedAt = now
             if mode == "period_end", s.currentPeriod != nil {
                 s.cancelAtPeriodEnd = true
                 try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-                try await announce(.subscriptionUpdated, s, tenant: tenant, now: now, on: conn)
+                op.record(.subscription(.subscriptionUpdated, SubscriptionJSON(s)))
                 return s
             }
-            let profile = try await tenants.profile(tenant.id, on: conn)
+            let profile = try await op.profile()
             let today = LocalDate(instant: now, in: profile.zone)
             if let current = s.currentPeriod, current.contains(today), !s.currentPeriodTrial,
                 let currency = Currency(code: s.currency),
@@ -290,6 +272,9 @@ public struct SubscriptionService: Sendable {
                     s, plan: plan.plan, period: current, today: today, currency: currency, profile: profile,
                     tenant: tenant, now: now, on: conn
                 )
+                // A final usage invoice is charged, and a credit may settle what was overdue.
+                op.invoicesIssued()
+                op.openItemsMoved(for: [s.customerID])
             }
             s.status = .canceled
             s.endedOn = today
@@ -297,7 +282,7 @@ public struct SubscriptionService: Sendable {
             s.nextBillingAt = nil
             s.cancelAtPeriodEnd = false
             try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-            try await announce(.subscriptionCanceled, s, tenant: tenant, now: now, on: conn)
+            op.record(.subscription(.subscriptionCanceled, SubscriptionJSON(s)))
             return s
         }
     }
@@ -381,13 +366,12 @@ public struct SubscriptionService: Sendable {
         _ id: String, tenant: Tenant, event: EventType,
         _ change: @Sendable (inout Subscription, Date) throws -> Void
     ) async throws -> Subscription {
-        let now = try await clock.now(for: tenant)
-        return try await database.transaction { conn in
-            var s = try await lockChangeable(id, tenant: tenant, on: conn)
-            try change(&s, now)
-            s.updatedAt = now
-            try await subscriptions.save(s, tenantID: tenant.id, on: conn)
-            try await announce(event, s, tenant: tenant, now: now, on: conn)
+        try await operations.run(tenant) { op in
+            var s = try await lockChangeable(id, tenant: tenant, on: op.connection)
+            try change(&s, op.now)
+            s.updatedAt = op.now
+            try await subscriptions.save(s, tenantID: tenant.id, on: op.connection)
+            op.record(.subscription(event, SubscriptionJSON(s)))
             return s
         }
     }
@@ -404,15 +388,6 @@ public struct SubscriptionService: Sendable {
         SubscriptionTimeline(
             start: s.startDate, trialEnd: s.trialEnd,
             schedule: BillingSchedule(anchor: s.billingAnchor, interval: plan.billingInterval)
-        )
-    }
-
-    func announce(_ type: EventType, _ s: Subscription, tenant: Tenant, now: Date, on conn: PostgresConnection)
-        async throws
-    {
-        try await outbox.append(
-            type: type, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)), tenant: tenant, now: now,
-            on: conn
         )
     }
 }
