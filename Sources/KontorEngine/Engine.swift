@@ -45,14 +45,14 @@ public struct Engine: Sendable {
         self.operations = operations
         customers = CustomerService(database: database, operations: operations)
         tenants = TenantService(database: database)
-        catalog = CatalogService(database: database, clock: clock)
+        catalog = CatalogService(database: database, operations: operations)
         subscriptions = SubscriptionService(
             database: database, operations: operations, billing: BillingRun(database: database))
-        usage = UsageService(database: database, clock: clock)
+        usage = UsageService(database: database, operations: operations)
         invoices = InvoiceService(database: database, operations: operations)
         testClock = TestClockService(database: database, clock: clock)
         paymentMethods = PaymentMethodService(database: database, operations: operations)
-        webhooks = WebhookService(database: database, clock: clock)
+        webhooks = WebhookService(database: database, operations: operations)
         receivables = ReceivablesService(database: database, operations: operations)
         disputes = DisputeService(database: database, operations: operations)
         paymentPlans = PaymentPlanService(database: database, operations: operations)
@@ -62,6 +62,18 @@ public struct Engine: Sendable {
         dunningPolicies = DunningPolicies(database: database)
         dunningQueries = DunningQueries(database: database)
         authentication = TenantRepository(database: database)
+    }
+
+    /// The background workers `serve` runs, sharing the services' dunning and collection runs
+    /// (and so their payment gateways). Each pauses while the database is down.
+    public func workers(billingInterval: Duration) -> [RecurringWork] {
+        [
+            RecurringWork.billing(database: database, interval: billingInterval),
+            RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
+            RecurringWork.webhooks(database: database, interval: .seconds(1)),
+            RecurringWork.collection(collection, database: database, interval: .seconds(10)),
+            RecurringWork.dunning(dunning, database: database, interval: .seconds(60)),
+        ].map { $0.watching(database.health) }
     }
 
     /// The tenant a clear API key belongs to, or nil (unknown or revoked).

@@ -32,7 +32,7 @@ import Testing
             try
                 "code: bad\nname: Bad\ninterval: month\ncurrencies: [EUR]\ncharges:\n  - code: seats\n    type: per_unit\n    unit_amount: {EUR: -5}\n"
                 .write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-            let service = CatalogService(database: fx.database, clock: SystemClock())
+            let service = Engine(database: fx.database).catalog
             do {
                 try await service.sync(directory: dir, tenantIDs: [fx.tenant.id], now: Date())
                 Issue.record("sync must fail")
@@ -83,7 +83,7 @@ import Testing
                 as! [[String: Any]]
             #expect(renewals.map { $0["subtotal"] as? Int } == [1900, 1900])
             // A file sync leaves a plan the tenant manages through the API alone.
-            let report = try await CatalogService(database: fx.database, clock: SystemClock()).sync(
+            let report = try await Engine(database: fx.database).catalog.sync(
                 directory: CatalogService.defaultDirectory, tenantIDs: [fx.tenant.id], now: Date()
             )
             #expect(report.skipped == ["\(fx.tenant.id)/starter"])

@@ -14,7 +14,7 @@ extension APIFixture {
             tenant.id, legalName: "Test GmbH", address: "Teststraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
             homeCountry: "DE"
         )
-        try await CatalogService(database: database, clock: SystemClock()).sync(
+        try await Engine(database: database).catalog.sync(
             directory: CatalogService.defaultDirectory, tenantIDs: [tenant.id], now: Date()
         )
     }

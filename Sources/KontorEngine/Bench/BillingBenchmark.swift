@@ -45,7 +45,7 @@ public struct BillingBenchmark: Sendable {
             tenant.id, legalName: "Bench GmbH", address: "Benchstraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
             homeCountry: "DE"
         )
-        try await CatalogService(database: database, clock: SystemClock()).sync(
+        try await Engine(database: database).catalog.sync(
             directory: plansDirectory, tenantIDs: [tenant.id], now: now
         )
         try await seed(tenantID: tenant.id, now: now)

@@ -6,13 +6,13 @@ import PostgresNIO
 /// A tenant's plan catalog: synced from `Plans/`, or managed through the API.
 public struct CatalogService: Sendable {
     let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let plans: PlanRepository
     let tenants: TenantRepository
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
-        self.clock = clock
+        self.operations = operations
         self.plans = PlanRepository(logger: database.logger)
         self.tenants = TenantRepository(database: database)
     }
@@ -77,9 +77,10 @@ public struct CatalogService: Sendable {
         case .failure(let error):
             throw ValidationError(error.issues.map { FieldError(field: $0.field, message: $0.message) })
         }
-        let now = try await clock.now(for: tenant)
-        return try await database.transaction { conn in
-            let (version, added) = try await plans.store(plan, source: "api", tenantID: tenant.id, now: now, on: conn)
+        return try await operations.run(tenant) { op in
+            let conn = op.connection
+            let (version, added) = try await plans.store(
+                plan, source: "api", tenantID: tenant.id, now: op.now, on: conn)
             guard let stored = try await plans.find(code, version: version, tenantID: tenant.id, on: conn) else {
                 throw StoreError.notFound
             }

@@ -18,7 +18,7 @@ public struct TenantProvisioning: Sendable {
     /// Syncs the catalog and the dunning policies into these tenants (what a tenant changed
     /// through the API is left alone).
     public func provision(tenantIDs: [String], now: Date) async throws {
-        _ = try await CatalogService(database: database, clock: SystemClock()).sync(
+        _ = try await Engine(database: database).catalog.sync(
             directory: catalog, tenantIDs: tenantIDs, now: now)
         _ = try await DunningPolicies(database: database).sync(
             directory: DunningPolicies.directory(catalog: catalog), tenantIDs: tenantIDs, now: now)

@@ -87,9 +87,9 @@ extension RecurringWork {
         }
     }
 
-    /// Collection of automatic charges and the overdue monitor every `interval`.
-    public static func collection(database: Database, interval: Duration) -> RecurringWork {
-        let run = CollectionRun(database: database)
+    /// Collection of automatic charges (through `run`'s gateways) and the overdue monitor every
+    /// `interval`.
+    public static func collection(_ run: CollectionRun, database: Database, interval: Duration) -> RecurringWork {
         let overdue = OverdueMonitor(database: database)
         let reversals = ReversalMonitor(database: database)
         return RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
@@ -101,8 +101,7 @@ extension RecurringWork {
 extension RecurringWork {
     /// The dunning run every `interval`: each customer's case is evaluated once per tenant day,
     /// so waking often only costs the claim query.
-    public static func dunning(database: Database, interval: Duration) -> RecurringWork {
-        let run = DunningRun(database: database)
+    public static func dunning(_ run: DunningRun, database: Database, interval: Duration) -> RecurringWork {
         return RecurringWork(name: "dunning", interval: interval, logger: database.logger) { now in
             try await run.run(now: now).notices
         }

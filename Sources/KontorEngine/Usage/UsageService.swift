@@ -17,25 +17,25 @@ public struct UsageInput: Sendable {
 /// Records metered usage. Events are deduplicated by the client's `id`; an event for a period
 /// that is already invoiced (closed) is refused, never silently dropped or double billed.
 public struct UsageService: Sendable {
-    let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let usage: UsageRepository
     let subscriptions: SubscriptionRepository
     let plans: PlanRepository
-    let tenants: TenantRepository
 
-    public init(database: Database, clock: any BillingClock) {
-        self.database = database
-        self.clock = clock
+    init(database: Database, operations: OperationRunner) {
+        self.operations = operations
         self.usage = UsageRepository(logger: database.logger)
         self.subscriptions = SubscriptionRepository(logger: database.logger)
         self.plans = PlanRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
     }
 
     /// Returns the stored event and whether it is new (a known `id` returns the first one).
     public func record(_ input: UsageInput, tenant: Tenant) async throws -> (UsageEvent, created: Bool) {
-        let now = try await clock.now(for: tenant)
+        try await operations.run(tenant) { op in try await record(input, op) }
+    }
+
+    func record(_ input: UsageInput, _ op: OperationContext) async throws -> (UsageEvent, created: Bool) {
+        let (conn, now, tenant) = (op.connection, op.now, op.tenant)
         var errors: [FieldError] = []
         if (input.id ?? "").isEmpty || (input.id ?? "").count > 255 {
             errors.append(
@@ -54,7 +54,7 @@ public struct UsageService: Sendable {
         guard errors.isEmpty, let id = input.id, let subID = input.subscription, let metric = input.metric,
             let quantity = input.quantity
         else { throw ValidationError(errors) }
-        return try await database.transaction { conn in
+        do {
             if let existing = try await usage.find(id, tenantID: tenant.id, on: conn) { return (existing, false) }
             guard Identifier.looksValid(subID, prefix: "sub"),
                 let s = try await subscriptions.find(subID, tenantID: tenant.id, forUpdate: true, on: conn)
@@ -69,7 +69,7 @@ public struct UsageService: Sendable {
                 let metrics = plan.plan.charges.compactMap(\.metric).joined(separator: ", ")
                 throw ValidationError(field: "metric", message: "must be a metric of plan \(s.planCode): \(metrics)")
             }
-            let zone = try await tenants.profile(tenant.id, on: conn).zone
+            let zone = try await op.profile().zone
             let openFrom = (s.currentPeriodStart ?? s.startDate).startInstant(in: zone)
             if timestamp < openFrom {
                 throw ValidationError(

@@ -6,13 +6,13 @@ import PostgresNIO
 /// Webhook endpoints, the event log and redelivery.
 public struct WebhookService: Sendable {
     let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let webhooks: WebhookRepository
     let events: EventRepository
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
-        self.clock = clock
+        self.operations = operations
         self.webhooks = WebhookRepository(logger: database.logger)
         self.events = EventRepository(logger: database.logger)
     }
@@ -43,14 +43,15 @@ public struct WebhookService: Sendable {
             errors.append(FieldError(field: "description", message: "must be at most 500 characters"))
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
-        let now = try await clock.now(for: tenant)
-        let endpoint = WebhookEndpoint(
-            id: Identifier.make("we"), url: url, description: description, eventTypes: types,
-            secret: WebhookSignature.makeSecret(), status: "enabled", disabledReason: nil, livemode: tenant.livemode,
-            createdAt: now
-        )
-        try await database.transaction { try await webhooks.insert(endpoint, tenantID: tenant.id, on: $0) }
-        return endpoint
+        return try await operations.run(tenant) { op in
+            let endpoint = WebhookEndpoint(
+                id: Identifier.make("we"), url: url, description: description, eventTypes: types,
+                secret: WebhookSignature.makeSecret(), status: "enabled", disabledReason: nil,
+                livemode: tenant.livemode, createdAt: op.now
+            )
+            try await webhooks.insert(endpoint, tenantID: tenant.id, on: op.connection)
+            return endpoint
+        }
     }
 
     public func get(_ id: String, tenant: Tenant) async throws -> WebhookEndpoint {
@@ -66,8 +67,9 @@ public struct WebhookService: Sendable {
 
     public func delete(_ id: String, tenant: Tenant) async throws -> WebhookEndpoint {
         let endpoint = try await get(id, tenant: tenant)
-        let now = try await clock.now(for: tenant)
-        try await database.transaction { try await webhooks.delete(id, tenantID: tenant.id, now: now, on: $0) }
+        try await operations.run(tenant) { op in
+            try await webhooks.delete(id, tenantID: tenant.id, now: op.now, on: op.connection)
+        }
         return endpoint
     }
 

@@ -74,7 +74,7 @@ struct WebhookBenchmark {
             while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
             let url = "http://127.0.0.1:\(port.withLock { $0 }!)/hook"
             let (tenant, _) = try await TenantRepository(database: database).create(name: "Bench", livemode: false)
-            _ = try await WebhookService(database: database, clock: SystemClock()).create(
+            _ = try await Engine(database: database).webhooks.create(
                 url: url, eventTypes: ["*"], description: nil, tenant: tenant
             )
             let dispatcher = WebhookDispatcher(database: database)

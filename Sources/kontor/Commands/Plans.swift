@@ -38,7 +38,7 @@ struct Plans: AsyncParsableCommand {
                 if let tenant, try await TenantRepository(database: database).find(tenant) == nil {
                     throw ValidationError("no tenant \(tenant)")
                 }
-                return try await CatalogService(database: database, clock: SystemClock()).sync(
+                return try await Engine(database: database).catalog.sync(
                     directory: dir, tenantIDs: tenant.map { [$0] }, now: Date()
                 )
             }

@@ -44,7 +44,8 @@ struct Serve: AsyncParsableCommand {
 
         let client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
-        let deps = APIDependencies(database: database, clock: SystemClock(), metrics: registry)
+        let engine = Engine(database: database, clock: SystemClock())
+        let deps = APIDependencies(engine: engine, metrics: registry)
         let keyFile = URL(fileURLWithPath: stateDirectory).appendingPathComponent("api-key")
         let migrations = try MigrationFile.load(from: MigrationFile.defaultDirectory)
         let (host, port) = (host, port)
@@ -54,13 +55,7 @@ struct Serve: AsyncParsableCommand {
         _ = try DunningPolicies.load(directory: DunningPolicies.directory(catalog: plansDirectory))
         // Workers start once the migrations below have run (a fresh database has no tables before).
         let gate = StartGate()
-        let workers = [
-            RecurringWork.billing(database: database, interval: .seconds(billingInterval)),
-            RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
-            RecurringWork.webhooks(database: database, interval: .seconds(1)),
-            RecurringWork.collection(database: database, interval: .seconds(10)),
-            RecurringWork.dunning(database: database, interval: .seconds(60)),
-        ].map { $0.gated(by: gate).watching(database.health) }
+        let workers = engine.workers(billingInterval: .seconds(billingInterval)).map { $0.gated(by: gate) }
         // Probes the database every second; restarts the private cluster if it died.
         let cluster = target.ownedCluster
         let monitor = DatabaseMonitor(database: database) {
@@ -84,10 +79,10 @@ struct Serve: AsyncParsableCommand {
             let bootstrap = Bootstrap(database: database, migrations: migrations)
             try await bootstrap.migrate()
             let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)
-            let report = try await CatalogService(database: database, clock: SystemClock()).sync(
+            let report = try await engine.catalog.sync(
                 directory: plansDirectory, now: Date()
             )
-            _ = try await DunningPolicies(database: database).sync(
+            _ = try await engine.dunningPolicies.sync(
                 directory: DunningPolicies.directory(catalog: plansDirectory),
                 tenantIDs: try await TenantRepository(database: database).allIDs(), now: Date())
             logger.info(
