@@ -62,6 +62,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KontorEmbedded",
+            dependencies: [
+                "KontorStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "KontorBench",
+            dependencies: [
+                "KontorCore",
+                "KontorStore",
+                "KontorEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KontorAPI",
             dependencies: [
                 "KontorCore",
@@ -85,6 +105,8 @@ let package = Package(
                 "KontorStore",
                 "KontorEngine",
                 "KontorAPI",
+                "KontorEmbedded",
+                "KontorBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +121,7 @@ let package = Package(
         .target(
             name: "KontorTestSupport",
             dependencies: [
+                "KontorEmbedded",
                 "KontorCore",
                 "KontorStore",
                 "KontorEngine",
@@ -127,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "KontorStoreTests",
             dependencies: [
-                "KontorCore", "KontorStore", "KontorTestSupport",
+                "KontorCore", "KontorStore", "KontorEmbedded", "KontorTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,6 +163,7 @@ let package = Package(
                 "KontorStore",
                 "KontorEngine",
                 "KontorAPI",
+                "KontorEmbedded",
                 "KontorTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KontorAPI
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import KontorTestSupport

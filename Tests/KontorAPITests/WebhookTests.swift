@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KontorCore
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import KontorTestSupport

@@ -15,6 +15,9 @@ public struct TestClockService: Sendable {
     let expiry: CardExpiryMonitor
     let notices: CardExpiryRepository
     let collection: CollectionRun
+    let dunning: DunningRun
+    let subscriptions: SubscriptionRepository
+    let dunningDue: DunningRepository
     let overdue: OverdueMonitor
     let overdueDue: OverdueRepository
     let reversals: ReversalMonitor
@@ -24,14 +27,17 @@ public struct TestClockService: Sendable {
     /// not so much that a typo keeps a server busy for hours.
     public static let maxAdvance: TimeInterval = 5 * 366 * 86_400
 
-    public init(database: Database, clock: any BillingClock) {
+    init(database: Database, clock: any BillingClock, collection: CollectionRun, dunning: DunningRun) {
         self.database = database
         self.clock = clock
         self.tenants = TenantRepository(database: database)
         self.billing = BillingRun(database: database)
         self.expiry = CardExpiryMonitor(database: database)
         self.notices = CardExpiryRepository(logger: database.logger)
-        self.collection = CollectionRun(database: database)
+        self.collection = collection
+        self.dunning = dunning
+        self.subscriptions = SubscriptionRepository(logger: database.logger)
+        self.dunningDue = DunningRepository(logger: database.logger)
         self.overdue = OverdueMonitor(database: database)
         self.overdueDue = OverdueRepository(logger: database.logger)
         self.reversals = ReversalMonitor(database: database)
@@ -58,14 +64,7 @@ public struct TestClockService: Sendable {
     /// choosing; after that, time only moves forward).
     public func freeze(at instant: Date, tenant: Tenant) async throws -> State {
         try requireTestMode(tenant)
-        let rows = try await database.client.query(
-            """
-            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE tenant_id = \(tenant.id))
-                OR EXISTS (SELECT 1 FROM invoices WHERE tenant_id = \(tenant.id))
-            """,
-            logger: database.logger
-        )
-        for try await used in rows.decode(Bool.self) where used {
+        if try await database.withConnection({ try await tenants.hasBillingHistory(tenant.id, on: $0) }) {
             throw EngineError.conflict(
                 "The test clock can be set only before the first subscription or invoice; advance it instead."
             )
@@ -114,30 +113,21 @@ public struct TestClockService: Sendable {
         try await reversals.run(now: at, tenantID: tenantID)
         try await overdue.run(now: at, tenantID: tenantID)
         try await expiry.run(now: at, tenantID: tenantID)
-        try await DunningRun(database: database).run(now: at, tenantID: tenantID)
+        try await dunning.run(now: at, tenantID: tenantID)
         return issued
     }
 
     func nextDue(tenantID: String, after current: Date, before target: Date) async throws -> Date? {
-        let rows = try await database.client.query(
-            """
-            SELECT min(next_billing_at) FROM subscriptions
-            WHERE tenant_id = \(tenantID) AND next_billing_at <= \(target)
-            """,
-            logger: database.logger
-        )
-        var billingDue: Date?
-        for try await value in rows.decode(Date?.self) { billingDue = value }
-        let others = try await database.withConnection { conn in
+        let due = try await database.withConnection { conn in
             [
+                try await subscriptions.nextBillingAt(tenantID: tenantID, before: target, on: conn),
                 try await notices.nextDue(tenantID: tenantID, before: target, on: conn),
                 try await overdueDue.nextDue(tenantID: tenantID, before: target, on: conn),
                 try await reversalDue.nextDue(tenantID: tenantID, before: target, on: conn),
-                try await DunningRepository(logger: database.logger).nextDue(
-                    tenantID: tenantID, after: current, before: target, on: conn),
+                try await dunningDue.nextDue(tenantID: tenantID, after: current, before: target, on: conn),
             ]
         }
-        return ([billingDue] + others).compactMap { $0 }.min()
+        return due.compactMap { $0 }.min()
     }
 
     func setClock(_ tenantID: String, to instant: Date) async throws {

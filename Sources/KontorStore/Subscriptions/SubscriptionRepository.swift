@@ -107,6 +107,20 @@ public struct SubscriptionRepository: Sendable {
         return (Array(found.prefix(limit)), found.count > limit)
     }
 
+    /// The earliest billing boundary of the tenant's subscriptions at or before `target`.
+    public func nextBillingAt(tenantID: String, before target: Date, on conn: PostgresConnection) async throws -> Date?
+    {
+        let rows = try await conn.query(
+            """
+            SELECT min(next_billing_at) FROM subscriptions
+            WHERE tenant_id = \(tenantID) AND next_billing_at <= \(target)
+            """,
+            logger: logger
+        )
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
     static func decode(_ rows: PostgresRowSequence) async throws -> [Subscription] {
         var result: [Subscription] = []
         for try await row in rows { result.append(try decode(row)) }

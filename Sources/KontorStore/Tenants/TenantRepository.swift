@@ -154,6 +154,20 @@ public struct TenantRepository: Sendable {
         )
     }
 
+    /// Whether the tenant has billed anything yet (a subscription or an invoice): after that, a
+    /// test clock only moves forward.
+    public func hasBillingHistory(_ tenantID: String, on conn: PostgresConnection) async throws -> Bool {
+        let rows = try await conn.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM subscriptions WHERE tenant_id = \(tenantID))
+                OR EXISTS (SELECT 1 FROM invoices WHERE tenant_id = \(tenantID))
+            """,
+            logger: database.logger
+        )
+        for try await used in rows.decode(Bool.self) { return used }
+        return false
+    }
+
     /// The default tenant that `kontor serve` made on its first start, if any.
     public func defaultTenant() async throws -> Tenant? {
         let rows = try await database.client.query(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KontorBench
 import KontorEngine
 import KontorStore
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KontorBench
 import KontorCore
 import KontorEngine
 import KontorStore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KontorEmbedded
 import KontorStore
 import Logging
 import PostgresNIO

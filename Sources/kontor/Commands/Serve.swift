@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import KontorAPI
 import KontorCore
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import Logging

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KontorCore
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import Logging

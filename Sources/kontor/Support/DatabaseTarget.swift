@@ -1,4 +1,5 @@
 import Foundation
+import KontorEmbedded
 import KontorStore
 import Logging
 import PostgresNIO

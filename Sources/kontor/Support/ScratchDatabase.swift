@@ -1,4 +1,5 @@
 import Foundation
+import KontorEmbedded
 import KontorEngine
 import KontorStore
 import Logging

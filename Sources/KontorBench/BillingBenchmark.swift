@@ -1,5 +1,6 @@
 import Foundation
 import KontorCore
+import KontorEngine
 import KontorStore
 import Logging
 import PostgresNIO

@@ -1,3 +1,4 @@
+import KontorStore
 import Logging
 import PostgresNIO
 

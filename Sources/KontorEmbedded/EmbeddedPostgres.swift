@@ -1,4 +1,5 @@
 import Foundation
+import KontorStore
 import PostgresNIO
 
 /// A private PostgreSQL cluster that Kontor creates, starts and stops itself — for

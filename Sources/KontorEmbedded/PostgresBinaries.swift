@@ -1,4 +1,5 @@
 import Foundation
+import KontorStore
 
 /// Where `initdb`, `pg_ctl` and `postgres` live on this machine.
 public struct PostgresBinaries: Sendable {

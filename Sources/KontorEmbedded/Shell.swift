@@ -1,4 +1,5 @@
 import Foundation
+import KontorStore
 
 #if canImport(Glibc)
     import Glibc
