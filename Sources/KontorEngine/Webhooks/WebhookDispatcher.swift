@@ -100,7 +100,7 @@ public struct WebhookDispatcher: Sendable {
         var failure: String?
         do {
             // Checked again at delivery: the name may resolve elsewhere than at creation.
-            if let refusal = WebhookTargetPolicy().refusal(delivery.url, livemode: delivery.livemode) {
+            if let refusal = await WebhookTargetPolicy().refusal(delivery.url, livemode: delivery.livemode) {
                 throw WebhookTargetRefused(description: "url \(refusal)")
             }
             let response = try await http.execute(request, timeout: timeout)

@@ -26,7 +26,7 @@ public struct WebhookService: Sendable {
         if let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
             let host = parsed.host, !host.isEmpty, url.count <= 2048
         {
-            if let refusal = WebhookTargetPolicy().refusal(url, livemode: tenant.livemode) {
+            if let refusal = await WebhookTargetPolicy().refusal(url, livemode: tenant.livemode) {
                 errors.append(FieldError(field: "url", message: refusal))
             }
         } else {

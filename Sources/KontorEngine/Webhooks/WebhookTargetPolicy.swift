@@ -1,5 +1,6 @@
 import Foundation
 import KontorCore
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -26,8 +27,18 @@ public struct WebhookTargetPolicy: Sendable {
         allowPrivate = environment["KONTOR_WEBHOOK_ALLOW_PRIVATE"] == "1"
     }
 
-    /// Why `url` may not be called for a tenant in this mode, or nil when it may.
-    public func refusal(_ url: String, livemode: Bool) -> String? {
+    /// Why `url` may not be called for a tenant in this mode, or nil when it may. The name is
+    /// resolved on NIO's blocking-I/O pool: getaddrinfo can block for seconds, and on the
+    /// concurrency pool (one thread per core) it would stall every request meanwhile.
+    public func refusal(_ url: String, livemode: Bool) async -> String? {
+        guard let host = URL(string: url)?.host, !host.isEmpty else { return "has no host" }
+        if NetworkAddress(literal: host) != nil { return refusal(url, livemode: livemode, addresses: nil) }
+        let addresses = (try? await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }) ?? []
+        return refusal(url, livemode: livemode, addresses: addresses)
+    }
+
+    /// The rule over already resolved addresses (nil: the host is a literal address).
+    func refusal(_ url: String, livemode: Bool, addresses resolved: [NetworkAddress]?) -> String? {
         guard let host = URL(string: url)?.host, !host.isEmpty else { return "has no host" }
         let addresses: [NetworkAddress]
         if let literal = NetworkAddress(literal: host) {
@@ -35,7 +46,7 @@ public struct WebhookTargetPolicy: Sendable {
         } else {
             // A name that does not resolve (yet) is no way in: it is checked again before each
             // delivery, and a delivery to it fails like any unreachable receiver.
-            addresses = Self.resolve(host)
+            addresses = resolved ?? []
         }
         for address in addresses {
             let scope = address.scope
