@@ -79,17 +79,74 @@ public struct DunningRun: Sendable {
         return summary
     }
 
+    /// One batch of claimed cases, as loaded in its transaction.
+    struct Batch {
+        let profile: TenantProfile
+        let today: LocalDate
+        let now: Date
+        let conn: PostgresConnection
+        let cases: [ClaimedCase]
+        var items: [String: [OpenItem]]
+        let paused: (paused: Set<String>, withAgency: Set<String>)
+        let policies: [String: DunningPolicy]
+
+        var tenantID: String { profile.tenantID }
+
+        func policy(_ c: ClaimedCase) -> DunningPolicy { policies[c.policyCode ?? "default"] ?? policies["default"]! }
+    }
+
+    /// What the evaluation of a batch decided.
+    struct Decisions {
+        var steps: [(ClaimedCase, DunningPolicy, DunningStep, String)] = []
+        var updates: [DunningRepository.CaseUpdate] = []
+        var settledCustomers: [String] = []
+        var closedCases: [(customerID: String, since: LocalDate, threshold: Int64)] = []
+        var settled = 0
+
+        func customers(with action: DunningAction) -> [String] {
+            steps.filter { $0.2.definition.actions.contains(action) }.map(\.0.customerID)
+        }
+    }
+
+    /// Claim, load, write off small balances, evaluate, then write: fee items, notices, case
+    /// states, the levels' actions and the events — each set-based for the whole batch.
     func runBatch(
         profile: TenantProfile, today: LocalDate, now: Date, customerIDs: [String]?, on conn: PostgresConnection
     ) async throws -> Summary {
-        let tenantID = profile.tenantID
         let (claimed, cases) = try await repository.claim(
-            tenantID: tenantID, today: today, customerIDs: customerIDs, limit: batchSize, on: conn)
+            tenantID: profile.tenantID, today: today, customerIDs: customerIDs, limit: batchSize, on: conn)
         var summary = Summary(evaluated: cases.count)
         summary.claimed = claimed
         guard !cases.isEmpty else { return summary }
+        var batch = try await load(cases, profile: profile, today: today, now: now, on: conn)
+        try await writeOffSmallBalances(&batch)
+        let decisions = evaluate(batch)
+        summary.settled = decisions.settled
+        let fees = try await issueFeeItems(decisions, batch)
+        let drafts = try notices(decisions, fees: fees, batch)
+        let inserted = try await repository.insert(
+            drafts, noticeDate: today, tenantID: batch.tenantID, livemode: profile.livemode, now: now, on: conn)
+        summary.notices = inserted.count
+        try await repository.save(decisions.updates, tenantID: batch.tenantID, on: conn)
+        var events = try drafts.filter { inserted.contains($0.id) }.map { draft in
+            EventOutbox.Draft(
+                type: .dunningLevelReached, objectID: draft.id,
+                data: try KontorJSON.encode(DunningNoticeJSON(draft, noticeDate: today, createdAt: now)),
+                createdAt: now)
+        }
+        events += try await applyActions(decisions, batch)
+        try await outbox.append(events, tenantID: batch.tenantID, livemode: profile.livemode, on: conn)
+        return summary
+    }
+
+    /// The cases' open items (locked), what pauses them (disputes, kept payment plans, the
+    /// agency) and the tenant's policies.
+    func load(
+        _ cases: [ClaimedCase], profile: TenantProfile, today: LocalDate, now: Date, on conn: PostgresConnection
+    ) async throws -> Batch {
+        let tenantID = profile.tenantID
         let customerIDs = cases.map(\.customerID)
-        var items = Dictionary(
+        let items = Dictionary(
             grouping: try await openItems.current(customerIDs: customerIDs, tenantID: tenantID, lock: true, on: conn),
             by: \.customerID)
         var paused = try await repository.pausedItems(customerIDs: customerIDs, tenantID: tenantID, on: conn)
@@ -98,59 +155,74 @@ public struct DunningRun: Sendable {
             paused.paused.formUnion(row.plan.invoiceIDs)
         }
         let policies = try await DunningPolicies(database: database).resolved(tenantID: tenantID, on: conn)
+        return Batch(
+            profile: profile, today: today, now: now, conn: conn, cases: cases, items: items,
+            paused: (paused.paused, paused.withAgency), policies: policies)
+    }
 
-        // Small balances are written off before anyone is dunned for them.
+    /// Small balances are written off before anyone is dunned for them.
+    func writeOffSmallBalances(_ batch: inout Batch) async throws {
         var small: [OpenItem] = []
-        for c in cases {
-            let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
+        for c in batch.cases {
+            let policy = batch.policy(c)
             guard policy.smallBalanceWriteOff > 0 else { continue }
-            let own = (items[c.customerID] ?? []).filter {
-                $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < today
-                    && !paused.paused.contains($0.id) && !paused.withAgency.contains($0.id)
+            let own = (batch.items[c.customerID] ?? []).filter {
+                $0.open > 0 && $0.open <= policy.smallBalanceWriteOff && $0.dueDate < batch.today
+                    && !batch.paused.paused.contains($0.id) && !batch.paused.withAgency.contains($0.id)
             }
             small += own
-            items[c.customerID]?.removeAll { own.contains($0) }
+            batch.items[c.customerID]?.removeAll { own.contains($0) }
         }
-        try await writeOff(small, profile: profile, now: now, on: conn)
+        try await writeOff(small, profile: batch.profile, now: batch.now, on: batch.conn)
+    }
 
-        var steps: [(ClaimedCase, DunningPolicy, DunningStep, String)] = []
-        var updates: [DunningRepository.CaseUpdate] = []
-        var settledCustomers: [String] = []
-        var closedCases: [(customerID: String, since: LocalDate, threshold: Int64)] = []
-        for c in cases {
-            let policy = policies[c.policyCode ?? "default"] ?? policies["default"]!
-            let own = items[c.customerID] ?? []
+    /// Each customer evaluated in KontorCore: settled, wait, or the next level.
+    func evaluate(_ batch: Batch) -> Decisions {
+        var d = Decisions()
+        for c in batch.cases {
+            let policy = batch.policy(c)
+            let own = batch.items[c.customerID] ?? []
             let currency = own.first?.currency ?? c.currency ?? policy.currency
             let decision = DunningEvaluator(policy: policy).evaluate(
                 items: own.map {
                     DunnedItem(
-                        item: $0, paused: paused.paused.contains($0.id), withAgency: paused.withAgency.contains($0.id))
-                }, state: c.state, today: today,
-                consumer: c.consumer, currency: currency)
+                        item: $0, paused: batch.paused.paused.contains($0.id),
+                        withAgency: batch.paused.withAgency.contains($0.id))
+                }, state: c.state, today: batch.today, consumer: c.consumer, currency: currency)
             switch decision {
             case .settled:
-                settledCustomers.append(c.customerID)
+                d.settledCustomers.append(c.customerID)
                 if c.state.level > 0 {
-                    updates.append(.init(customerID: c.customerID, caseNo: c.caseNo + 1, state: .none))
-                    summary.settled += 1
+                    d.updates.append(.init(customerID: c.customerID, caseNo: c.caseNo + 1, state: .none))
+                    d.settled += 1
                     if let since = c.state.defaultSince {
-                        closedCases.append((c.customerID, since, policy.smallBalanceWriteOff))
+                        d.closedCases.append((c.customerID, since, policy.smallBalanceWriteOff))
                     }
                 }
             case .wait:
                 break
             case .escalate(let step):
-                steps.append((c, policy, step, currency))
-                updates.append(
+                d.steps.append((c, policy, step, currency))
+                d.updates.append(
                     .init(customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0), state: step.next))
             }
         }
+        return d
+    }
 
-        // Fee items: the costs of this level (fee, flat fee) as one item belonging to the oldest
-        // claim dunned, and the interest of each claim as an item of that claim (§ 367 (1) pays
-        // them in that order; neither is an invoice, neither bears interest, § 289 BGB).
-        var feeRequests: [FeeItems.Request] = []
-        for (c, _, step, currency) in steps {
+    /// The fee items a batch issued: the costs item per customer, the interest item per claim.
+    struct IssuedFees {
+        var costsByCustomer: [String: String] = [:]
+        var interestByClaim: [String: String] = [:]
+    }
+
+    /// Fee items: the costs of this level (fee, flat fee) as one item belonging to the oldest
+    /// claim dunned, and the interest of each claim as an item of that claim (§ 367 (1) pays
+    /// them in that order; neither is an invoice, neither bears interest, § 289 BGB). Each claim
+    /// remembers when it fell into default and through which day interest is charged.
+    func issueFeeItems(_ d: Decisions, _ batch: Batch) async throws -> IssuedFees {
+        var requests: [FeeItems.Request] = []
+        for (c, _, step, currency) in d.steps {
             var costs: [InvoiceLineDraft] = []
             if step.fee > 0 {
                 costs.append(
@@ -164,43 +236,48 @@ public struct DunningRun: Sendable {
                         description: "Verzugspauschale § 288 Abs. 5 BGB / flat fee", chargeCode: "flat_fee",
                         unitAmount: step.flatFee, amount: step.flatFee))
             }
-            feeRequests.append(
+            requests.append(
                 FeeItems.Request(
                     customerID: c.customerID, currency: currency, reason: "dunning_fee", lines: costs,
                     claimInvoiceID: step.overdue.first?.claimID))
             let numbers = Dictionary(step.overdue.map { ($0.id, $0.number) }, uniquingKeysWith: { a, _ in a })
             for charge in step.interestByItem {
-                feeRequests.append(
+                let on = numbers[charge.itemID] ?? charge.itemID
+                requests.append(
                     FeeItems.Request(
                         customerID: c.customerID, currency: currency, reason: "interest",
                         lines: [
                             InvoiceLineDraft(
-                                description:
-                                    "Verzugszinsen § 288 BGB auf \(numbers[charge.itemID] ?? charge.itemID) / default interest",
+                                description: "Verzugszinsen § 288 BGB auf \(on) / default interest",
                                 chargeCode: "interest",
                                 period: BillingPeriod(start: charge.from, end: charge.through.adding(days: 1)),
                                 amount: charge.amount)
                         ], claimInvoiceID: charge.itemID))
             }
         }
-        let fees = try await FeeItems(logger: database.logger).issue(feeRequests, profile: profile, now: now, on: conn)
-        let feeByCustomer = Dictionary(
-            fees.filter { $0.billingReason == "dunning_fee" }.map { ($0.customerID, $0.id) },
-            uniquingKeysWith: { a, _ in a })
-        let interestItemByClaim = Dictionary(
-            fees.filter { $0.billingReason == "interest" }.compactMap { f in f.claimInvoiceID.map { ($0, f.id) } },
-            uniquingKeysWith: { a, _ in a })
-        // Each claim remembers when it fell into default and through which day interest is charged.
+        let fees = try await FeeItems(logger: database.logger).issue(
+            requests, profile: batch.profile, now: batch.now, on: batch.conn)
         try await repository.markClaims(
-            steps.flatMap { _, _, step, _ in
+            d.steps.flatMap { _, _, step, _ in
                 let through = Dictionary(step.interestByItem.map { ($0.itemID, $0.through) }, uniquingKeysWith: max)
                 return step.defaults.map {
                     (invoiceID: $0.key, defaultSince: $0.value, interestThrough: through[$0.key])
                 }
-            }, tenantID: tenantID, on: conn)
+            }, tenantID: batch.tenantID, on: batch.conn)
+        return IssuedFees(
+            costsByCustomer: Dictionary(
+                fees.filter { $0.billingReason == "dunning_fee" }.map { ($0.customerID, $0.id) },
+                uniquingKeysWith: { a, _ in a }),
+            interestByClaim: Dictionary(
+                fees.filter { $0.billingReason == "interest" }.compactMap { f in f.claimInvoiceID.map { ($0, f.id) } },
+                uniquingKeysWith: { a, _ in a }))
+    }
 
+    /// One notice per level reached, with each item's interest and the rendered text.
+    func notices(_ d: Decisions, fees: IssuedFees, _ batch: Batch) throws -> [NoticeDraft] {
         var templates = NoticeRenderer.Cache()
-        let drafts = try steps.map { c, policy, step, currency in
+        let today = batch.today
+        return try d.steps.map { c, policy, step, currency in
             let interest = Dictionary(step.interestByItem.map { ($0.itemID, $0) }, uniquingKeysWith: { a, _ in a })
             let noticeItems =
                 step.overdue.map {
@@ -209,7 +286,8 @@ public struct DunningRun: Sendable {
                         open: $0.open, daysOverdue: $0.daysPastDue(on: today), overdue: true,
                         defaultSince: step.defaults[$0.id]?.description, interest: interest[$0.id]?.amount ?? 0,
                         interestFrom: interest[$0.id]?.from.description,
-                        interestThrough: interest[$0.id]?.through.description, interestItem: interestItemByClaim[$0.id])
+                        interestThrough: interest[$0.id]?.through.description,
+                        interestItem: fees.interestByClaim[$0.id])
                 }
                 + step.notYetDue.map {
                     NoticeItemJSON(
@@ -219,46 +297,34 @@ public struct DunningRun: Sendable {
                 }
             return NoticeDraft(
                 id: Identifier.make("dn"), customerID: c.customerID, caseNo: c.caseNo + (step.opensNewCase ? 1 : 0),
-                level: step.level,
-                levelName: step.definition.name, policyCode: policy.code, currency: currency,
+                level: step.level, levelName: step.definition.name, policyCode: policy.code, currency: currency,
                 itemsJSON: String(decoding: try KontorJSON.encode(noticeItems), as: UTF8.self),
                 itemsTotal: step.overdue.reduce(0) { $0 + $1.open }, fee: step.fee, interest: step.interest,
-                flatFee: step.flatFee, feeInvoiceID: feeByCustomer[c.customerID],
+                flatFee: step.flatFee, feeInvoiceID: fees.costsByCustomer[c.customerID],
                 actions: step.definition.actions.map(\.rawValue),
                 body: NoticeRenderer.render(
                     templates.template(step.definition.template), customerName: c.name, step: step, today: today,
                     currency: currency))
         }
-        let inserted = try await repository.insert(
-            drafts, noticeDate: today, tenantID: tenantID, livemode: profile.livemode, now: now, on: conn)
-        summary.notices = inserted.count
-        try await repository.save(updates, tenantID: tenantID, on: conn)
+    }
 
-        var events: [EventOutbox.Draft] = []
-        for draft in drafts where inserted.contains(draft.id) {
-            events.append(
-                .init(
-                    type: .dunningLevelReached, objectID: draft.id,
-                    data: try KontorJSON.encode(DunningNoticeJSON(draft, noticeDate: today, createdAt: now)),
-                    createdAt: now))
-        }
-
-        // Actions of the levels reached.
-        func customers(with action: DunningAction) -> [String] {
-            steps.filter { $0.2.definition.actions.contains(action) }.map(\.0.customerID)
-        }
+    /// The actions of the levels reached — restrict, suspend, hand over, write off — and service
+    /// restored for the settled; returns their events.
+    func applyActions(_ d: Decisions, _ batch: Batch) async throws -> [EventOutbox.Draft] {
+        let (tenantID, now, conn) = (batch.tenantID, batch.now, batch.conn)
         let restricted = try await repository.setServiceStatus(
-            "restricted", customerIDs: customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
+            "restricted", customerIDs: d.customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
         let suspended = try await repository.setServiceStatus(
-            "suspended", customerIDs: customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
+            "suspended", customerIDs: d.customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
         // Settled by payment, service comes back; settled by writing the debt off, it does not
         // (a write-off is not a payment: the merchant decides). Small balances written off
         // automatically do not count: that customer did pay.
         let wroteOff = try await repository.wroteOff(
-            closedCases, timeZone: profile.timeZone, tenantID: tenantID, on: conn)
+            d.closedCases, timeZone: batch.profile.timeZone, tenantID: tenantID, on: conn)
         let restored = try await repository.setServiceStatus(
-            nil, customerIDs: settledCustomers.filter { !wroteOff.contains($0) }, tenantID: tenantID, now: now,
+            nil, customerIDs: d.settledCustomers.filter { !wroteOff.contains($0) }, tenantID: tenantID, now: now,
             on: conn)
+        var events: [EventOutbox.Draft] = []
         for (ids, type) in [
             (restricted, EventType.subscriptionRestricted), (suspended, .subscriptionSuspended),
             (restored, .subscriptionReactivated),
@@ -268,7 +334,7 @@ public struct DunningRun: Sendable {
                     .init(type: type, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)), createdAt: now))
             }
         }
-        let handOver = steps.filter { $0.2.definition.actions.contains(.handOver) }.flatMap { $0.2.overdue.map(\.id) }
+        let handOver = d.steps.filter { $0.2.definition.actions.contains(.handOver) }.flatMap { $0.2.overdue.map(\.id) }
         let handedOver = try await repository.handOver(invoiceIDs: handOver, tenantID: tenantID, now: now, on: conn)
         for invoice in try await invoices.find(ids: handedOver, tenantID: tenantID, on: conn) {
             events.append(
@@ -277,10 +343,9 @@ public struct DunningRun: Sendable {
                     createdAt: now))
         }
         try await writeOff(
-            steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue), profile: profile,
-            now: now, on: conn)
-        try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
-        return summary
+            d.steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue),
+            profile: batch.profile, now: now, on: conn)
+        return events
     }
 
     /// Writes off what is open on these items: the invoices read in one query, booked in one go.
