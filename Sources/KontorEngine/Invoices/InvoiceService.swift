@@ -117,43 +117,7 @@ public struct InvoiceService: Sendable {
             if !(0...365).contains(terms) {
                 errors.append(FieldError(field: "payment_terms_days", message: "must be from 0 to 365"))
             }
-            var drafts: [InvoiceLineDraft] = []
-            let lines = input.lines ?? []
-            if lines.isEmpty || lines.count > 500 {
-                errors.append(FieldError(field: "lines", message: "must have 1 to 500 lines"))
-            }
-            for (i, line) in lines.enumerated() {
-                let description = line.description?.trimmingWhitespace() ?? ""
-                if description.isEmpty || description.count > 500 {
-                    errors.append(FieldError(field: "lines[\(i)].description", message: "must be 1 to 500 characters"))
-                }
-                let quantity = line.quantity ?? 1
-                if quantity < 1 || quantity > 1_000_000_000 {
-                    errors.append(FieldError(field: "lines[\(i)].quantity", message: "must be from 1 to 10^9"))
-                }
-                guard let unit = line.unitAmount, unit >= 0, unit <= 1_000_000_000_000 else {
-                    errors.append(
-                        FieldError(
-                            field: "lines[\(i)].unit_amount", message: "must be an amount in minor units, 0 to 10^12")
-                    )
-                    continue
-                }
-                // Each factor has its own bound, their product too: 10^9 × 10^12 does not fit an
-                // Int64, and a line above 10^13 makes the invoice's sums unsafe (500 lines).
-                let (amount, overflow) = unit.multipliedReportingOverflow(by: quantity)
-                guard (1...1_000_000_000).contains(quantity), !overflow, amount <= Self.maxLineAmount else {
-                    if (1...1_000_000_000).contains(quantity) {
-                        errors.append(
-                            FieldError(
-                                field: "lines[\(i)]",
-                                message: "unit_amount × quantity must be at most 10^13 minor units"))
-                    }
-                    continue
-                }
-                drafts.append(
-                    InvoiceLineDraft(description: description, quantity: quantity, unitAmount: unit, amount: amount)
-                )
-            }
+            let drafts = Self.lines(input.lines ?? [], errors: &errors)
             guard errors.isEmpty, let customer, let currency, let category, let method else {
                 throw ValidationError(errors)
             }
@@ -170,6 +134,48 @@ public struct InvoiceService: Sendable {
             op.invoicesIssued()
             return issued[0]
         }
+    }
+
+    /// The lines of a one-off invoice, each bound checked (description, quantity, unit amount
+    /// and their product); what is wrong is added to `errors`, naming the line.
+    static func lines(_ lines: [OneOffLineInput], errors: inout [FieldError]) -> [InvoiceLineDraft] {
+        var drafts: [InvoiceLineDraft] = []
+        if lines.isEmpty || lines.count > 500 {
+            errors.append(FieldError(field: "lines", message: "must have 1 to 500 lines"))
+        }
+        for (i, line) in lines.enumerated() {
+            let description = line.description?.trimmingWhitespace() ?? ""
+            if description.isEmpty || description.count > 500 {
+                errors.append(FieldError(field: "lines[\(i)].description", message: "must be 1 to 500 characters"))
+            }
+            let quantity = line.quantity ?? 1
+            if quantity < 1 || quantity > 1_000_000_000 {
+                errors.append(FieldError(field: "lines[\(i)].quantity", message: "must be from 1 to 10^9"))
+            }
+            guard let unit = line.unitAmount, unit >= 0, unit <= 1_000_000_000_000 else {
+                errors.append(
+                    FieldError(
+                        field: "lines[\(i)].unit_amount", message: "must be an amount in minor units, 0 to 10^12")
+                )
+                continue
+            }
+            // Each factor has its own bound, their product too: 10^9 × 10^12 does not fit an
+            // Int64, and a line above 10^13 makes the invoice's sums unsafe (500 lines).
+            let (amount, overflow) = unit.multipliedReportingOverflow(by: quantity)
+            guard (1...1_000_000_000).contains(quantity), !overflow, amount <= Self.maxLineAmount else {
+                if (1...1_000_000_000).contains(quantity) {
+                    errors.append(
+                        FieldError(
+                            field: "lines[\(i)]",
+                            message: "unit_amount × quantity must be at most 10^13 minor units"))
+                }
+                continue
+            }
+            drafts.append(
+                InvoiceLineDraft(description: description, quantity: quantity, unitAmount: unit, amount: amount)
+            )
+        }
+        return drafts
     }
 
     /// A credit note against an invoice: in full (no lines), or the given net amounts.

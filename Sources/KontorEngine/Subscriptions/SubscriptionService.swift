@@ -165,69 +165,19 @@ public struct SubscriptionService: Sendable {
         try await operations.run(tenant) { op in
             let (conn, now) = (op.connection, op.now)
             var s = try await lockChangeable(id, tenant: tenant, on: conn)
-            var errors: [FieldError] = []
             let mode = proration ?? "immediate"
-            if !["immediate", "next_period", "none"].contains(mode) {
-                errors.append(FieldError(field: "proration", message: "must be immediate, next_period or none"))
-            }
-            if planCode == nil && quantity == nil {
-                errors.append(FieldError(field: "plan", message: "or quantity is required"))
-            }
-            if let quantity, quantity < 1 || quantity > 1_000_000_000 {
-                errors.append(FieldError(field: "quantity", message: "must be a whole number from 1 to 10^9"))
-            }
-            guard let old = try await plans.find(s.planCode, version: s.planVersion, tenantID: tenant.id, on: conn)
-            else { throw StoreError.notFound }
-            var new = old
-            if let planCode {
-                if let found = try await plans.current(planCode, tenantID: tenant.id, on: conn) {
-                    new = found
-                    if found.plan.billingInterval != old.plan.billingInterval {
-                        errors.append(
-                            FieldError(field: "plan", message: "must bill on the same interval as \(old.plan.code)")
-                        )
-                    }
-                    if !found.plan.currencies.contains(s.currency) {
-                        errors.append(FieldError(field: "plan", message: "has no price in \(s.currency)"))
-                    }
-                } else {
-                    errors.append(FieldError(field: "plan", message: "\(planCode) is not a plan of this account"))
-                }
-            }
-            guard errors.isEmpty else { throw ValidationError(errors) }
+            let (old, new) = try await validateChange(s, plan: planCode, quantity: quantity, mode: mode, op)
             let newQuantity = quantity ?? s.quantity
-            let profile = try await op.profile()
-            let today = LocalDate(instant: now, in: profile.zone)
+            let today = try await op.today()
             switch mode {
             case "next_period":
                 s.pendingPlanCode = new.plan.code
                 s.pendingPlanVersion = new.version
                 s.pendingQuantity = newQuantity
             default:
-                if mode == "immediate", let current = s.currentPeriod, current.contains(today),
-                    let currency = Currency(code: s.currency)
+                if mode == "immediate",
+                    try await prorate(s, from: old, to: new, quantity: newQuantity, today: today, op)
                 {
-                    let timeline = Self.timeline(s, plan: old.plan)
-                    let period = ServicePeriod(
-                        period: current, isTrial: s.currentPeriodTrial,
-                        fullPeriod: timeline.servicePeriod(startingAt: current.start).fullPeriod
-                    )
-                    let lines = try MidPeriodChange.prorationLines(
-                        period: period, on: today, from: old.plan, quantity: s.quantity, to: new.plan,
-                        quantity: newQuantity, currency: currency
-                    )
-                    let customer = try await customers.find(s.customerID, tenant: tenant, on: conn)
-                    try await issuer.issue(
-                        [
-                            InvoiceRequest(
-                                customerID: s.customerID, subscriptionID: s.id, billingReason: "subscription_update",
-                                billingDate: today, currency: currency, lines: lines,
-                                buyer: BuyerSnapshot(customer!), taxCategory: new.plan.taxCategory,
-                                collectionMethod: s.collectionMethod, paymentTermsDays: s.paymentTermsDays
-                            )
-                        ],
-                        profile: profile, now: now, on: conn
-                    )
                     op.invoicesIssued()
                 }
                 s.planCode = new.plan.code
@@ -242,6 +192,77 @@ public struct SubscriptionService: Sendable {
             op.record(.subscription(.subscriptionUpdated, SubscriptionJSON(s)))
             return s
         }
+    }
+
+    /// The current and the new plan of a change, or every field that is wrong with it.
+    func validateChange(
+        _ s: Subscription, plan planCode: String?, quantity: Int64?, mode: String, _ op: OperationContext
+    ) async throws -> (old: PlanVersion, new: PlanVersion) {
+        var errors: [FieldError] = []
+        if !["immediate", "next_period", "none"].contains(mode) {
+            errors.append(FieldError(field: "proration", message: "must be immediate, next_period or none"))
+        }
+        if planCode == nil && quantity == nil {
+            errors.append(FieldError(field: "plan", message: "or quantity is required"))
+        }
+        if let quantity, quantity < 1 || quantity > 1_000_000_000 {
+            errors.append(FieldError(field: "quantity", message: "must be a whole number from 1 to 10^9"))
+        }
+        guard
+            let old = try await plans.find(
+                s.planCode, version: s.planVersion, tenantID: op.tenant.id, on: op.connection)
+        else { throw StoreError.notFound }
+        var new = old
+        if let planCode {
+            if let found = try await plans.current(planCode, tenantID: op.tenant.id, on: op.connection) {
+                new = found
+                if found.plan.billingInterval != old.plan.billingInterval {
+                    errors.append(
+                        FieldError(field: "plan", message: "must bill on the same interval as \(old.plan.code)")
+                    )
+                }
+                if !found.plan.currencies.contains(s.currency) {
+                    errors.append(FieldError(field: "plan", message: "has no price in \(s.currency)"))
+                }
+            } else {
+                errors.append(FieldError(field: "plan", message: "\(planCode) is not a plan of this account"))
+            }
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        return (old, new)
+    }
+
+    /// The difference of a change for the rest of the current period, invoiced now; false when
+    /// there is nothing to prorate (no current period today, or a currency Kontor lacks).
+    func prorate(
+        _ s: Subscription, from old: PlanVersion, to new: PlanVersion, quantity newQuantity: Int64, today: LocalDate,
+        _ op: OperationContext
+    ) async throws -> Bool {
+        guard let current = s.currentPeriod, current.contains(today), let currency = Currency(code: s.currency) else {
+            return false
+        }
+        let timeline = Self.timeline(s, plan: old.plan)
+        let period = ServicePeriod(
+            period: current, isTrial: s.currentPeriodTrial,
+            fullPeriod: timeline.servicePeriod(startingAt: current.start).fullPeriod
+        )
+        let lines = try MidPeriodChange.prorationLines(
+            period: period, on: today, from: old.plan, quantity: s.quantity, to: new.plan,
+            quantity: newQuantity, currency: currency
+        )
+        let customer = try await customers.find(s.customerID, tenant: op.tenant, on: op.connection)
+        try await issuer.issue(
+            [
+                InvoiceRequest(
+                    customerID: s.customerID, subscriptionID: s.id, billingReason: "subscription_update",
+                    billingDate: today, currency: currency, lines: lines,
+                    buyer: BuyerSnapshot(customer!), taxCategory: new.plan.taxCategory,
+                    collectionMethod: s.collectionMethod, paymentTermsDays: s.paymentTermsDays
+                )
+            ],
+            profile: try await op.profile(), now: op.now, on: op.connection
+        )
+        return true
     }
 
     /// Cancels at the end of the current period, or now: then usage so far is invoiced and the
