@@ -78,114 +78,129 @@ public struct CollectionRun: Sendable {
         guard try await database.transaction({ try await collection.confirmBeforeCharge(lease, on: $0) }) else {
             return false
         }
-        let outcome: ChargeOutcome
-        if let gateway = gateways.gateway(livemode: lease.livemode) {
-            outcome = try await gateway.charge(
-                ChargeRequest(
-                    idempotencyKey: lease.intentID, amount: lease.amount, currency: lease.currency,
-                    paymentMethod: method, now: now, today: today
-                )
-            )
-        } else {
-            // Live mode never falls back to the sandbox.
+        let outcome = try await charge(lease, method: method, now: now, today: today)
+        let recorded = try await database.transaction { conn in
+            try await record(outcome, lease: lease, method: method, now: now, today: today, on: conn)
+        }
+        return recorded && outcome.succeeded
+    }
+
+    /// The gateway's answer for this lease's charge intent (its id is the idempotency key, the
+    /// same on every retry of the intent). Live mode never falls back to the sandbox.
+    func charge(_ lease: CollectionLease, method: PaymentMethod, now: Date, today: LocalDate) async throws
+        -> ChargeOutcome
+    {
+        guard let gateway = gateways.gateway(livemode: lease.livemode) else {
             database.logger.error(
                 "no live payment gateway configured: live invoice not charged",
                 metadata: ["invoice": .string(lease.invoiceID)])
-            outcome = .declined(code: PaymentGateways.notConfigured, kind: .hard)
+            return .declined(code: PaymentGateways.notConfigured, kind: .hard)
         }
-        let recorded = try await database.transaction { conn -> Bool in
-            let paymentID = Identifier.make("pay")
-            guard try await collection.resolve(lease, succeeded: outcome.succeeded, paymentID: paymentID, on: conn)
-            else { return false }
-            var retryAt: Date?
-            let record: PaymentRecord
-            switch outcome {
-            case .succeeded(let reference, let reversal):
-                record = PaymentRecord(
-                    id: paymentID, lease: lease, succeeded: true, failureCode: nil, declineKind: nil,
-                    gatewayReference: reference, reversalDueOn: reversal?.on, reversalReason: reversal?.reason
-                )
-            case .declined(let code, let kind):
-                if kind == .soft {
-                    retryAt = RetrySchedule(days: lease.retryDays).nextAttempt(
-                        after: lease.attempt, firstAttemptAt: lease.firstAttemptAt
-                    )
-                }
-                record = PaymentRecord(
-                    id: paymentID, lease: lease, succeeded: false, failureCode: code, declineKind: kind.rawValue,
-                    gatewayReference: nil, reversalDueOn: nil, reversalReason: nil
+        return try await gateway.charge(
+            ChargeRequest(
+                idempotencyKey: lease.intentID, amount: lease.amount, currency: lease.currency,
+                paymentMethod: method, now: now, today: today))
+    }
+
+    /// Records the outcome of a charge on its lease, once (false when another node resolved the
+    /// lease first): the payment, and for a success its allocation, any surplus as customer
+    /// credit, the ledger and the events.
+    func record(
+        _ outcome: ChargeOutcome, lease: CollectionLease, method: PaymentMethod, now: Date, today: LocalDate,
+        on conn: PostgresConnection
+    ) async throws -> Bool {
+        let paymentID = Identifier.make("pay")
+        guard try await collection.resolve(lease, succeeded: outcome.succeeded, paymentID: paymentID, on: conn)
+        else { return false }
+        var retryAt: Date?
+        let record: PaymentRecord
+        switch outcome {
+        case .succeeded(let reference, let reversal):
+            record = PaymentRecord(
+                id: paymentID, lease: lease, succeeded: true, failureCode: nil, declineKind: nil,
+                gatewayReference: reference, reversalDueOn: reversal?.on, reversalReason: reversal?.reason
+            )
+        case .declined(let code, let kind):
+            if kind == .soft {
+                retryAt = RetrySchedule(days: lease.retryDays).nextAttempt(
+                    after: lease.attempt, firstAttemptAt: lease.firstAttemptAt
                 )
             }
-            let owed = record.succeeded ? try await collection.lockOpenAmount(lease, on: conn) : 0
-            let allocated = min(owed, lease.amount)
-            let surplus = record.succeeded ? lease.amount - allocated : 0
-            // A direct debit carries the intent's id as its end-to-end id (at most 35 characters).
-            try await collection.record(
-                record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus,
-                endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, now: now, on: conn)
-            let payment = PaymentJSON(record, paymentMethodID: method.id, now: now, retryAt: retryAt)
-            var drafts: [EventOutbox.Draft] = []
-            let data = try KontorJSON.encode(payment)
-            if record.succeeded {
-                if allocated > 0 {
-                    try await AllocationWriter(logger: database.logger).append(
-                        [
-                            AllocationDraft(
-                                invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
-                                sourceID: paymentID, amount: allocated, currency: lease.currency)
-                        ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
-                }
-                if surplus > 0 {
-                    // Paid twice (a transfer arrived while the card was charged): the money
-                    // the invoice no longer needs is the customer's credit.
-                    try await CustomerBalanceRepository(logger: database.logger).add(
-                        [(lease.customerID, surplus)], tenantID: lease.tenantID, on: conn)
-                }
-                try await ledger.append(
-                    [
-                        LedgerBooking(
-                            documentType: "payment", documentID: paymentID, documentNumber: lease.invoiceNumber,
-                            customerID: lease.customerID, currency: lease.currency, bookingDate: today,
-                            postings: LedgerRules.moneyReceived(
-                                allocated: allocated, surplus: surplus, into: .paymentClearing)
-                        )
-                    ],
-                    tenantID: lease.tenantID, now: now, on: conn
-                )
-                drafts.append(.init(type: .paymentSucceeded, objectID: paymentID, data: data, createdAt: now))
-                if allocated > 0,
-                    let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
-                    invoice.status == "paid"
-                {
-                    drafts.append(
-                        .init(
-                            type: .invoicePaid, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
-                            createdAt: now)
-                    )
-                }
-                if let subscriptionID = lease.subscriptionID,
-                    try await collection.reactivateIfSettled(
-                        subscriptionID: subscriptionID, tenantID: lease.tenantID, today: today, on: conn
-                    ),
-                    let s = try await subscriptions.find(subscriptionID, tenantID: lease.tenantID, on: conn)
-                {
-                    drafts.append(
-                        .init(
-                            type: .subscriptionUpdated, objectID: s.id,
-                            data: try KontorJSON.encode(SubscriptionJSON(s)),
-                            createdAt: now
-                        )
-                    )
-                }
-            } else {
-                drafts.append(.init(type: .paymentFailed, objectID: paymentID, data: data, createdAt: now))
-                drafts.append(
-                    .init(type: .invoicePaymentFailed, objectID: lease.invoiceID, data: data, createdAt: now))
-            }
-            try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
-            return true
+            record = PaymentRecord(
+                id: paymentID, lease: lease, succeeded: false, failureCode: code, declineKind: kind.rawValue,
+                gatewayReference: nil, reversalDueOn: nil, reversalReason: nil
+            )
         }
-        return recorded && outcome.succeeded
+        let owed = record.succeeded ? try await collection.lockOpenAmount(lease, on: conn) : 0
+        let allocated = min(owed, lease.amount)
+        let surplus = record.succeeded ? lease.amount - allocated : 0
+        // A direct debit carries the intent's id as its end-to-end id (at most 35 characters).
+        try await collection.record(
+            record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus,
+            endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, now: now, on: conn)
+        let data = try KontorJSON.encode(PaymentJSON(record, paymentMethodID: method.id, now: now, retryAt: retryAt))
+        let drafts: [EventOutbox.Draft] =
+            record.succeeded
+            ? try await bookSuccess(
+                lease, paymentID: paymentID, allocated: allocated, surplus: surplus, data: data, now: now,
+                today: today, on: conn)
+            : [
+                .init(type: .paymentFailed, objectID: paymentID, data: data, createdAt: now),
+                .init(type: .invoicePaymentFailed, objectID: lease.invoiceID, data: data, createdAt: now),
+            ]
+        try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
+        return true
+    }
+
+    /// Money received for the lease's invoice: allocated up to what it still owes, the rest the
+    /// customer's credit (paid twice: a transfer arrived while the card was charged), booked in
+    /// the ledger; a subscription restricted for this debt is reactivated. Returns the events.
+    func bookSuccess(
+        _ lease: CollectionLease, paymentID: String, allocated: Int64, surplus: Int64, data: Data, now: Date,
+        today: LocalDate, on conn: PostgresConnection
+    ) async throws -> [EventOutbox.Draft] {
+        if allocated > 0 {
+            try await AllocationWriter(logger: database.logger).append(
+                [
+                    AllocationDraft(
+                        invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
+                        sourceID: paymentID, amount: allocated, currency: lease.currency)
+                ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
+        }
+        if surplus > 0 {
+            try await CustomerBalanceRepository(logger: database.logger).add(
+                [(lease.customerID, surplus)], tenantID: lease.tenantID, on: conn)
+        }
+        try await ledger.append(
+            [
+                LedgerBooking(
+                    documentType: "payment", documentID: paymentID, documentNumber: lease.invoiceNumber,
+                    customerID: lease.customerID, currency: lease.currency, bookingDate: today,
+                    postings: LedgerRules.moneyReceived(allocated: allocated, surplus: surplus, into: .paymentClearing)
+                )
+            ],
+            tenantID: lease.tenantID, now: now, on: conn
+        )
+        var drafts: [EventOutbox.Draft] = [
+            .init(type: .paymentSucceeded, objectID: paymentID, data: data, createdAt: now)
+        ]
+        if allocated > 0, let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
+            invoice.status == "paid"
+        {
+            drafts.append(
+                .init(type: .invoicePaid, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(), createdAt: now))
+        }
+        if let subscriptionID = lease.subscriptionID,
+            try await collection.reactivateIfSettled(
+                subscriptionID: subscriptionID, tenantID: lease.tenantID, today: today, on: conn),
+            let s = try await subscriptions.find(subscriptionID, tenantID: lease.tenantID, on: conn)
+        {
+            drafts.append(
+                .init(
+                    type: .subscriptionUpdated, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
+                    createdAt: now))
+        }
+        return drafts
     }
 }
 
