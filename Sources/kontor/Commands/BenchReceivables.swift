@@ -155,12 +155,13 @@ struct ReceivablesBench {
         try await seed(tenantID: t3.id, customers: entries, items: entries, today: today, dueDaysAgo: 5, prefix: "b")
         var xml = """
             <?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
-            <BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId></GrpHdr><Stmt><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
+            <BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId><CreDtTm>\(today)T00:00:00</CreDtTm></GrpHdr><Stmt><Id>BENCH-1</Id><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>
             """
         for g in 1...entries {
             xml += """
                 <Ntry><NtryRef>N\(g)</NtryRef><Amt Ccy="EUR">119.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
-                <BookgDt><Dt>\(today)</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>Rechnung b-\(g)</Ustrd></RmtInf>\
+                <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>\(today)</Dt></BookgDt>\
+                <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><RmtInf><Ustrd>Rechnung b-\(g)</Ustrd></RmtInf>\
                 </TxDtls></NtryDtls></Ntry>
                 """
         }
