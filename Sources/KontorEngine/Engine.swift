@@ -36,7 +36,7 @@ public struct Engine: Sendable {
         self.database = database
         self.clock = clock
         let dunning = DunningRun(database: database)
-        let collection = CollectionRun(database: database, gateways: gateways)
+        let collection = CollectionRun(database: database, gateways: gateways, dunning: dunning)
         self.dunning = dunning
         self.collection = collection
         let operations = OperationRunner(

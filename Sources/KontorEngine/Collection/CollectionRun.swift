@@ -26,9 +26,12 @@ public struct CollectionRun: Sendable {
     let invoices: InvoiceRepository
     let subscriptions: SubscriptionRepository
 
-    public init(database: Database, gateways: PaymentGateways = .sandboxOnly) {
+    let dunning: DunningRun
+
+    public init(database: Database, gateways: PaymentGateways = .sandboxOnly, dunning: DunningRun) {
         self.database = database
         self.gateways = gateways
+        self.dunning = dunning
         self.collection = CollectionRepository(logger: database.logger)
         self.methods = PaymentMethodRepository(logger: database.logger)
         self.ledger = LedgerWriter(logger: database.logger)
@@ -53,8 +56,7 @@ public struct CollectionRun: Sendable {
             // A charge that went through may have settled a dunning case: dunning looks again
             // now (restoring service at once), not at the next daily run.
             for (tenant, customers) in paid {
-                try await DunningRun(database: database).run(
-                    now: now, tenantID: tenant, customerIDs: Array(Set(customers)))
+                try await dunning.run(now: now, tenantID: tenant, customerIDs: Array(Set(customers)))
             }
             total += leased.count
         }

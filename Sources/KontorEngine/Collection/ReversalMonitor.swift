@@ -14,8 +14,10 @@ public struct ReversalMonitor: Sendable {
     let reversals: ReversalRepository
     let tenants: TenantRepository
     let booker: ReceivablesBooker
+    let dunning: DunningRun
 
-    public init(database: Database) {
+    public init(database: Database, dunning: DunningRun) {
+        self.dunning = dunning
         self.database = database
         self.reversals = ReversalRepository(logger: database.logger)
         self.tenants = TenantRepository(database: database)
@@ -44,8 +46,7 @@ public struct ReversalMonitor: Sendable {
             guard !booked.isEmpty else { return total }
             total += booked.count
             for (tenant, group) in Dictionary(grouping: booked, by: \.tenantID) {
-                try await DunningRun(database: database).run(
-                    now: now, tenantID: tenant, customerIDs: Array(Set(group.map(\.customerID))))
+                try await dunning.run(now: now, tenantID: tenant, customerIDs: Array(Set(group.map(\.customerID))))
             }
         }
     }

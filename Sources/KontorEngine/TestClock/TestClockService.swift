@@ -40,7 +40,7 @@ public struct TestClockService: Sendable {
         self.dunningDue = DunningRepository(logger: database.logger)
         self.overdue = OverdueMonitor(database: database)
         self.overdueDue = OverdueRepository(logger: database.logger)
-        self.reversals = ReversalMonitor(database: database)
+        self.reversals = ReversalMonitor(database: database, dunning: dunning)
         self.reversalDue = ReversalRepository(logger: database.logger)
     }
 

@@ -91,7 +91,7 @@ extension RecurringWork {
     /// `interval`.
     public static func collection(_ run: CollectionRun, database: Database, interval: Duration) -> RecurringWork {
         let overdue = OverdueMonitor(database: database)
-        let reversals = ReversalMonitor(database: database)
+        let reversals = ReversalMonitor(database: database, dunning: run.dunning)
         return RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
             try await run.run(now: now) + reversals.run(now: now) + overdue.run(now: now)
         }
