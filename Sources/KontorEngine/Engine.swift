@@ -81,6 +81,12 @@ public struct Engine: Sendable {
         try await authentication.authenticate(secret: secret)
     }
 
+    /// Whether the database answers `SELECT 1` within `deadline` (what `/health` asks); the
+    /// answer is recorded for the fast-fail check below.
+    public func isDatabaseReachable(within deadline: Duration) async -> Bool {
+        await database.ping(within: deadline)
+    }
+
     /// Whether the database answered the last probe (requests fail fast while it does not).
     public var isDatabaseAvailable: Bool { database.health.isAvailable }
 }

@@ -35,7 +35,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     let engine = deps.engine
-    OperationsRoutes(database: engine.database, registry: deps.metrics).register(on: router)
+    OperationsRoutes(engine: engine, registry: deps.metrics).register(on: router)
     let v1 = router.group("v1")
         .add(middleware: DatabaseAvailabilityMiddleware(engine: engine))
         .add(middleware: InputGuardMiddleware())

@@ -3,10 +3,8 @@ import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 import Logging
 import NIOCore
-import PostgresNIO
 
 /// Turns every error into a problem answer: domain errors into their 4xx, framework errors
 /// into theirs, and anything unexpected into a logged 500 that reveals nothing.
@@ -35,19 +33,6 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             return try Self.problem(for: error, context: context).response(from: request, context: context)
         }
-    }
-
-    /// The connection failed, not the statement: the database is (for now) not there. A
-    /// server's read-only answer during a failover counts too.
-    static func isConnectionFailure(_ error: PSQLError) -> Bool {
-        if [.serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code) {
-            return true
-        }
-        guard error.code == .server else { return false }
-        let state = error.serverInfo?[.sqlState] ?? ""
-        // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection
-        // exceptions, 25006 read-only transaction (a standby after failover).
-        return state.hasPrefix("57P") || state.hasPrefix("08") || state == "25006"
     }
 
     static func problem(for error: any Error, context: Context) -> Problem {
@@ -83,12 +68,12 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case MoneyError.overflow:
             // Any amount so large that arithmetic on it overflows is bad input, wherever it came in.
             return .invalid([FieldError(field: "amount", message: "is too large to compute with")])
-        case let psql as PSQLError where Database.isTransient(psql):
+        case _ where DatabaseFailure(error) == .conflict:
             // Retried and still deadlocked: nothing was written; the client may try again.
             return Problem(
                 status: .serviceUnavailable, type: "conflict-retry", title: "Service unavailable",
                 detail: "The request collided with concurrent work and was rolled back; nothing was changed. Retry.")
-        case let psql as PSQLError where Self.isConnectionFailure(psql):
+        case _ where DatabaseFailure(error) == .unavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return .databaseUnavailable
         default:

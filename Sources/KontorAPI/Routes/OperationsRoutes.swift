@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
-import KontorStore
+import KontorEngine
 import Prometheus
 
 /// `/health`, `/metrics`, `/openapi.json`: unauthenticated, for load balancers, Prometheus
 /// and API clients.
 struct OperationsRoutes {
-    let database: Database
+    let engine: Engine
     let registry: PrometheusCollectorRegistry
 
     struct Health: Encodable {
@@ -17,7 +17,7 @@ struct OperationsRoutes {
     func register(on router: Router<KontorRequestContext>) {
         // The truth within two seconds: a database that does not answer is unreachable, not slow.
         router.get("health") { _, _ -> Response in
-            if await database.ping(within: .seconds(2)) {
+            if await engine.isDatabaseReachable(within: .seconds(2)) {
                 return try .json(Health(status: "ok", database: "ok"))
             }
             return try .json(Health(status: "unavailable", database: "unreachable"), status: .serviceUnavailable)
