@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorStore
 import PostgresNIO
 

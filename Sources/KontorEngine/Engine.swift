@@ -2,6 +2,7 @@ import Foundation
 import KontorCore
 import KontorStore
 import Logging
+import ServiceLifecycle
 
 /// The composition root: every service, runner and worker of the engine, built once from the
 /// database, the clock and the payment gateways, and handed out from here. The HTTP layer and
@@ -75,6 +76,9 @@ public struct Engine: Sendable {
             RecurringWork.dunning(dunning, database: database, interval: .seconds(60)),
         ].map { $0.watching(database.health) }
     }
+
+    /// The PostgreSQL client as a service: an application runs it first and stops it last.
+    public var databaseClient: any Service { database.client }
 
     /// The tenant a clear API key belongs to, or nil (unknown or revoked).
     public func authenticate(secret: String) async throws -> Tenant? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KontorCore
 
 @main
 struct Kontor: AsyncParsableCommand {

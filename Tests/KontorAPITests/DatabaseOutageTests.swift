@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KontorAPI
+import KontorCore
 import KontorEmbedded
 import KontorEngine
 import KontorStore
@@ -44,7 +45,7 @@ import Testing
         let monitor = DatabaseMonitor(database: database, recoverAfter: .seconds(2)) {
             await offCooperativePool { _ = try? cluster.start() }
         }
-        let deps = APIDependencies(database: database, clock: SystemClock(), metrics: TestMetrics.registry)
+        let deps = APIDependencies(engine: Engine(database: database), metrics: TestMetrics.registry)
         let app = buildApplication(deps, host: "127.0.0.1", port: 0, logger: logger, services: [monitor, worker]) {
             try await Migrator(
                 files: MigrationFile.load(from: MigrationFile.sourceRoot.appendingPathComponent("Migrations"))

@@ -56,8 +56,7 @@ import Testing
             configuration: .init(host: "127.0.0.1", username: "x", password: nil, database: nil, tls: .disable)
         )
         let deps = APIDependencies(
-            database: Database(client: client, logger: logger), clock: SystemClock(), metrics: TestMetrics.registry
-        )
+            engine: Engine(database: Database(client: client, logger: logger)), metrics: TestMetrics.registry)
         var registered = Set<String>()
         for route in buildRouter(deps).routes {
             // Hummingbird writes captures as {id}, as OpenAPI does.

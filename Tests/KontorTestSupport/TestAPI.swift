@@ -52,7 +52,7 @@ public func withTestAPI(
     try await TestPostgres.shared.withFreshDatabase { configuration in
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
-        let deps = APIDependencies(database: database, clock: SystemClock(), metrics: TestMetrics.registry)
+        let deps = APIDependencies(engine: Engine(database: database), metrics: TestMetrics.registry)
         let app = buildApplication(deps, host: "127.0.0.1", port: 0, logger: logger)
         try await app.test(.router) { testClient in
             let (tenant, key) = try await TenantRepository(database: database).create(

@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorEmbedded
 import KontorStore
 import Logging

@@ -1,8 +1,6 @@
 import Hummingbird
 import KontorEngine
-import KontorStore
 import Logging
-import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 
@@ -16,12 +14,6 @@ public struct APIDependencies: Sendable {
         self.engine = engine
         self.metrics = metrics
     }
-
-    public init(database: Database, clock: any BillingClock, metrics: PrometheusCollectorRegistry) {
-        self.init(engine: Engine(database: database, clock: clock), metrics: metrics)
-    }
-
-    public var database: Database { engine.database }
 }
 
 /// Builds the router: operations routes at the root, the authenticated API under `/v1`.
@@ -68,7 +60,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: "kontor"),
         logger: logger
     )
-    app.addServices(deps.database.client)
+    app.addServices(deps.engine.databaseClient)
     app.addServices(services)
     app.beforeServerStarts(perform: beforeServerStarts)
     return app

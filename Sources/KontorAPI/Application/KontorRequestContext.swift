@@ -1,6 +1,5 @@
 import Hummingbird
 import KontorCore
-import KontorStore
 import Logging
 
 /// Per-request state: Hummingbird's core context plus the tenant the API key belongs to.

@@ -1,6 +1,5 @@
 import Hummingbird
 import KontorCore
-import KontorStore
 
 /// `?limit=` (1–100, default 20) and `?starting_after=` of every list endpoint.
 struct ListQuery {

@@ -2,7 +2,6 @@ import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/customers`: thin — parse, call `CustomerService`, encode.
 struct CustomerRoutes {

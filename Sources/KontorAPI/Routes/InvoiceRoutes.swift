@@ -1,7 +1,6 @@
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/invoices` and `/v1/credit_notes`.
 struct InvoiceRoutes {

@@ -1,7 +1,6 @@
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/payment_methods` and `/v1/customers/{id}/default_payment_method`.
 struct PaymentMethodRoutes {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/plans`: the tenant's catalog. `PUT` takes the same fields as a `Plans/*.yaml` file.
 struct PlanRoutes {

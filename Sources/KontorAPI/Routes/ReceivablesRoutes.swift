@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/payments`, write-off, hand-over, disputes, payment plans, bank statements.
 struct ReceivablesRoutes {

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// Reports (JSON, or CSV with `Accept: text/csv`), the DATEV export, dunning policies and a
 /// customer's dunning.

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 extension Response {
     /// A JSON answer with the bytes exactly as given (idempotent replays send stored bytes).

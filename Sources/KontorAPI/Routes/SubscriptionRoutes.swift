@@ -1,7 +1,6 @@
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/subscriptions`: thin — parse, call `SubscriptionService`, encode.
 struct SubscriptionRoutes {

@@ -1,7 +1,6 @@
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/tenant`: the authenticated tenant's own settings.
 struct TenantRoutes {

@@ -1,7 +1,6 @@
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/test_clock`: test-mode keys only.
 struct TestClockRoutes {

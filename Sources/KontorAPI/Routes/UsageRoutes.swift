@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `POST /v1/usage`: 201 for a new event, 200 with the stored one for a repeated `id`.
 struct UsageRoutes {

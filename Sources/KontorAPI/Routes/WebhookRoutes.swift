@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import KontorCore
 import KontorEngine
-import KontorStore
 
 /// `/v1/webhook_endpoints` and `/v1/events`.
 struct WebhookRoutes {

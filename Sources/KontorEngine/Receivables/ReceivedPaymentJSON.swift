@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import KontorStore
 
 /// The payment object of the payments API (and of `payment.succeeded` for money received).

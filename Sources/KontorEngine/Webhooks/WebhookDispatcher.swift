@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KontorCore
 import KontorStore
 import Logging
 import NIOCore

@@ -3,21 +3,6 @@ import KontorCore
 import Logging
 import PostgresNIO
 
-/// One stored plan version.
-public struct PlanVersion: Sendable, Equatable {
-    public let plan: Plan
-    public let version: Int
-    public let source: String
-    public let createdAt: Date
-
-    public init(plan: Plan, version: Int, source: String, createdAt: Date) {
-        self.plan = plan
-        self.version = version
-        self.source = source
-        self.createdAt = createdAt
-    }
-}
-
 /// Plan versions of a tenant's catalog. Rows are only ever inserted.
 public struct PlanRepository: Sendable {
     public let logger: Logger

@@ -1,16 +1,7 @@
 import Foundation
+import KontorCore
 import Logging
 import PostgresNIO
-
-/// An event as stored in the outbox.
-public struct StoredEvent: Sendable, Equatable {
-    public let id: String
-    public let type: String
-    public let objectID: String?
-    public let data: String
-    public let livemode: Bool
-    public let createdAt: Date
-}
 
 /// Reads the outbox for `GET /v1/events`.
 public struct EventRepository: Sendable {

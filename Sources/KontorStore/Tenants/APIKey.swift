@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KontorCore
 
 /// An API key in clear, as shown once to its owner: `sk_test_…` or `sk_live_…`.
 ///

@@ -77,10 +77,16 @@ public struct TenantRepository: Sendable {
         return try await Self.first(rows)
     }
 
+    static let profileColumns = """
+        tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
+        credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
+        datev_client, fiscal_year_start_month, fee_item_number_format
+        """
+
     /// The billing profile (seller fields, formats, test clock) of a tenant.
     public func profile(_ tenantID: String, on conn: PostgresConnection) async throws -> TenantProfile {
         let rows = try await conn.query(
-            "SELECT \(unescaped: TenantProfile.columns) FROM tenants WHERE tenant_id = \(tenantID)",
+            "SELECT \(unescaped: Self.profileColumns) FROM tenants WHERE tenant_id = \(tenantID)",
             logger: database.logger
         )
         for try await r in rows.decode(

@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// One entry of an imported bank statement and what became of it.
 public struct BankTransaction: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// What a tenant needs to bill: the seller fields of §14 Abs. 4 UStG, its home country for VAT,
 /// its number formats and default payment terms, and its test clock.
@@ -29,9 +28,27 @@ public struct TenantProfile: Sendable, Equatable {
 
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 
-    static let columns = """
-        tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
-        credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
-        datev_client, fiscal_year_start_month, fee_item_number_format
-        """
+    public init(
+        tenantID: String, name: String, legalName: String? = nil, address: String? = nil, vatID: String? = nil,
+        homeCountry: String, timeZone: String, invoiceNumberFormat: String, creditNoteNumberFormat: String,
+        paymentTermsDays: Int, livemode: Bool, testClockAt: Date? = nil, returnFee: Int64 = 0,
+        datevConsultant: Int = 1001, datevClient: Int = 1, fiscalYearStartMonth: Int = 1
+    ) {
+        self.tenantID = tenantID
+        self.name = name
+        self.legalName = legalName
+        self.address = address
+        self.vatID = vatID
+        self.homeCountry = homeCountry
+        self.timeZone = timeZone
+        self.invoiceNumberFormat = invoiceNumberFormat
+        self.creditNoteNumberFormat = creditNoteNumberFormat
+        self.paymentTermsDays = paymentTermsDays
+        self.livemode = livemode
+        self.testClockAt = testClockAt
+        self.returnFee = returnFee
+        self.datevConsultant = datevConsultant
+        self.datevClient = datevClient
+        self.fiscalYearStartMonth = fiscalYearStartMonth
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// A payment as the payments API shows it: a gateway charge or money received otherwise.
 public struct ReceivedPayment: Sendable, Equatable {
@@ -41,16 +40,31 @@ public struct ReceivedPayment: Sendable, Equatable {
     /// Current allocations per invoice (net of returns).
     public var allocations: [Share]
 
-}
-
-extension ReceivedPayment {
-    /// Money just received (`PaymentRepository.NewPayment`) with its shares, as stored.
-    public init(received p: PaymentRepository.NewPayment, allocations: [Share], livemode: Bool, createdAt: Date) {
-        self.init(
-            id: p.id, customerID: p.customerID, invoiceID: nil, paymentMethodID: nil, amount: p.amount,
-            currency: p.currency, status: "succeeded", source: p.source, reference: p.reference,
-            unallocated: p.unallocated, failureCode: nil, reversedAt: nil, returnReason: nil, returnFee: nil,
-            returnFeeInvoiceID: nil, livemode: livemode, createdAt: createdAt, endToEndID: p.endToEndID,
-            allocations: allocations)
+    public init(
+        id: String, customerID: String, invoiceID: String? = nil, paymentMethodID: String? = nil, amount: Int64,
+        currency: String, status: String, source: String, reference: String? = nil, unallocated: Int64,
+        failureCode: String? = nil, reversedAt: Date? = nil, returnReason: String? = nil, returnFee: Int64? = nil,
+        returnFeeInvoiceID: String? = nil, livemode: Bool, createdAt: Date, endToEndID: String? = nil,
+        allocations: [Share]
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.invoiceID = invoiceID
+        self.paymentMethodID = paymentMethodID
+        self.amount = amount
+        self.currency = currency
+        self.status = status
+        self.source = source
+        self.reference = reference
+        self.unallocated = unallocated
+        self.failureCode = failureCode
+        self.reversedAt = reversedAt
+        self.returnReason = returnReason
+        self.returnFee = returnFee
+        self.returnFeeInvoiceID = returnFeeInvoiceID
+        self.livemode = livemode
+        self.createdAt = createdAt
+        self.endToEndID = endToEndID
+        self.allocations = allocations
     }
 }

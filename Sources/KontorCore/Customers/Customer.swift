@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// A stored customer: validated fields plus what Kontor keeps about it.
 public struct Customer: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// A stored subscription: what a customer receives, on which plan version, and how far
 /// billing has got.

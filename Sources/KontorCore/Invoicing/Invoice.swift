@@ -1,5 +1,4 @@
 import Foundation
-import KontorCore
 
 /// Seller or buyer as printed on an invoice (§14 Abs. 4 Nr. 1–2 UStG): a snapshot taken when
 /// the invoice is issued, so later address changes never alter an issued invoice.
