@@ -16,7 +16,15 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 "$kontor" serve --port "$port" --state-directory "$state" --log-level warning >"$state/serve.log" 2>&1 &
 serve=$!
 cleanup() {
+    # SIGTERM is a graceful shutdown; one that has not finished in 20 s is a defect to report,
+    # not a reason to hang CI: then SIGKILL, and stop the private cluster it leaves behind.
     kill "$serve" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$serve" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$serve" 2>/dev/null; then
+        echo "kontor serve did not stop within 20 s of SIGTERM; killed" >&2
+        kill -9 "$serve" 2>/dev/null || true
+        pkill -9 -f "$state/postgres/data" 2>/dev/null || true
+    fi
     wait "$serve" 2>/dev/null || true
     rm -rf "$state"
 }
