@@ -43,7 +43,6 @@ public struct PaymentPlanService: Sendable {
     let customers: CustomerRepository
     let openItems: OpenItemRepository
     let plans: PaymentPlanRepository
-    let tenants: TenantRepository
 
     init(database: Database, operations: OperationRunner) {
         self.database = database
@@ -51,7 +50,6 @@ public struct PaymentPlanService: Sendable {
         self.customers = CustomerRepository(logger: database.logger)
         self.openItems = OpenItemRepository(logger: database.logger)
         self.plans = PaymentPlanRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
     }
 
     /// `GET /v1/customers/{id}/payment_plans`: the customer's plans with how they stand today.
