@@ -41,19 +41,33 @@ key=$(cat "$state/api-key")
 # Blocking: server errors, and answers that disagree with the document (status codes, content
 # types, response schemas, 405 for undeclared methods). Whether every schema-valid request is
 # accepted and every schema-violating one refused is reported by a run with `--checks all`.
-timeout 900 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
-    --header "Authorization: Bearer $key" \
-    --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,unsupported_method}" \
-    --exclude-checks "${SCHEMATHESIS_EXCLUDE:-positive_data_acceptance,negative_data_rejection}" \
-    --max-examples "${SCHEMATHESIS_EXAMPLES:-20}" \
-    --max-time "${SCHEMATHESIS_MAX_TIME:-600}" \
-    --phases examples,coverage,fuzzing,stateful \
-    --generation-deterministic \
-    --request-timeout 60 \
-    --workers 2 \
-    --suppress-health-check all \
-    "$@" || {
-    status=$?
+run_schemathesis() {
+    timeout 900 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+        --header "Authorization: Bearer $key" \
+        --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,unsupported_method}" \
+        --exclude-checks "${SCHEMATHESIS_EXCLUDE:-positive_data_acceptance,negative_data_rejection}" \
+        --max-examples "${SCHEMATHESIS_EXAMPLES:-20}" \
+        --max-time "${SCHEMATHESIS_MAX_TIME:-600}" \
+        --phases examples,coverage,fuzzing,stateful \
+        --generation-deterministic \
+        --request-timeout 60 \
+        --workers 2 \
+        --suppress-health-check all \
+        "$@" 2>&1 | tee "$state/schemathesis.log"
+    return "${PIPESTATUS[0]}"
+}
+# hypothesis 6.170 sometimes aborts one operation's generation with "AST constructor recursion
+# depth mismatch" (its own lambda-description cache, not a finding about Kontor). Such a run,
+# with no failure reported, is run once more; any real failure still fails CI.
+status=0
+run_schemathesis "$@" || status=$?
+if [ "$status" -ne 0 ] && grep -q "AST constructor recursion depth mismatch" "$state/schemathesis.log" \
+    && ! grep -q "^Failures:" "$state/schemathesis.log"; then
+    echo "schemathesis aborted on its own internal error (no failure found); running it once more" >&2
+    status=0
+    run_schemathesis "$@" || status=$?
+fi
+[ "$status" -eq 0 ] || {
     cp "$state/serve.log" .build/schemathesis-serve.log
     grep -n -m1 -B2 -A40 "Fatal error\|Crash" "$state/serve.log" || tail -50 "$state/serve.log"
     echo "(the whole server log: .build/schemathesis-serve.log)"
