@@ -76,6 +76,46 @@ import Testing
         }
     }
 
+    /// One JSON shape per API object: what a payment event carries is what the payments API
+    /// shows for that payment — declined (with its retry plan), and then paid.
+    @Test func everyPaymentEventCarriesThePaymentAsTheAPIShowsIt() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx, #"{"name": "Ada", "kind": "consumer", "address": {"country": "DE"}}"#
+                )
+                .json()["id"] as! String
+            _ = try await card(client, fx, customer: cus, token: "tok_insufficient_funds")
+            _ = try await client.post(
+                "/v1/subscriptions", fx,
+                #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0, "payment_terms_days": 0}"#)
+            let good = try await card(client, fx, customer: cus, token: "tok_visa")
+            _ = try await client.post(
+                "/v1/customers/\(cus)/default_payment_method", fx, #"{"payment_method": "\#(good)"}"#)
+            try await client.advanceClock(to: "2027-03-03T00:00:00Z", fx)
+            let rows = try await fx.database.client.query(
+                """
+                SELECT type, data::text FROM events
+                WHERE type IN ('payment.failed', 'payment.succeeded', 'invoice.payment_failed') ORDER BY seq
+                """, logger: fx.database.logger)
+            var seen: [String] = []
+            for try await (type, data) in rows.decode((String, String).self) {
+                let event = try JSONSerialization.jsonObject(with: Data(data.utf8)) as! [String: Any]
+                let shown = try await client.get("/v1/payments/\(event["id"] as! String)", fx).json()
+                #expect(NSDictionary(dictionary: event) == NSDictionary(dictionary: shown), "\(type)")
+                seen.append("\(type) \(event["attempt"] ?? "-") \(event["decline_kind"] ?? "-")")
+            }
+            #expect(
+                seen == [
+                    "payment.failed 1 soft", "invoice.payment_failed 1 soft", "payment.succeeded 2 -",
+                ])
+            let failed = try await client.get("/v1/payments?customer=\(cus)", fx).json()["data"] as! [[String: Any]]
+            #expect(failed.last?["next_attempt_at"] as? String == "2027-03-02T09:00:00Z")
+        }
+    }
+
     @Test func hardDeclinesAreNeverRetriedAndOverdueFiresOnce() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()

@@ -39,13 +39,19 @@ public struct ReceivedPayment: Sendable, Equatable {
     public var endToEndID: String? = nil
     /// Current allocations per invoice (net of returns).
     public var allocations: [Share]
+    /// A gateway charge's attempt number for its invoice (1 for the first).
+    public var attempt: Int? = nil
+    /// A declined charge: `soft` (worth retrying) or `hard` (never retried).
+    public var declineKind: String? = nil
+    /// A soft-declined charge: when the next attempt was planned as it failed.
+    public var nextAttemptAt: Date? = nil
 
     public init(
         id: String, customerID: String, invoiceID: String? = nil, paymentMethodID: String? = nil, amount: Int64,
         currency: String, status: String, source: String, reference: String? = nil, unallocated: Int64,
         failureCode: String? = nil, reversedAt: Date? = nil, returnReason: String? = nil, returnFee: Int64? = nil,
         returnFeeInvoiceID: String? = nil, livemode: Bool, createdAt: Date, endToEndID: String? = nil,
-        allocations: [Share]
+        allocations: [Share], attempt: Int? = nil, declineKind: String? = nil, nextAttemptAt: Date? = nil
     ) {
         self.id = id
         self.customerID = customerID
@@ -66,5 +72,8 @@ public struct ReceivedPayment: Sendable, Equatable {
         self.createdAt = createdAt
         self.endToEndID = endToEndID
         self.allocations = allocations
+        self.attempt = attempt
+        self.declineKind = declineKind
+        self.nextAttemptAt = nextAttemptAt
     }
 }

@@ -118,25 +118,18 @@ public struct BillingRun: Sendable {
             let totals = try await usage.totals(windows, on: conn)
             var requests: [InvoiceRequest] = []
             var updated: [Subscription] = []
-            var events: [EventOutbox.Draft] = []
+            var events: [DomainEvent] = []
             for item in group {
                 let step = try BillingStep.advance(
                     item, usage: totals[item.subscription.id] ?? [:], plans: cache, zone: zone, now: now
                 )
                 if let request = step.invoice { requests.append(request) }
                 updated.append(step.subscription)
-                if let type = step.eventType {
-                    events.append(
-                        EventOutbox.Draft(
-                            type: type, objectID: step.subscription.id,
-                            data: try KontorJSON.encode(SubscriptionJSON(step.subscription)), createdAt: now
-                        )
-                    )
-                }
+                if let type = step.eventType { events.append(.subscription(type, SubscriptionJSON(step.subscription))) }
             }
             // State and subscription events first: the issuer takes the number series lock last.
             try await billing.saveBillingState(updated, tenantID: tenantID, on: conn)
-            try await outbox.append(events, tenantID: tenantID, livemode: profile.livemode, on: conn)
+            try await outbox.append(events, at: now, tenantID: tenantID, livemode: profile.livemode, on: conn)
             issued += try await issuer.issue(requests, profile: profile, now: now, on: conn).count
         }
         return issued

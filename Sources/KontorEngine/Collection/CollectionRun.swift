@@ -140,17 +140,22 @@ public struct CollectionRun: Sendable {
         try await collection.record(
             record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus,
             endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, now: now, on: conn)
-        let data = try KontorJSON.encode(PaymentJSON(record, paymentMethodID: method.id, now: now, retryAt: retryAt))
-        let drafts: [EventOutbox.Draft] =
+        // The payment as just written, without reading it back.
+        let payment = ReceivedPaymentJSON(
+            ReceivedPayment(
+                id: paymentID, customerID: lease.customerID, invoiceID: lease.invoiceID, paymentMethodID: method.id,
+                amount: lease.amount, currency: lease.currency, status: record.succeeded ? "succeeded" : "failed",
+                source: "gateway", unallocated: surplus, failureCode: record.failureCode, livemode: lease.livemode,
+                createdAt: now, endToEndID: method.kind == .sepaDebit ? lease.intentID : nil,
+                allocations: allocated > 0
+                    ? [.init(invoice: lease.invoiceID, amount: allocated, part: ClaimPart.principal.rawValue)] : [],
+                attempt: lease.attempt, declineKind: record.declineKind, nextAttemptAt: retryAt))
+        let events: [DomainEvent] =
             record.succeeded
             ? try await bookSuccess(
-                lease, paymentID: paymentID, allocated: allocated, surplus: surplus, data: data, now: now,
-                today: today, on: conn)
-            : [
-                .init(type: .paymentFailed, objectID: paymentID, data: data, createdAt: now),
-                .init(type: .invoicePaymentFailed, objectID: lease.invoiceID, data: data, createdAt: now),
-            ]
-        try await outbox.append(drafts, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
+                lease, payment: payment, allocated: allocated, surplus: surplus, now: now, today: today, on: conn)
+            : [.payment(.paymentFailed, payment), .payment(.invoicePaymentFailed, payment)]
+        try await outbox.append(events, at: now, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
         return true
     }
 
@@ -158,9 +163,10 @@ public struct CollectionRun: Sendable {
     /// customer's credit (paid twice: a transfer arrived while the card was charged), booked in
     /// the ledger; a subscription restricted for this debt is reactivated. Returns the events.
     func bookSuccess(
-        _ lease: CollectionLease, paymentID: String, allocated: Int64, surplus: Int64, data: Data, now: Date,
+        _ lease: CollectionLease, payment: ReceivedPaymentJSON, allocated: Int64, surplus: Int64, now: Date,
         today: LocalDate, on conn: PostgresConnection
-    ) async throws -> [EventOutbox.Draft] {
+    ) async throws -> [DomainEvent] {
+        let paymentID = payment.id
         if allocated > 0 {
             try await AllocationWriter(logger: database.logger).append(
                 [
@@ -183,57 +189,19 @@ public struct CollectionRun: Sendable {
             ],
             tenantID: lease.tenantID, now: now, on: conn
         )
-        var drafts: [EventOutbox.Draft] = [
-            .init(type: .paymentSucceeded, objectID: paymentID, data: data, createdAt: now)
-        ]
+        var events: [DomainEvent] = [.payment(.paymentSucceeded, payment)]
         if allocated > 0, let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
             invoice.status == "paid"
         {
-            drafts.append(
-                .init(type: .invoicePaid, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(), createdAt: now))
+            events.append(.invoice(.invoicePaid, InvoiceJSON(invoice)))
         }
         if let subscriptionID = lease.subscriptionID,
             try await collection.reactivateIfSettled(
                 subscriptionID: subscriptionID, tenantID: lease.tenantID, today: today, on: conn),
             let s = try await subscriptions.find(subscriptionID, tenantID: lease.tenantID, on: conn)
         {
-            drafts.append(
-                .init(
-                    type: .subscriptionUpdated, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
-                    createdAt: now))
+            events.append(.subscription(.subscriptionUpdated, SubscriptionJSON(s)))
         }
-        return drafts
-    }
-}
-
-/// The payment object (`payment.*` and `invoice.payment_failed` carry it).
-public struct PaymentJSON: Codable, Sendable, Equatable {
-    public var id: String
-    public var object = "payment"
-    public var customer: String
-    public var invoice: String?
-    public var paymentMethod: String?
-    public var amount: Int64
-    public var currency: String
-    public var status: String
-    public var failureCode: String?
-    public var declineKind: String?
-    public var attempt: Int
-    public var nextAttemptAt: Date?
-    public var createdAt: Date
-
-    init(_ r: PaymentRecord, paymentMethodID: String?, now: Date, retryAt: Date?) {
-        id = r.id
-        customer = r.lease.customerID
-        invoice = r.lease.invoiceID
-        paymentMethod = paymentMethodID
-        amount = r.lease.amount
-        currency = r.lease.currency
-        status = r.succeeded ? "succeeded" : "failed"
-        failureCode = r.failureCode
-        declineKind = r.declineKind
-        attempt = r.lease.attempt
-        nextAttemptAt = retryAt
-        createdAt = now
+        return events
     }
 }

@@ -34,20 +34,11 @@ public struct OverdueMonitor: Sendable {
                 let changed = try await subscriptions.find(
                     ids: pastDue.filter { $0.tenantID == tenant }.map(\.subscriptionID), tenantID: tenant, on: conn
                 )
-                var drafts = overdueInvoices.map { invoice in
-                    EventOutbox.Draft(
-                        type: .invoiceOverdue, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
-                        createdAt: now
-                    )
-                }
-                drafts += try changed.map { s in
-                    EventOutbox.Draft(
-                        type: .subscriptionUpdated, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)),
-                        createdAt: now
-                    )
-                }
+                let events =
+                    overdueInvoices.map { DomainEvent.invoice(.invoiceOverdue, InvoiceJSON($0)) }
+                    + changed.map { .subscription(.subscriptionUpdated, SubscriptionJSON($0)) }
                 let livemode = overdueInvoices.first?.livemode ?? changed.first?.livemode ?? false
-                try await outbox.append(drafts, tenantID: tenant, livemode: livemode, on: conn)
+                try await outbox.append(events, at: now, tenantID: tenant, livemode: livemode, on: conn)
             }
             return notices.count + pastDue.count
         }

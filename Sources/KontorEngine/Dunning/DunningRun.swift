@@ -128,14 +128,12 @@ public struct DunningRun: Sendable {
             drafts, noticeDate: today, tenantID: batch.tenantID, livemode: profile.livemode, now: now, on: conn)
         summary.notices = inserted.count
         try await repository.save(decisions.updates, tenantID: batch.tenantID, on: conn)
-        var events = try drafts.filter { inserted.contains($0.id) }.map { draft in
-            EventOutbox.Draft(
-                type: .dunningLevelReached, objectID: draft.id,
-                data: try KontorJSON.encode(DunningNoticeJSON(draft, noticeDate: today, createdAt: now)),
-                createdAt: now)
+        var events = drafts.filter { inserted.contains($0.id) }.map { draft in
+            DomainEvent.dunningNotice(
+                .dunningLevelReached, DunningNoticeJSON(draft, noticeDate: today, createdAt: now))
         }
         events += try await applyActions(decisions, batch)
-        try await outbox.append(events, tenantID: batch.tenantID, livemode: profile.livemode, on: conn)
+        try await outbox.append(events, at: now, tenantID: batch.tenantID, livemode: profile.livemode, on: conn)
         return summary
     }
 
@@ -310,7 +308,7 @@ public struct DunningRun: Sendable {
 
     /// The actions of the levels reached — restrict, suspend, hand over, write off — and service
     /// restored for the settled; returns their events.
-    func applyActions(_ d: Decisions, _ batch: Batch) async throws -> [EventOutbox.Draft] {
+    func applyActions(_ d: Decisions, _ batch: Batch) async throws -> [DomainEvent] {
         let (tenantID, now, conn) = (batch.tenantID, batch.now, batch.conn)
         let restricted = try await repository.setServiceStatus(
             "restricted", customerIDs: d.customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
@@ -324,23 +322,19 @@ public struct DunningRun: Sendable {
         let restored = try await repository.setServiceStatus(
             nil, customerIDs: d.settledCustomers.filter { !wroteOff.contains($0) }, tenantID: tenantID, now: now,
             on: conn)
-        var events: [EventOutbox.Draft] = []
+        var events: [DomainEvent] = []
         for (ids, type) in [
             (restricted, EventType.subscriptionRestricted), (suspended, .subscriptionSuspended),
             (restored, .subscriptionReactivated),
         ] where !ids.isEmpty {
             for s in try await subscriptions.find(ids: ids, tenantID: tenantID, on: conn) {
-                events.append(
-                    .init(type: type, objectID: s.id, data: try KontorJSON.encode(SubscriptionJSON(s)), createdAt: now))
+                events.append(.subscription(type, SubscriptionJSON(s)))
             }
         }
         let handOver = d.steps.filter { $0.2.definition.actions.contains(.handOver) }.flatMap { $0.2.overdue.map(\.id) }
         let handedOver = try await repository.handOver(invoiceIDs: handOver, tenantID: tenantID, now: now, on: conn)
         for invoice in try await invoices.find(ids: handedOver, tenantID: tenantID, on: conn) {
-            events.append(
-                .init(
-                    type: .invoiceHandedOver, objectID: invoice.id, data: InvoiceJSON(invoice).encoded(),
-                    createdAt: now))
+            events.append(.invoice(.invoiceHandedOver, InvoiceJSON(invoice)))
         }
         try await writeOff(
             d.steps.filter { $0.2.definition.actions.contains(.writeOff) }.flatMap(\.2.overdue),

@@ -80,14 +80,8 @@ struct CreditNoteIssuer: Sendable {
             tenantID: profile.tenantID, now: now, on: conn
         )
         try await outbox.append(
-            [
-                EventOutbox.Draft(
-                    type: .creditNoteCreated, objectID: note.id, data: try KontorJSON.encode(CreditNoteJSON(note)),
-                    createdAt: now
-                )
-            ],
-            tenantID: profile.tenantID, livemode: profile.livemode, on: conn
-        )
+            [.creditNote(.creditNoteCreated, CreditNoteJSON(note))], at: now, tenantID: profile.tenantID,
+            livemode: profile.livemode, on: conn)
         return note
     }
 }

@@ -156,15 +156,8 @@ struct InvoiceIssuer: Sendable {
             tenantID: profile.tenantID, now: now, on: conn
         )
         try await outbox.append(
-            invoices.map { invoice in
-                EventOutbox.Draft(
-                    type: invoice.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, objectID: invoice.id,
-                    data: InvoiceJSON(invoice).encoded(),
-                    createdAt: now
-                )
-            },
-            tenantID: profile.tenantID, livemode: profile.livemode, on: conn
-        )
+            invoices.map { .invoice($0.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, InvoiceJSON($0)) },
+            at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
         // Customer credit (an earlier surplus) pays new invoices first.
         try await ReceivablesBooker(logger: logger).applyCredit(to: invoices, profile: profile, now: now, on: conn)
         return invoices

@@ -1,6 +1,7 @@
 import Foundation
 import KontorCore
 import KontorStore
+import PostgresNIO
 
 /// An event one operation announces: its type and the API object it carries, in that object's
 /// one JSON shape. The outbox row is made from it when the operation commits.
@@ -12,12 +13,15 @@ public enum DomainEvent: Sendable {
     case subscription(EventType, SubscriptionJSON)
     case invoice(EventType, InvoiceJSON)
     case creditNote(EventType, CreditNoteJSON)
+    /// Also `invoice.payment_failed`, which carries the failed payment under its invoice's id.
     case payment(EventType, ReceivedPaymentJSON)
+    case paymentMethod(EventType, PaymentMethodJSON)
+    case dunningNotice(EventType, DunningNoticeJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
-            .payment(let t, _):
+            .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _):
             t
         }
     }
@@ -28,7 +32,9 @@ public enum DomainEvent: Sendable {
         case .subscription(_, let s): s.id
         case .invoice(_, let i): i.id
         case .creditNote(_, let n): n.id
-        case .payment(_, let p): p.id
+        case .payment(let t, let p): t == .invoicePaymentFailed ? p.invoice ?? p.id : p.id
+        case .paymentMethod(_, let m): m.id
+        case .dunningNotice(_, let n): n.id
         }
     }
 
@@ -40,11 +46,15 @@ public enum DomainEvent: Sendable {
         case .invoice: ["invoice", "fee_item"]
         case .creditNote: ["credit_note"]
         case .payment: ["payment", "charge"]
+        case .paymentMethod: ["payment_method"]
+        case .dunningNotice: ["dunning"]
         }
     }
 
     func draft(at now: Date) throws -> EventOutbox.Draft {
-        precondition(families.contains(type.family), "\(type.rawValue) does not carry this object")
+        precondition(
+            families.contains(type.family) || type == .invoicePaymentFailed && families.contains("payment"),
+            "\(type.rawValue) does not carry this object")
         let data: Data =
             switch self {
             case .customer(_, let c): try KontorJSON.encode(c)
@@ -52,7 +62,20 @@ public enum DomainEvent: Sendable {
             case .invoice(_, let i): i.encoded()
             case .creditNote(_, let n): try KontorJSON.encode(n)
             case .payment(_, let p): try KontorJSON.encode(p)
+            case .paymentMethod(_, let m): try KontorJSON.encode(m)
+            case .dunningNotice(_, let n): try KontorJSON.encode(n)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
+    }
+}
+
+extension EventOutbox {
+    /// Writes `events` in one statement, stamped `now`. The engine writes the outbox only this
+    /// way, so every event is a `DomainEvent` and its payload the object's one JSON shape.
+    func append(
+        _ events: [DomainEvent], at now: Date, tenantID: String, livemode: Bool, on conn: PostgresConnection
+    ) async throws {
+        guard !events.isEmpty else { return }
+        try await append(try events.map { try $0.draft(at: now) }, tenantID: tenantID, livemode: livemode, on: conn)
     }
 }

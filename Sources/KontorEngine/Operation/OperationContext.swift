@@ -50,8 +50,7 @@ public final class OperationContext {
     /// `subscription.created` that caused it). The runner writes the rest at the commit.
     public func publishRecorded() async throws {
         guard !events.isEmpty else { return }
-        try await outbox.append(
-            try events.map { try $0.draft(at: now) }, tenantID: tenant.id, livemode: tenant.livemode, on: connection)
+        try await outbox.append(events, at: now, tenantID: tenant.id, livemode: tenant.livemode, on: connection)
         events = []
     }
 

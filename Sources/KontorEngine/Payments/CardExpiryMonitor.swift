@@ -29,16 +29,14 @@ public struct CardExpiryMonitor: Sendable {
             for (tenant, group) in Dictionary(grouping: fired, by: \.tenantID) {
                 let found = try await methods.find(ids: group.map(\.paymentMethodID), tenantID: tenant, on: conn)
                 let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
-                let drafts = try group.compactMap { notice -> EventOutbox.Draft? in
+                let events = group.compactMap { notice -> DomainEvent? in
                     guard let pm = byID[notice.paymentMethodID],
                         let type = EventType(rawValue: "payment_method.\(notice.kind)")
                     else { return nil }
-                    return EventOutbox.Draft(
-                        type: type, objectID: pm.id,
-                        data: try KontorJSON.encode(PaymentMethodJSON(pm, isDefault: true)), createdAt: now
-                    )
+                    return .paymentMethod(type, PaymentMethodJSON(pm, isDefault: true))
                 }
-                try await outbox.append(drafts, tenantID: tenant, livemode: found.first?.livemode ?? false, on: conn)
+                try await outbox.append(
+                    events, at: now, tenantID: tenant, livemode: found.first?.livemode ?? false, on: conn)
             }
             return fired.count
         }

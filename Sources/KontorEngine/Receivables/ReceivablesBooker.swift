@@ -85,28 +85,26 @@ struct ReceivablesBooker: Sendable {
                         allocated: m.amount - m.plan.surplus, surplus: m.plan.surplus, into: .bank))
             }, tenantID: profile.tenantID, now: now, on: conn)
         // What was just written, without reading it back (this is the bank-statement hot path).
-        var drafts = try zip(monies, new).map { m, p in
+        var events = zip(monies, new).map { m, p in
             let payment = ReceivedPayment(
                 received: p,
                 allocations: m.plan.shares.map { .init(invoice: $0.itemID, amount: $0.amount, part: $0.part.rawValue) },
                 livemode: profile.livemode, createdAt: now)
-            return EventOutbox.Draft(
-                type: .paymentSucceeded, objectID: p.id, data: try KontorJSON.encode(ReceivedPaymentJSON(payment)),
-                createdAt: now)
+            return DomainEvent.payment(.paymentSucceeded, ReceivedPaymentJSON(payment))
         }
-        drafts += try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
-        try await outbox.append(drafts, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        events += try await invoiceEvents(changes, tenantID: profile.tenantID, on: conn)
+        try await outbox.append(events, at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
         return new.map(\.id)
     }
 
     /// `invoice.paid` for every invoice an allocation settled.
-    func invoiceEvents(_ changes: [StatusChange], tenantID: String, now: Date, on conn: PostgresConnection)
-        async throws -> [EventOutbox.Draft]
+    func invoiceEvents(_ changes: [StatusChange], tenantID: String, on conn: PostgresConnection)
+        async throws -> [DomainEvent]
     {
         let paid = changes.filter { $0.to == "paid" }.map(\.invoiceID)
         guard !paid.isEmpty else { return [] }
         return try await invoices.find(ids: paid, tenantID: tenantID, on: conn).map {
-            EventOutbox.Draft(type: .invoicePaid, objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
+            .invoice(.invoicePaid, InvoiceJSON($0))
         }
     }
 
@@ -178,11 +176,8 @@ struct ReceivablesBooker: Sendable {
         var data = ReceivedPaymentJSON(returned)
         data.allocations = payment.allocations
         try await outbox.append(
-            [
-                EventOutbox.Draft(
-                    type: card ? .chargeChargeback : .paymentReturned, objectID: payment.id,
-                    data: try KontorJSON.encode(data), createdAt: now)
-            ], tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+            [.payment(card ? .chargeChargeback : .paymentReturned, data)], at: now, tenantID: profile.tenantID,
+            livemode: profile.livemode, on: conn)
         return true
     }
 
@@ -206,8 +201,8 @@ struct ReceivablesBooker: Sendable {
                     customerID: $0.customerID, currency: $0.currency, bookingDate: today,
                     postings: LedgerRules.creditApplied($0.amount))
             }, tenantID: profile.tenantID, now: now, on: conn)
-        let events = try await invoiceEvents(changes, tenantID: profile.tenantID, now: now, on: conn)
-        try await outbox.append(events, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        let events = try await invoiceEvents(changes, tenantID: profile.tenantID, on: conn)
+        try await outbox.append(events, at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 
     /// Writes off what is open on locked invoices: bad debt net, VAT corrected,
@@ -234,8 +229,7 @@ struct ReceivablesBooker: Sendable {
             }, tenantID: profile.tenantID, now: now, on: conn)
         try await outbox.append(
             try await invoices.find(ids: items.map(\.invoice.id), tenantID: profile.tenantID, on: conn).map {
-                EventOutbox.Draft(
-                    type: .invoiceWrittenOff, objectID: $0.id, data: InvoiceJSON($0).encoded(), createdAt: now)
-            }, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+                .invoice(.invoiceWrittenOff, InvoiceJSON($0))
+            }, at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 }

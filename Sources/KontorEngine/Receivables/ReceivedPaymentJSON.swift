@@ -2,7 +2,8 @@ import Foundation
 import KontorCore
 import KontorStore
 
-/// The payment object of the payments API (and of `payment.succeeded` for money received).
+/// The payment object: of the payments API and of every `payment.*`, `charge.*` and
+/// `invoice.payment_failed` event, whether the money came by gateway, bank or by hand.
 public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
     public var id: String
     public var object = "payment"
@@ -20,6 +21,9 @@ public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
     public var allocations: [ReceivedPayment.Share]
     public var unallocated: Int64
     public var failureCode: String?
+    public var declineKind: String?
+    public var attempt: Int?
+    public var nextAttemptAt: Date?
     public var reasonCode: String?
     public var returnFee: Int64?
     public var returnFeeInvoice: String?
@@ -41,6 +45,9 @@ public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
         allocations = p.allocations
         unallocated = p.unallocated
         failureCode = p.failureCode
+        declineKind = p.declineKind
+        attempt = p.attempt
+        nextAttemptAt = p.nextAttemptAt
         reasonCode = p.returnReason
         returnFee = p.returnFee
         returnFeeInvoice = p.returnFeeInvoiceID

@@ -192,11 +192,11 @@ public struct CollectionRepository: Sendable {
             """
             INSERT INTO payments (tenant_id, payment_id, customer_id, invoice_id, payment_method_id, amount, currency,
                 status, failure_code, decline_kind, attempt, gateway_reference, reversal_due_on, reversal_reason,
-                livemode, created_at, unallocated, end_to_end_id)
+                livemode, created_at, unallocated, end_to_end_id, next_attempt_at)
             VALUES (\(l.tenantID), \(p.id), \(l.customerID), \(l.invoiceID), \(paymentMethodID), \(l.amount),
                 \(l.currency), \(p.succeeded ? "succeeded" : "failed"), \(p.failureCode), \(p.declineKind), \(l.attempt),
                 \(p.gatewayReference), \(p.reversalDueOn), \(p.reversalReason), \(l.livemode), \(now), \(unallocated),
-                \(endToEndID))
+                \(endToEndID), \(retryAt))
             """,
             logger: logger
         )

@@ -63,7 +63,8 @@ public struct PaymentRepository: Sendable {
     static let columns = """
         p.payment_id, p.customer_id, p.invoice_id, p.payment_method_id, p.amount, p.currency, p.status, p.source,
         p.reference, p.unallocated, p.failure_code, p.reversed_at, p.reversal_reason, p.return_fee,
-        p.return_fee_invoice_id, p.livemode, p.created_at, p.end_to_end_id
+        p.return_fee_invoice_id, p.livemode, p.created_at, p.end_to_end_id,
+        CASE WHEN p.source = 'gateway' THEN p.attempt END, p.decline_kind, p.next_attempt_at
         """
 
     public func find(_ id: String, tenantID: String, lock: Bool = false, on conn: PostgresConnection) async throws
@@ -102,7 +103,7 @@ public struct PaymentRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String?, String?, Int64, String, String, String, String?, Int64, String?, Date?,
-                String?, Int64?, String?, Bool, Date, String?
+                String?, Int64?, String?, Bool, Date, String?, Int?, String?, Date?
             ).self
         ) {
             result.append(
@@ -110,7 +111,7 @@ public struct PaymentRepository: Sendable {
                     id: r.0, customerID: r.1, invoiceID: r.2, paymentMethodID: r.3, amount: r.4, currency: r.5,
                     status: r.6, source: r.7, reference: r.8, unallocated: r.9, failureCode: r.10, reversedAt: r.11,
                     returnReason: r.12, returnFee: r.13, returnFeeInvoiceID: r.14, livemode: r.15, createdAt: r.16,
-                    endToEndID: r.17, allocations: []))
+                    endToEndID: r.17, allocations: [], attempt: r.18, declineKind: r.19, nextAttemptAt: r.20))
         }
         return result
     }
