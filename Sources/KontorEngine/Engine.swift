@@ -45,7 +45,7 @@ public struct Engine: Sendable {
             followUps: FollowUpRunner(dunning: dunning, collection: collection, logger: database.logger))
         self.operations = operations
         customers = CustomerService(database: database, operations: operations)
-        tenants = TenantService(database: database)
+        tenants = TenantService(database: database, operations: operations)
         catalog = CatalogService(database: database, operations: operations)
         subscriptions = SubscriptionService(
             database: database, operations: operations, billing: BillingRun(database: database))
@@ -58,10 +58,10 @@ public struct Engine: Sendable {
         disputes = DisputeService(database: database, operations: operations)
         paymentPlans = PaymentPlanService(database: database, operations: operations)
         bankStatements = BankStatementService(database: database, operations: operations)
-        reports = ReportService(database: database, clock: clock)
+        reports = ReportService(database: database, operations: operations)
         datev = DATEVExport(database: database, operations: operations)
-        dunningPolicies = DunningPolicies(database: database)
-        dunningQueries = DunningQueries(database: database)
+        dunningPolicies = DunningPolicies(database: database, operations: operations)
+        dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
         authentication = TenantRepository(database: database)
     }
 

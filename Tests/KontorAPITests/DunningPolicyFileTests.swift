@@ -37,7 +37,7 @@ import Testing
 
     @Test func syncedFilesAreListedAndAnAPIPolicyIsNotOverwritten() async throws {
         try await withTestAPI { client, fx in
-            let policies = DunningPolicies(database: fx.database)
+            let policies = Engine(database: fx.database).dunningPolicies
             #expect(try await policies.sync(directory: directory, tenantIDs: [fx.tenant.id], now: Date()) == 2)
             let put = try await client.send(
                 .put, "/v1/dunning_policies/default", key: fx.apiKey,

@@ -101,13 +101,13 @@ struct ReportRoutes {
     }
 
     @Sendable func listPolicies(_ request: Request, context: KontorRequestContext) async throws -> Response {
-        try .json(ListPage(data: try await policies.list(tenantID: try context.requireTenant().id), hasMore: false))
+        try .json(ListPage(data: try await policies.list(tenant: try context.requireTenant()), hasMore: false))
     }
 
     @Sendable func getPolicy(_ request: Request, context: KontorRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         guard
-            let p = try await policies.list(tenantID: try context.requireTenant().id).first(where: { $0.code == code })
+            let p = try await policies.list(tenant: try context.requireTenant()).first(where: { $0.code == code })
         else { throw EngineError.notFound(resource: "dunning policy", id: code) }
         return try .json(p)
     }
@@ -131,7 +131,7 @@ struct ReportRoutes {
         guard document.code == code else {
             throw ValidationError(field: "code", message: "must equal the path's \(code)")
         }
-        return try .json(try await policies.put(document, tenantID: tenant.id, now: Date()))
+        return try .json(try await policies.put(document, tenant: tenant))
     }
 
     static func path(_ keys: [any CodingKey]) -> String {

@@ -12,7 +12,7 @@ struct TenantRoutes {
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {
-        try .json(TenantJSON(try await service.get(try context.requireTenant().id)))
+        try .json(TenantJSON(try await service.get(try context.requireTenant())))
     }
 
     @Sendable func update(_ request: Request, context: KontorRequestContext) async throws -> Response {
@@ -26,6 +26,6 @@ struct TenantRoutes {
         input.address = reader.requiredString("address")
         input.vatID = reader.requiredString("vat_id")
         try reader.finish()
-        return try .json(TenantJSON(try await service.update(tenant.id, input)))
+        return try .json(TenantJSON(try await service.update(tenant, input)))
     }
 }

@@ -10,10 +10,12 @@ import Yams
 /// the tenant's `default` applies, and without that the built-in German default.
 public struct DunningPolicies: Sendable {
     let database: Database
+    let operations: OperationRunner
     let repository: DunningPolicyRepository
 
-    public init(database: Database) {
+    init(database: Database, operations: OperationRunner) {
         self.database = database
+        self.operations = operations
         self.repository = DunningPolicyRepository(logger: database.logger)
     }
 
@@ -61,8 +63,8 @@ public struct DunningPolicies: Sendable {
         return stored
     }
 
-    public func list(tenantID: String) async throws -> [DunningPolicyDocument] {
-        let stored = try await database.withConnection { try await repository.all(tenantID: tenantID, on: $0) }
+    public func list(tenant: Tenant) async throws -> [DunningPolicyDocument] {
+        let stored = try await operations.read(tenant) { try await repository.all(tenantID: tenant.id, on: $0.connection) }
         var documents = try stored.map(DunningPolicyDocument.init(record:))
         if !documents.contains(where: { $0.code == "default" }) {
             documents.insert(DunningPolicyDocument(.germanDefault), at: 0)
@@ -70,18 +72,26 @@ public struct DunningPolicies: Sendable {
         return documents
     }
 
-    public func put(_ document: DunningPolicyDocument, tenantID: String, now: Date) async throws
-        -> DunningPolicyDocument
-    {
-        let record = try document.record(source: "api", now: now)
-        _ = try await database.transaction { try await repository.put(record, tenantID: tenantID, on: $0) }
-        return try DunningPolicyDocument(record: record)
+    public func put(_ document: DunningPolicyDocument, tenant: Tenant) async throws -> DunningPolicyDocument {
+        try await operations.run(tenant) { op in
+            let record = try document.record(source: "api", now: op.now)
+            _ = try await repository.put(record, tenantID: tenant.id, on: op.connection)
+            return try DunningPolicyDocument(record: record)
+        }
     }
+
 
     /// Every policy of the tenant by code, the built-in default included.
     func resolved(tenantID: String, on conn: PostgresConnection) async throws -> [String: DunningPolicy] {
+        try await repository.resolved(tenantID: tenantID, on: conn)
+    }
+}
+
+extension DunningPolicyRepository {
+    /// Every policy of the tenant by code, the built-in default included.
+    func resolved(tenantID: String, on conn: PostgresConnection) async throws -> [String: DunningPolicy] {
         var policies = ["default": DunningPolicy.germanDefault]
-        for record in try await repository.all(tenantID: tenantID, on: conn) {
+        for record in try await all(tenantID: tenantID, on: conn) {
             policies[record.code] = try DunningPolicyDocument(record: record).policy()
         }
         return policies

@@ -22,6 +22,7 @@ public struct DunningRun: Sendable {
     let outbox: EventOutbox
     let booker: ReceivablesBooker
     let plans: PaymentPlanRepository
+    let policies: DunningPolicyRepository
     let batchSize: Int
 
     public init(database: Database, batchSize: Int = 500) {
@@ -34,6 +35,7 @@ public struct DunningRun: Sendable {
         self.outbox = EventOutbox(logger: database.logger)
         self.booker = ReceivablesBooker(logger: database.logger)
         self.plans = PaymentPlanRepository(logger: database.logger)
+        self.policies = DunningPolicyRepository(logger: database.logger)
         self.batchSize = batchSize
     }
 
@@ -152,7 +154,7 @@ public struct DunningRun: Sendable {
         where row.plan.status(paid: row.paid, itemsOpen: row.itemsOpen, on: today) == .active {
             paused.paused.formUnion(row.plan.invoiceIDs)
         }
-        let policies = try await DunningPolicies(database: database).resolved(tenantID: tenantID, on: conn)
+        let policies = try await policies.resolved(tenantID: tenantID, on: conn)
         return Batch(
             profile: profile, today: today, now: now, conn: conn, cases: cases, items: items,
             paused: (paused.paused, paused.withAgency), policies: policies)

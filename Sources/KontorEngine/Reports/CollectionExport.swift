@@ -56,11 +56,12 @@ extension ReportService {
         if let customerID, !Identifier.looksValid(customerID, prefix: "cus") {
             throw ValidationError(field: "customer", message: "is not a customer id")
         }
-        return try await database.withConnection { conn in
-            let profile = try await tenants.profile(tenant.id, on: conn)
-            let day = LocalDate(instant: try await clock.now(for: tenant), in: profile.zone)
-            let rows = try await HandedOverItemRepository(logger: database.logger).list(
-                from: from, to: to, customerID: customerID, timeZone: profile.timeZone, tenantID: tenant.id, on: conn)
+        return try await operations.read(tenant) { op in
+            let profile = try await op.profile()
+            let day = try await op.today()
+            let rows = try await handedOver.list(
+                from: from, to: to, customerID: customerID, timeZone: profile.timeZone, tenantID: tenant.id,
+                on: op.connection)
             var totals: [String: Int64] = [:]
             let items = rows.map { r in
                 if r.item.open > 0 { totals[r.item.currency, default: 0] += r.item.open }

@@ -7,16 +7,14 @@ import PostgresNIO
 /// past report never changes), their reconciliation to the receivable account, DSO, and the
 /// DATEV export of a period's postings.
 public struct ReportService: Sendable {
-    let database: Database
-    let clock: any BillingClock
+    let operations: OperationRunner
     let openItems: OpenItemRepository
-    let tenants: TenantRepository
+    let handedOver: HandedOverItemRepository
 
-    public init(database: Database, clock: any BillingClock) {
-        self.database = database
-        self.clock = clock
+    init(database: Database, operations: OperationRunner) {
+        self.operations = operations
         self.openItems = OpenItemRepository(logger: database.logger)
-        self.tenants = TenantRepository(database: database)
+        self.handedOver = HandedOverItemRepository(logger: database.logger)
     }
 
     public struct ItemJSON: Codable, Sendable {
@@ -66,11 +64,6 @@ public struct ReportService: Sendable {
         public var customers: [AgingRowJSON]
     }
 
-    func today(_ tenant: Tenant, on conn: PostgresConnection) async throws -> LocalDate {
-        let profile = try await tenants.profile(tenant.id, on: conn)
-        return LocalDate(instant: try await clock.now(for: tenant), in: profile.zone)
-    }
-
     static func buckets(_ t: AgingTotals) -> [String: Int64] {
         Dictionary(uniqueKeysWithValues: AgingBucket.allCases.map { ($0.rawValue, t[$0]) })
     }
@@ -80,9 +73,9 @@ public struct ReportService: Sendable {
     public func openItems(asOf: LocalDate?, customerID: String?, withItems: Bool = true, tenant: Tenant) async throws
         -> OpenItemReportJSON
     {
-        try await database.withConnection { conn in
-            var day = asOf ?? LocalDate(dayNumber: 0)
-            if asOf == nil { day = try await today(tenant, on: conn) }
+        try await operations.read(tenant) { op in
+            let conn = op.connection
+            let day = try await asOf.orAsync { try await op.today() }
             var items: [ItemJSON] = []
             var totals: [String: AgingTotals] = [:]
             try await openItems.asOf(day, tenantID: tenant.id, customerID: customerID, on: conn) { row in
@@ -120,9 +113,9 @@ public struct ReportService: Sendable {
     }
 
     public func aging(asOf: LocalDate?, tenant: Tenant) async throws -> AgingReportJSON {
-        try await database.withConnection { conn in
-            var day = asOf ?? LocalDate(dayNumber: 0)
-            if asOf == nil { day = try await today(tenant, on: conn) }
+        try await operations.read(tenant) { op in
+            let conn = op.connection
+            let day = try await asOf.orAsync { try await op.today() }
             var perCustomer: [String: (name: String?, currency: String, totals: AgingTotals)] = [:]
             var order: [String] = []
             var totals: [String: AgingTotals] = [:]
@@ -170,7 +163,8 @@ public struct ReportService: Sendable {
     /// charged on it (credit notes net off), not the net revenue.
     public func dso(from: LocalDate, to: LocalDate, tenant: Tenant) async throws -> DSOReportJSON {
         guard from <= to else { throw ValidationError(field: "from", message: "must not be after to") }
-        return try await database.withConnection { conn in
+        return try await operations.read(tenant) { op in
+            let conn = op.connection
             let receivables = try await openItems.ledgerBalance(
                 account: .receivable, asOf: to, tenantID: tenant.id, on: conn)
             let net = try await openItems.ledgerMovement(

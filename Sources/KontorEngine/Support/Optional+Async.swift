@@ -5,3 +5,11 @@ extension Optional {
         return try await transform(value)
     }
 }
+
+extension Optional {
+    /// `?? fallback` for an async fallback (a value asked for only when none was given).
+    func orAsync(_ fallback: () async throws -> Wrapped) async rethrows -> Wrapped {
+        if let value = self { return value }
+        return try await fallback()
+    }
+}

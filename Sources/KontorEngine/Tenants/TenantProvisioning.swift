@@ -18,9 +18,9 @@ public struct TenantProvisioning: Sendable {
     /// Syncs the catalog and the dunning policies into these tenants (what a tenant changed
     /// through the API is left alone).
     public func provision(tenantIDs: [String], now: Date) async throws {
-        _ = try await Engine(database: database).catalog.sync(
-            directory: catalog, tenantIDs: tenantIDs, now: now)
-        _ = try await DunningPolicies(database: database).sync(
+        let engine = Engine(database: database)
+        _ = try await engine.catalog.sync(directory: catalog, tenantIDs: tenantIDs, now: now)
+        _ = try await engine.dunningPolicies.sync(
             directory: DunningPolicies.directory(catalog: catalog), tenantIDs: tenantIDs, now: now)
     }
 }

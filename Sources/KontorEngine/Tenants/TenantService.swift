@@ -73,30 +73,38 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     }
 }
 
+/// The tenant's own settings: read and changed as operations of that tenant.
 public struct TenantService: Sendable {
-    let database: Database
+    let operations: OperationRunner
     let tenants: TenantRepository
 
-    public init(database: Database) {
-        self.database = database
+    init(database: Database, operations: OperationRunner) {
+        self.operations = operations
         self.tenants = TenantRepository(database: database)
     }
 
-    public func get(_ tenantID: String) async throws -> TenantProfile {
-        try await database.withConnection { try await tenants.profile(tenantID, on: $0) }
+    /// The tenant with this id, or nil (what the CLI's `--tenant` names).
+    public func find(_ tenantID: String) async throws -> Tenant? {
+        try await tenants.find(tenantID)
     }
 
-    /// Validates everything first; then one transaction.
-    public func update(_ tenantID: String, _ input: TenantSettingsInput) async throws -> TenantProfile {
+    public func get(_ tenant: Tenant) async throws -> TenantProfile {
+        try await operations.read(tenant) { try await $0.profile() }
+    }
+
+    /// Validates everything first; then one operation.
+    public func update(_ tenant: Tenant, _ input: TenantSettingsInput) async throws -> TenantProfile {
         let errors = input.validate()
         guard errors.isEmpty else { throw ValidationError(errors) }
-        return try await database.transaction { conn in
+        return try await operations.run(tenant) { op in
             try await tenants.updateSettings(
-                tenantID, returnFee: input.returnFee, feeItemNumberFormat: input.feeItemNumberFormat, on: conn)
+                tenant.id, returnFee: input.returnFee, feeItemNumberFormat: input.feeItemNumberFormat,
+                on: op.connection)
             try await tenants.updateSeller(
-                tenantID, legalName: input.legalName, address: input.address,
-                vatID: input.vatID.flatMap { try? VATID($0).description }, on: conn)
-            return try await tenants.profile(tenantID, on: conn)
+                tenant.id, legalName: input.legalName, address: input.address,
+                vatID: input.vatID.flatMap { try? VATID($0).description }, on: op.connection)
+            // Read after the change (the context's profile is the one before it).
+            return try await tenants.profile(tenant.id, on: op.connection)
         }
     }
 }

@@ -50,7 +50,7 @@ public struct WebhookDispatcher: Sendable {
     /// Delivers what is due now, batch after batch, until nothing is; returns the number of
     /// attempts made.
     @discardableResult
-    public func run(now: @escaping @Sendable () -> Date = { Date() }) async throws -> Int {
+    public func run(now: @escaping @Sendable () -> Date = { SystemClock().wallNow() }) async throws -> Int {
         var total = 0
         while true {
             let attempts = try await runOnce(now: now)
@@ -62,7 +62,7 @@ public struct WebhookDispatcher: Sendable {
     /// Leases one batch of due deliveries, posts them concurrently, and settles the batch in one
     /// transaction; returns the number of attempts (0 when nothing was due).
     @discardableResult
-    public func runOnce(now: @escaping @Sendable () -> Date = { Date() }) async throws -> Int {
+    public func runOnce(now: @escaping @Sendable () -> Date = { SystemClock().wallNow() }) async throws -> Int {
         let leased = try await database.transaction { conn in
             try await webhooks.lease(now: now(), lease: lease, limit: batchSize, on: conn)
         }

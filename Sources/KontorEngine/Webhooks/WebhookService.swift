@@ -110,10 +110,11 @@ public struct WebhookService: Sendable {
                 throw ValidationError(field: "endpoint", message: "is not an enabled webhook endpoint of this account")
             }
         }
-        return try await database.transaction { conn in
+        // Deliveries run on the wall clock (a tenant's test clock may stand years ahead): due now.
+        let due = operations.clock.wallNow()
+        return try await operations.run(tenant) { op in
             try await webhooks.redeliver(
-                eventID: eventID, endpointID: endpointID, tenantID: tenant.id, now: Date(), on: conn
-            )
+                eventID: eventID, endpointID: endpointID, tenantID: tenant.id, now: due, on: op.connection)
         }
     }
 }

@@ -37,7 +37,7 @@ struct Bench: AsyncParsableCommand {
                 ) { database in
                     try await BillingBenchmark(
                         database: database, subscriptions: subscriptions, workers: workers, batchSize: batchSize
-                    ).run(plansDirectory: CatalogService.defaultDirectory, now: Date())
+                    ).run(plansDirectory: CatalogService.defaultDirectory, now: SystemClock().wallNow())
                 }
             } catch {
                 FileHandle.standardError.write(Data("bench failed: \(String(reflecting: error))\n".utf8))

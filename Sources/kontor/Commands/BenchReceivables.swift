@@ -45,6 +45,7 @@ struct ReceivablesBench {
     struct FixedClock: BillingClock {
         let instant: Date
         func now(for tenant: Tenant) async throws -> Date { instant }
+        func wallNow() -> Date { instant }
     }
 
     func tenant() async throws -> Tenant {
@@ -60,7 +61,7 @@ struct ReceivablesBench {
     {
         let issue = today.adding(days: -dueDaysAgo - 14)
         let due = today.adding(days: -dueDaysAgo)
-        let now = Date()
+        let now = SystemClock().wallNow()
         try await database.transaction { conn in
             _ = try await conn.query(
                 """
@@ -97,7 +98,7 @@ struct ReceivablesBench {
 
     func run(customers: Int, items: Int, entries: Int) async throws {
         let clock = ContinuousClock()
-        let now = Date()
+        let now = SystemClock().wallNow()
         let zone = TimeZone(identifier: "Europe/Berlin")!
         let today = LocalDate(instant: now, in: zone)
 
@@ -137,7 +138,7 @@ struct ReceivablesBench {
             WHERE tenant_id = \(t2.id)
             """, logger: logger)
         _ = try await database.client.query(PostgresQuery(unsafeSQL: "ANALYZE"), logger: logger)
-        let reports = ReportService(database: database, clock: FixedClock(instant: now))
+        let reports = Engine(database: database, clock: FixedClock(instant: now)).reports
         start = clock.now
         let totals = try await reports.openItems(asOf: today, customerID: nil, withItems: false, tenant: t2)
         let totalsTime = clock.now - start

@@ -100,7 +100,7 @@ struct WebhookBenchmark {
                 let ids = try await database.transaction { conn in
                     try await outbox.append(
                         (0..<n).map { _ in
-                            .init(type: .invoiceFinalized, objectID: nil, data: payload, createdAt: Date())
+                            .init(type: .invoiceFinalized, objectID: nil, data: payload, createdAt: SystemClock().wallNow())
                         },
                         tenantID: tenant.id, livemode: false, on: conn
                     )

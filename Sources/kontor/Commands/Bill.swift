@@ -22,7 +22,7 @@ struct Bill: AsyncParsableCommand {
         let summary = try await PostgresClient.withRunning(target.configuration, logger: logger) { client in
             let database = Database(client: client, logger: logger)
             try await Bootstrap(database: database, migrations: files).migrate()
-            return try await BillingRun(database: database, batchSize: batchSize).run(now: Date())
+            return try await BillingRun(database: database, batchSize: batchSize).run(now: SystemClock().wallNow())
         }
         print(
             "Billed \(summary.subscriptions) subscription boundaries: \(summary.invoices) invoices in \(summary.batches) batches."

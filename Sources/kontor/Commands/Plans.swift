@@ -40,7 +40,7 @@ struct Plans: AsyncParsableCommand {
                     throw ValidationError("no tenant \(tenant)")
                 }
                 return try await Engine(database: database).catalog.sync(
-                    directory: dir, tenantIDs: tenant.map { [$0] }, now: Date()
+                    directory: dir, tenantIDs: tenant.map { [$0] }, now: SystemClock().wallNow()
                 )
             }
             print(

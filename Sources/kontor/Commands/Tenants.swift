@@ -56,10 +56,11 @@ struct Tenants: AsyncParsableCommand {
                 if let returnFee {
                     var settings = TenantSettingsInput()
                     settings.returnFee = returnFee
-                    _ = try await TenantService(database: database).update(created.0.id, settings)
+                    _ = try await Engine(database: database).tenants.update(created.0, settings)
                 }
                 // A new tenant starts with the Plans/ catalog and dunning policies.
-                try await TenantProvisioning(database: database).provision(tenantIDs: [created.0.id], now: Date())
+                try await TenantProvisioning(database: database).provision(
+                    tenantIDs: [created.0.id], now: SystemClock().wallNow())
                 return created
             }
             print("Created \(live ? "live" : "test")-mode tenant \(tenant.id) (\(tenant.name))")
@@ -106,10 +107,9 @@ struct Tenants: AsyncParsableCommand {
             let profile = try await PostgresClient.withRunning(target.configuration, logger: logger) { client in
                 let database = Database(client: client, logger: logger)
                 try await Bootstrap(database: database, migrations: files).migrate()
-                guard try await TenantRepository(database: database).find(tenant) != nil else {
-                    throw ValidationError("no tenant \(tenant)")
-                }
-                return try await TenantService(database: database).update(tenant, settings)
+                let tenants = Engine(database: database).tenants
+                guard let found = try await tenants.find(tenant) else { throw ValidationError("no tenant \(tenant)") }
+                return try await tenants.update(found, settings)
             }
             print(
                 "Updated tenant \(profile.tenantID): return fee \(profile.returnFee), fee items \(profile.feeItemNumberFormat)"
