@@ -64,7 +64,9 @@ public struct DunningPolicies: Sendable {
     }
 
     public func list(tenant: Tenant) async throws -> [DunningPolicyDocument] {
-        let stored = try await operations.read(tenant) { try await repository.all(tenantID: tenant.id, on: $0.connection) }
+        let stored = try await operations.read(tenant) {
+            try await repository.all(tenantID: tenant.id, on: $0.connection)
+        }
         var documents = try stored.map(DunningPolicyDocument.init(record:))
         if !documents.contains(where: { $0.code == "default" }) {
             documents.insert(DunningPolicyDocument(.germanDefault), at: 0)
@@ -79,7 +81,6 @@ public struct DunningPolicies: Sendable {
             return try DunningPolicyDocument(record: record)
         }
     }
-
 
     /// Every policy of the tenant by code, the built-in default included.
     func resolved(tenantID: String, on conn: PostgresConnection) async throws -> [String: DunningPolicy] {

@@ -38,9 +38,12 @@ public struct DunningQueries: Sendable {
 
     public func notice(_ id: String, tenant: Tenant) async throws -> DunningNoticeJSON {
         guard
-            let n = try await operations.read(tenant, {
-                try await repository.notices(customerID: nil, noticeID: id, tenantID: tenant.id, on: $0.connection)
-            }).first
+            let n = try await operations.read(
+                tenant,
+                {
+                    try await repository.notices(customerID: nil, noticeID: id, tenantID: tenant.id, on: $0.connection)
+                }
+            ).first
         else { throw EngineError.notFound(resource: "dunning notice", id: id) }
         return DunningNoticeJSON(n)
     }

@@ -20,7 +20,8 @@ public struct RecurringWork: Service {
     var health: DatabaseHealth?
 
     public init(
-        name: String, interval: Duration, logger: Logger, now: @escaping @Sendable () -> Date = { SystemClock().wallNow() },
+        name: String, interval: Duration, logger: Logger,
+        now: @escaping @Sendable () -> Date = { SystemClock().wallNow() },
         work: @escaping @Sendable (Date) async throws -> Int
     ) {
         self.name = name

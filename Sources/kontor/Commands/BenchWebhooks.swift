@@ -97,10 +97,10 @@ struct WebhookBenchmark {
                     nextBatchAt += pace
                 }
                 let n = min(batchSize, total - produced)
+                let now = SystemClock().wallNow()
                 let ids = try await database.transaction { conn in
                     try await outbox.append(
-                        (0..<n).map { _ in
-                            .init(type: .invoiceFinalized, objectID: nil, data: payload, createdAt: SystemClock().wallNow())
+                        (0..<n).map { _ in .init(type: .invoiceFinalized, objectID: nil, data: payload, createdAt: now)
                         },
                         tenantID: tenant.id, livemode: false, on: conn
                     )
