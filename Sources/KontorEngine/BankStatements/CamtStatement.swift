@@ -150,44 +150,58 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let parent = path.dropLast().last ?? ""
-        let inDetail = detail != nil
-        func set(_ update: (inout CamtStatement.Transaction) -> Void) {
-            if inDetail { update(&detail!) } else { update(&entry) }
-        }
         if parent == "Ntry" { entrySeen.insert(name) }
         if parent == "GrpHdr" || parent == "Stmt" || parent == "Ntfctn" { seen.insert("\(parent)/\(name)") }
         switch (parent, name) {
         case ("GrpHdr", "MsgId"): messageID = value
         case ("Id", "IBAN") where path.contains("Acct") && !path.contains("Ntry"): accountIBAN = value
-        case ("Ntry", "Amt"), ("TxAmt", "Amt"), ("InstdAmt", "Amt"):
-            let currency = currencyAttribute ?? ""
-            guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
-                error = error ?? "Amt \(value) has no ISO 4217 Ccy attribute"
-                break
-            }
-            guard let minor = CamtStatement.minorUnits(value, currency: currency) else {
-                error = "Amt \(value) \(currency) is not an amount"
-                break
-            }
-            if parent == "Ntry" {
-                entry.amount = minor
-                entry.currency = currency
-            } else if inDetail, !detailHasAmount {
-                detail!.amount = minor
-                detail!.currency = currency
-                detailHasAmount = true
-            }
+        case ("Ntry", "Amt"), ("TxAmt", "Amt"), ("InstdAmt", "Amt"): readAmount(value, in: parent)
         case ("Ntry", "CdtDbtInd"):
             if value != "CRDT" && value != "DBIT" { error = error ?? "CdtDbtInd \(value) is neither CRDT nor DBIT" }
             entry.credit = value == "CRDT"
-        case ("Ntry", "RvslInd"):
-            entry.reversal = value == "true"
-        case ("BookgDt", "Dt"), ("BookgDt", "DtTm"):
-            entry.bookingDate = LocalDate(String(value.prefix(10)))
-        case ("ValDt", "Dt"), ("ValDt", "DtTm"):
-            entry.valueDate = LocalDate(String(value.prefix(10)))
+        case ("Ntry", "RvslInd"): entry.reversal = value == "true"
+        case ("BookgDt", "Dt"), ("BookgDt", "DtTm"): entry.bookingDate = LocalDate(String(value.prefix(10)))
+        case ("ValDt", "Dt"), ("ValDt", "DtTm"): entry.valueDate = LocalDate(String(value.prefix(10)))
         case ("Ntry", "NtryRef"): entry.entryReference = value
         case ("Ntry", "AcctSvcrRef"): entry.accountServicerReference = value
+        case (_, "TxDtls"): closeDetail()
+        case (_, "Ntry"): closeEntry()
+        default: readParty(parent, name, value)
+        }
+        if path.count == 1 { closeDocument() }
+        path.removeLast()
+        text = ""
+    }
+
+    /// Sets a field of the transaction being read: the detail inside `TxDtls`, else the entry.
+    private func set(_ update: (inout CamtStatement.Transaction) -> Void) {
+        if detail != nil { update(&detail!) } else { update(&entry) }
+    }
+
+    /// An amount of the entry (`Ntry/Amt`) or the detail's first (`TxAmt`, else `InstdAmt`).
+    private func readAmount(_ value: String, in parent: String) {
+        let currency = currencyAttribute ?? ""
+        guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+            error = error ?? "Amt \(value) has no ISO 4217 Ccy attribute"
+            return
+        }
+        guard let minor = CamtStatement.minorUnits(value, currency: currency) else {
+            error = "Amt \(value) \(currency) is not an amount"
+            return
+        }
+        if parent == "Ntry" {
+            entry.amount = minor
+            entry.currency = currency
+        } else if detail != nil, !detailHasAmount {
+            detail!.amount = minor
+            detail!.currency = currency
+            detailHasAmount = true
+        }
+    }
+
+    /// References, remittance, the payer, a return's reason and the bank's charges.
+    private func readParty(_ parent: String, _ name: String, _ value: String) {
+        switch (parent, name) {
         case ("Refs", "AcctSvcrRef"): set { $0.accountServicerReference = value }
         case ("Refs", "EndToEndId"): set { $0.endToEndID = value == "NOTPROVIDED" ? nil : value }
         case ("Refs", "MndtId"): set { $0.mandateID = value }
@@ -203,47 +217,49 @@ final class CamtParserDelegate: NSObject, XMLParserDelegate {
             if let fee = CamtStatement.minorUnits(value, currency: currencyAttribute ?? "EUR") {
                 set { $0.fee = ($0.fee ?? 0) + fee }
             }
-        case (_, "TxDtls"):
-            if var d = detail {
-                if !detailHasAmount {
-                    d.amount = 0
-                }
-                details.append(d)
-            }
-            detail = nil
-        case (_, "Ntry"):
-            let missing = ["Amt", "CdtDbtInd", "Sts", "BkTxCd"].filter { !entrySeen.contains($0) }
-            if !missing.isEmpty {
-                error =
-                    error ?? "entry \(position + 1) lacks \(missing.joined(separator: ", ")), which its schema requires"
-            }
-            let hasOwnAmounts = details.count > 1 && details.allSatisfy { $0.amount > 0 }
-            let parts = hasOwnAmounts ? details : [details.first.map { merged(entry, $0) } ?? entry]
-            for var t in parts {
-                if hasOwnAmounts {
-                    t.credit = entry.credit
-                    t.reversal = entry.reversal
-                    t.bookingDate = entry.bookingDate
-                    t.valueDate = entry.valueDate
-                }
-                position += 1
-                t.position = position
-                transactions.append(t)
-            }
         default: break
         }
-        if path.count == 1 {
-            closedRoot = true
-            let statement = format == "camt.054" ? "Ntfctn" : "Stmt"
-            let missing = ["GrpHdr/MsgId", "GrpHdr/CreDtTm", "\(statement)/Id", "\(statement)/Acct"].filter {
-                !seen.contains($0)
-            }
-            if !missing.isEmpty {
-                error = error ?? "the document lacks \(missing.joined(separator: ", ")), which its schema requires"
-            }
+    }
+
+    private func closeDetail() {
+        if var d = detail {
+            if !detailHasAmount { d.amount = 0 }
+            details.append(d)
         }
-        path.removeLast()
-        text = ""
+        detail = nil
+    }
+
+    /// An entry ends: one transaction, or one per detail when each detail has its own amount
+    /// (a batch booking), numbered in file order.
+    private func closeEntry() {
+        let missing = ["Amt", "CdtDbtInd", "Sts", "BkTxCd"].filter { !entrySeen.contains($0) }
+        if !missing.isEmpty {
+            error = error ?? "entry \(position + 1) lacks \(missing.joined(separator: ", ")), which its schema requires"
+        }
+        let hasOwnAmounts = details.count > 1 && details.allSatisfy { $0.amount > 0 }
+        let parts = hasOwnAmounts ? details : [details.first.map { merged(entry, $0) } ?? entry]
+        for var t in parts {
+            if hasOwnAmounts {
+                t.credit = entry.credit
+                t.reversal = entry.reversal
+                t.bookingDate = entry.bookingDate
+                t.valueDate = entry.valueDate
+            }
+            position += 1
+            t.position = position
+            transactions.append(t)
+        }
+    }
+
+    private func closeDocument() {
+        closedRoot = true
+        let statement = format == "camt.054" ? "Ntfctn" : "Stmt"
+        let missing = ["GrpHdr/MsgId", "GrpHdr/CreDtTm", "\(statement)/Id", "\(statement)/Acct"].filter {
+            !seen.contains($0)
+        }
+        if !missing.isEmpty {
+            error = error ?? "the document lacks \(missing.joined(separator: ", ")), which its schema requires"
+        }
     }
 
     /// The entry's amount and dates with the single detail's references.

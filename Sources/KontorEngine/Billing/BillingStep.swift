@@ -16,20 +16,7 @@ struct BillingStep {
         guard let boundary = s.nextBillingDate,
             let endingPlan = plans.plan(item.tenantID, s.planCode, s.planVersion)
         else { throw BillingInconsistency("subscription \(s.id) is due without a boundary or plan") }
-        var plan = endingPlan
-        if let code = s.pendingPlanCode, let version = s.pendingPlanVersion,
-            let pending = plans.plan(item.tenantID, code, version)
-        {
-            plan = pending
-            s.planCode = code
-            s.planVersion = version
-            s.quantity = s.pendingQuantity ?? s.quantity
-        } else if let quantity = s.pendingQuantity {
-            s.quantity = quantity
-        }
-        s.pendingPlanCode = nil
-        s.pendingPlanVersion = nil
-        s.pendingQuantity = nil
+        let plan = applyPendingChange(&s, plans: plans, tenantID: item.tenantID) ?? endingPlan
         guard let currency = Currency(code: s.currency) else {
             throw BillingInconsistency("subscription \(s.id) has an unknown currency \(s.currency)")
         }
@@ -52,23 +39,7 @@ struct BillingStep {
                 plan: plan, quantity: s.quantity, currency: currency, ends: ends, paused: s.status == .paused
             )
         )
-        var eventType: EventType?
-        let before = s.status
-        if let next = output.nextPeriod {
-            s.currentPeriodStart = next.period.start
-            s.currentPeriodEnd = next.period.end
-            s.currentPeriodTrial = next.isTrial
-            s.nextBillingDate = next.period.end
-            s.nextBillingAt = next.period.end.startInstant(in: zone)
-            if s.status == .trialing && !next.isTrial { s.status = .active }
-            if before != s.status { eventType = .subscriptionUpdated }
-        } else {
-            s.status = .canceled
-            s.endedOn = boundary
-            s.nextBillingDate = nil
-            s.nextBillingAt = nil
-            eventType = .subscriptionCanceled
-        }
+        let eventType = enter(output.nextPeriod, &s, boundary: boundary, zone: zone)
         s.updatedAt = now
         let request = InvoiceRequest(
             customerID: s.customerID, subscriptionID: s.id,
@@ -77,6 +48,48 @@ struct BillingStep {
             collectionMethod: s.collectionMethod, paymentTermsDays: s.paymentTermsDays
         )
         return BillingStep(subscription: s, invoice: output.lines.isEmpty ? nil : request, eventType: eventType)
+    }
+
+    /// A plan or quantity change scheduled for the period end takes effect at the boundary;
+    /// returns the new plan when the plan changed.
+    static func applyPendingChange(_ s: inout Subscription, plans: PlanCache, tenantID: String) -> Plan? {
+        defer {
+            s.pendingPlanCode = nil
+            s.pendingPlanVersion = nil
+            s.pendingQuantity = nil
+        }
+        if let code = s.pendingPlanCode, let version = s.pendingPlanVersion,
+            let pending = plans.plan(tenantID, code, version)
+        {
+            s.planCode = code
+            s.planVersion = version
+            s.quantity = s.pendingQuantity ?? s.quantity
+            return pending
+        }
+        if let quantity = s.pendingQuantity { s.quantity = quantity }
+        return nil
+    }
+
+    /// The subscription enters its next period (a trial ending makes it active), or ends at the
+    /// boundary when there is none; returns the event the change announces, if any.
+    static func enter(_ next: ServicePeriod?, _ s: inout Subscription, boundary: LocalDate, zone: TimeZone)
+        -> EventType?
+    {
+        guard let next else {
+            s.status = .canceled
+            s.endedOn = boundary
+            s.nextBillingDate = nil
+            s.nextBillingAt = nil
+            return .subscriptionCanceled
+        }
+        let before = s.status
+        s.currentPeriodStart = next.period.start
+        s.currentPeriodEnd = next.period.end
+        s.currentPeriodTrial = next.isTrial
+        s.nextBillingDate = next.period.end
+        s.nextBillingAt = next.period.end.startInstant(in: zone)
+        if s.status == .trialing && !next.isTrial { s.status = .active }
+        return before != s.status ? .subscriptionUpdated : nil
     }
 }
 

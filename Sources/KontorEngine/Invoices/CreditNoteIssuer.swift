@@ -50,10 +50,21 @@ struct CreditNoteIssuer: Sendable {
             invoice: invoice, reason: reason, memo: memo, issueDate: issueDate, totals: totals, issuedAt: now
         )
         try await writer.insert(note, tenantID: profile.tenantID, on: conn)
-        // What the credit note takes off the open amount; the rest (the invoice was already
-        // paid) becomes customer credit, moved there from the receivable.
-        let open = max(0, invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountWrittenOff)
-        let allocated = min(note.total, open)
+        try await settle(invoice, with: note, totals: totals, profile: profile, now: now, on: conn)
+        try await outbox.append(
+            [.creditNote(.creditNoteCreated, CreditNoteJSON(note))], at: now, tenantID: profile.tenantID,
+            livemode: profile.livemode, on: conn)
+        return note
+    }
+
+    /// What the credit note takes off the invoice's open amount; the rest (the invoice was
+    /// already paid) becomes customer credit, moved there from the receivable. Booked in the
+    /// ledger either way.
+    func settle(
+        _ invoice: Invoice, with note: CreditNote, totals: InvoiceTotals, profile: TenantProfile, now: Date,
+        on conn: PostgresConnection
+    ) async throws {
+        let allocated = min(note.total, invoice.amountDue)
         let surplus = note.total - allocated
         if allocated > 0 {
             try await AllocationWriter(logger: logger).append(
@@ -61,7 +72,7 @@ struct CreditNoteIssuer: Sendable {
                     AllocationDraft(
                         invoiceID: invoice.id, customerID: invoice.customerID, kind: .creditNote, sourceID: note.id,
                         amount: allocated, currency: invoice.currency)
-                ], bookingDate: issueDate, tenantID: profile.tenantID, now: now, on: conn)
+                ], bookingDate: note.issueDate, tenantID: profile.tenantID, now: now, on: conn)
         }
         if surplus > 0 {
             try await invoices.addCredit(surplus, invoiceID: invoice.id, tenantID: profile.tenantID, on: conn)
@@ -72,16 +83,12 @@ struct CreditNoteIssuer: Sendable {
             [
                 LedgerBooking(
                     documentType: "credit_note", documentID: note.id, documentNumber: note.number,
-                    customerID: note.customerID, currency: note.currency, bookingDate: issueDate,
+                    customerID: note.customerID, currency: note.currency, bookingDate: note.issueDate,
                     postings: LedgerRules.creditNote(totals)
                         + (surplus > 0 ? LedgerRules.creditNoteSurplus(surplus) : [])
                 )
             ],
             tenantID: profile.tenantID, now: now, on: conn
         )
-        try await outbox.append(
-            [.creditNote(.creditNoteCreated, CreditNoteJSON(note))], at: now, tenantID: profile.tenantID,
-            livemode: profile.livemode, on: conn)
-        return note
     }
 }

@@ -92,34 +92,73 @@ struct InvoiceIssuer: Sendable {
     {
         let requests = requests.filter { !$0.lines.isEmpty }
         guard !requests.isEmpty else { return [] }
+        let drafts = try Self.drafts(requests, profile: profile)
+        try await writer.insertLines(
+            drafts.map { (invoiceID: $0.id, lines: $0.totals.lines.map(InvoiceLine.init)) }, tenantID: profile.tenantID,
+            on: conn
+        )
+        let numbers = try await reserveNumbers(for: drafts, tenantID: profile.tenantID, on: conn)
+        let invoices = Self.invoices(drafts, numbers: numbers, profile: profile, now: now)
+        let inserted = try await writer.insert(invoices, tenantID: profile.tenantID, on: conn)
+        guard inserted.count == invoices.count else {
+            // Another run invoiced one of these periods: roll back (returning the numbers).
+            throw BillingConflict(invoices.count - inserted.count)
+        }
+        try await book(invoices, drafts: drafts, profile: profile, now: now, on: conn)
+        try await outbox.append(
+            invoices.map { .invoice($0.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, InvoiceJSON($0)) },
+            at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
+        // Customer credit (an earlier surplus) pays new invoices first.
+        try await ReceivablesBooker(logger: logger).applyCredit(to: invoices, profile: profile, now: now, on: conn)
+        return invoices
+    }
+
+    /// An invoice before its number: its id, kind and totals with tax.
+    struct Draft {
+        let id: String
+        let request: InvoiceRequest
+        let kind: DocumentKind
+        let totals: InvoiceTotals
+    }
+
+    static func drafts(_ requests: [InvoiceRequest], profile: TenantProfile) throws -> [Draft] {
+        try requests.map { request in
+            let treatment =
+                request.treatment ?? Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
+            let kind = DocumentKind(billingReason: request.billingReason)
+            return Draft(
+                id: Identifier.make(kind.idPrefix), request: request, kind: kind,
+                totals: try InvoiceTotals(lines: request.lines, treatment: treatment))
+        }
+    }
+
+    /// The first number of each kind's series for this batch. Each kind has its own gap-free
+    /// series; a batch mixing kinds reserves from each once.
+    func reserveNumbers(for drafts: [Draft], tenantID: String, on conn: PostgresConnection) async throws
+        -> [DocumentKind: Int64]
+    {
+        var next: [DocumentKind: Int64] = [:]
+        for kind in DocumentKind.allCases {
+            let count = drafts.count { $0.kind == kind }
+            guard count > 0 else { continue }
+            next[kind] = try await writer.reserveNumbers(
+                series: kind.series, count: count, tenantID: tenantID, on: conn)
+        }
+        return next
+    }
+
+    /// The invoices, numbered in the order given from each kind's first reserved number.
+    static func invoices(_ drafts: [Draft], numbers: [DocumentKind: Int64], profile: TenantProfile, now: Date)
+        -> [Invoice]
+    {
         let issueDate = LocalDate(instant: now, in: profile.zone)
         let formats: [DocumentKind: InvoiceNumberFormat] = [
             .invoice: (try? InvoiceNumberFormat(profile.invoiceNumberFormat)) ?? .invoiceDefault,
             .feeItem: (try? InvoiceNumberFormat(profile.feeItemNumberFormat)) ?? .feeItemDefault,
         ]
         let seller = Self.seller(profile)
-        let drafts = try requests.map { request in
-            let treatment =
-                request.treatment ?? Self.treatment(request.buyer, profile: profile, category: request.taxCategory)
-            let kind = DocumentKind(billingReason: request.billingReason)
-            return (
-                id: Identifier.make(kind.idPrefix), request: request, kind: kind,
-                totals: try InvoiceTotals(lines: request.lines, treatment: treatment)
-            )
-        }
-        try await writer.insertLines(
-            drafts.map { (invoiceID: $0.id, lines: $0.totals.lines.map(InvoiceLine.init)) }, tenantID: profile.tenantID,
-            on: conn
-        )
-        // Each kind has its own gap-free series; a batch mixing kinds reserves from each once.
-        var next: [DocumentKind: Int64] = [:]
-        for kind in DocumentKind.allCases {
-            let count = drafts.count { $0.kind == kind }
-            guard count > 0 else { continue }
-            next[kind] = try await writer.reserveNumbers(
-                series: kind.series, count: count, tenantID: profile.tenantID, on: conn)
-        }
-        let invoices = drafts.map { draft in
+        var next = numbers
+        return drafts.map { draft in
             let request = draft.request
             let sequence = next[draft.kind]!
             next[draft.kind] = sequence + 1
@@ -138,29 +177,24 @@ struct InvoiceIssuer: Sendable {
             invoice.claimInvoiceID = request.claimInvoiceID
             return invoice
         }
-        let inserted = try await writer.insert(invoices, tenantID: profile.tenantID, on: conn)
-        guard inserted.count == invoices.count else {
-            // Another run invoiced one of these periods: roll back (returning the numbers).
-            throw BillingConflict(invoices.count - inserted.count)
-        }
+    }
+
+    /// The ledger postings of the issued invoices, in one statement.
+    func book(_ invoices: [Invoice], drafts: [Draft], profile: TenantProfile, now: Date, on conn: PostgresConnection)
+        async throws
+    {
         let counterAccounts = Dictionary(
-            uniqueKeysWithValues: zip(invoices, requests).compactMap { i, r in r.counterAccount.map { (i.id, $0) } })
+            uniqueKeysWithValues: drafts.compactMap { d in d.request.counterAccount.map { (d.id, $0) } })
         try await ledger.append(
             invoices.map { invoice in
                 LedgerBooking(
                     documentType: "invoice", documentID: invoice.id, documentNumber: invoice.number,
-                    customerID: invoice.customerID, currency: invoice.currency, bookingDate: issueDate,
+                    customerID: invoice.customerID, currency: invoice.currency, bookingDate: invoice.issueDate,
                     postings: Self.postings(invoice, counterAccount: counterAccounts[invoice.id])
                 )
             },
             tenantID: profile.tenantID, now: now, on: conn
         )
-        try await outbox.append(
-            invoices.map { .invoice($0.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, InvoiceJSON($0)) },
-            at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
-        // Customer credit (an earlier surplus) pays new invoices first.
-        try await ReceivablesBooker(logger: logger).applyCredit(to: invoices, profile: profile, now: now, on: conn)
-        return invoices
     }
 }
 

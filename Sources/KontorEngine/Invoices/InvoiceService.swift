@@ -190,48 +190,7 @@ public struct InvoiceService: Sendable {
             guard let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn) else {
                 throw EngineError.notFound(resource: "invoice", id: invoiceID)
             }
-            var errors: [FieldError] = []
-            let reason = input.reason ?? "other"
-            let reasons = ["duplicate", "fraudulent", "order_change", "product_unsatisfactory", "other"]
-            if !reasons.contains(reason) {
-                errors.append(FieldError(field: "reason", message: "must be one of \(reasons.joined(separator: ", "))"))
-            }
-            var drafts: [InvoiceLineDraft] = []
-            if let lines = input.lines {
-                if lines.isEmpty {
-                    errors.append(FieldError(field: "lines", message: "must not be empty (omit it to credit in full)"))
-                }
-                for (i, line) in lines.enumerated() {
-                    let description = line.description?.trimmingWhitespace() ?? ""
-                    if description.isEmpty {
-                        errors.append(FieldError(field: "lines[\(i)].description", message: "is required"))
-                    }
-                    // A credit never exceeds the invoice: bounding each line by its net keeps the tax
-                    // arithmetic far from overflow.
-                    guard let amount = line.amount, amount > 0, amount <= max(invoice.subtotal, 0) else {
-                        errors.append(
-                            FieldError(
-                                field: "lines[\(i)].amount",
-                                message: "must be a positive net amount in minor units, at most the invoice's net"))
-                        continue
-                    }
-                    drafts.append(InvoiceLineDraft(description: description, amount: amount))
-                }
-            } else {
-                guard invoice.amountCredited + invoice.amountCreditedToBalance == 0 else {
-                    throw ValidationError(
-                        field: "lines", message: "are required: invoice \(invoice.number) is already partly credited")
-                }
-                drafts = invoice.lines.map { line in
-                    InvoiceLineDraft(
-                        description: line.description, chargeCode: line.chargeCode,
-                        period: line.periodStart.flatMap { s in line.periodEnd.map { BillingPeriod(start: s, end: $0) }
-                        },
-                        quantity: line.quantity, unitAmount: line.unitAmount, amount: line.amount
-                    )
-                }
-            }
-            guard errors.isEmpty else { throw ValidationError(errors) }
+            let (reason, drafts) = try Self.creditLines(input, against: invoice)
             let note = try await creditNotes.issue(
                 against: invoice, lines: drafts, reason: reason, memo: input.memo, profile: try await op.profile(),
                 now: op.now, on: conn
@@ -240,6 +199,60 @@ public struct InvoiceService: Sendable {
             op.openItemsMoved(for: [invoice.customerID])
             return note
         }
+    }
+
+    /// The reason and lines of a credit note against `invoice`: the input's net amounts, each
+    /// at most the invoice's net, or without lines the whole invoice (only if nothing of it was
+    /// credited yet). Every bad field is named at once.
+    static func creditLines(_ input: CreditNoteInput, against invoice: Invoice) throws
+        -> (reason: String, lines: [InvoiceLineDraft])
+    {
+        var errors: [FieldError] = []
+        let reason = input.reason ?? "other"
+        let reasons = ["duplicate", "fraudulent", "order_change", "product_unsatisfactory", "other"]
+        if !reasons.contains(reason) {
+            errors.append(FieldError(field: "reason", message: "must be one of \(reasons.joined(separator: ", "))"))
+        }
+        guard let lines = input.lines else {
+            if invoice.amountCredited + invoice.amountCreditedToBalance != 0 {
+                errors.append(
+                    FieldError(
+                        field: "lines", message: "are required: invoice \(invoice.number) is already partly credited"))
+            }
+            guard errors.isEmpty else { throw ValidationError(errors) }
+            return (
+                reason,
+                invoice.lines.map { line in
+                    InvoiceLineDraft(
+                        description: line.description, chargeCode: line.chargeCode,
+                        period: line.periodStart.flatMap { s in line.periodEnd.map { BillingPeriod(start: s, end: $0) }
+                        },
+                        quantity: line.quantity, unitAmount: line.unitAmount, amount: line.amount)
+                }
+            )
+        }
+        if lines.isEmpty {
+            errors.append(FieldError(field: "lines", message: "must not be empty (omit it to credit in full)"))
+        }
+        var drafts: [InvoiceLineDraft] = []
+        for (i, line) in lines.enumerated() {
+            let description = line.description?.trimmingWhitespace() ?? ""
+            if description.isEmpty {
+                errors.append(FieldError(field: "lines[\(i)].description", message: "is required"))
+            }
+            // A credit never exceeds the invoice: bounding each line by its net keeps the tax
+            // arithmetic far from overflow.
+            guard let amount = line.amount, amount > 0, amount <= max(invoice.subtotal, 0) else {
+                errors.append(
+                    FieldError(
+                        field: "lines[\(i)].amount",
+                        message: "must be a positive net amount in minor units, at most the invoice's net"))
+                continue
+            }
+            drafts.append(InvoiceLineDraft(description: description, amount: amount))
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        return (reason, drafts)
     }
 
     public func getCreditNote(_ id: String, tenant: Tenant) async throws -> CreditNote {

@@ -136,22 +136,7 @@ extension InvoiceJSON {
             o.field("id", id)
             o.field("issue_date", issueDate)
             o.field("kind", kind)
-            o.key("lines")
-            o.array { a in
-                for line in lines {
-                    a.object { l in
-                        l.field("amount", line.amount)
-                        l.field("charge", line.charge)
-                        l.field("description", line.description)
-                        l.field("period_end", line.periodEnd)
-                        l.field("period_start", line.periodStart)
-                        l.field("quantity", line.quantity)
-                        l.field("tax_amount", line.taxAmount)
-                        l.field("tax_rate", line.taxRate)
-                        l.field("unit_amount", line.unitAmount)
-                    }
-                }
-            }
+            Self.write(lines: lines, into: &o)
             o.field("livemode", livemode)
             o.field("number", number)
             o.field("object", object)
@@ -162,21 +147,44 @@ extension InvoiceJSON {
             o.field("subscription", subscription)
             o.field("subtotal", subtotal)
             o.field("tax", tax)
-            o.key("tax_breakdown")
-            o.array { a in
-                for rate in taxBreakdown {
-                    a.object { r in
-                        r.field("net", rate.net)
-                        r.field("tax", rate.tax)
-                        r.field("tax_rate", rate.taxRate)
-                    }
-                }
-            }
+            Self.write(taxBreakdown: taxBreakdown, into: &o)
             o.field("tax_note", taxNote)
             o.field("tax_treatment", taxTreatment)
             o.field("total", total)
         }
         return w.data
+    }
+
+    static func write(lines: [InvoiceLineJSON], into o: inout JSONWriter) {
+        o.key("lines")
+        o.array { a in
+            for line in lines {
+                a.object { l in
+                    l.field("amount", line.amount)
+                    l.field("charge", line.charge)
+                    l.field("description", line.description)
+                    l.field("period_end", line.periodEnd)
+                    l.field("period_start", line.periodStart)
+                    l.field("quantity", line.quantity)
+                    l.field("tax_amount", line.taxAmount)
+                    l.field("tax_rate", line.taxRate)
+                    l.field("unit_amount", line.unitAmount)
+                }
+            }
+        }
+    }
+
+    static func write(taxBreakdown: [TaxBreakdownJSON], into o: inout JSONWriter) {
+        o.key("tax_breakdown")
+        o.array { a in
+            for rate in taxBreakdown {
+                a.object { r in
+                    r.field("net", rate.net)
+                    r.field("tax", rate.tax)
+                    r.field("tax_rate", rate.taxRate)
+                }
+            }
+        }
     }
 
     static func write(party: PartyJSON, as name: String, into o: inout JSONWriter) {

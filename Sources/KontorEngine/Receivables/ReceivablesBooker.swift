@@ -117,22 +117,47 @@ struct ReceivablesBooker: Sendable {
         _ payment: ReceivedPayment, reason: String, fee: Int64, card: Bool, profile: TenantProfile, now: Date,
         on conn: PostgresConnection
     ) async throws -> Bool {
-        let today = LocalDate(instant: now, in: profile.zone)
-        var feeInvoice: Invoice?
-        if fee > 0 {
-            feeInvoice = try await FeeItems(logger: logger).issue(
-                customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
-                lines: [
-                    InvoiceLineDraft(
-                        description: "Rücklastschriftgebühr / return fee (\(reason)) for payment \(payment.id)",
-                        chargeCode: "return_fee", quantity: 1, unitAmount: fee, amount: fee)
-                ], profile: profile, now: now, claimInvoiceID: payment.allocations.first?.invoice, on: conn)
-        }
+        let feeInvoice =
+            fee > 0
+            ? try await issueReturnFee(fee, for: payment, reason: reason, profile: profile, now: now, on: conn)
+            : nil
         guard
             try await payments.markReturned(
                 payment.id, reason: reason, fee: fee > 0 ? fee : nil, feeInvoiceID: feeInvoice?.id,
                 tenantID: profile.tenantID, now: now, on: conn)
         else { return false }
+        try await reverse(payment, profile: profile, now: now, on: conn)
+        guard let returned = try await payments.find(payment.id, tenantID: profile.tenantID, on: conn) else {
+            return true
+        }
+        var data = ReceivedPaymentJSON(returned)
+        data.allocations = payment.allocations
+        try await outbox.append(
+            [.payment(card ? .chargeChargeback : .paymentReturned, data)], at: now, tenantID: profile.tenantID,
+            livemode: profile.livemode, on: conn)
+        return true
+    }
+
+    /// The bank's fee for the return, charged on as a fee item of the claim the payment paid.
+    func issueReturnFee(
+        _ fee: Int64, for payment: ReceivedPayment, reason: String, profile: TenantProfile, now: Date,
+        on conn: PostgresConnection
+    ) async throws -> Invoice? {
+        try await FeeItems(logger: logger).issue(
+            customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
+            lines: [
+                InvoiceLineDraft(
+                    description: "Rücklastschriftgebühr / return fee (\(reason)) for payment \(payment.id)",
+                    chargeCode: "return_fee", quantity: 1, unitAmount: fee, amount: fee)
+            ], profile: profile, now: now, claimInvoiceID: payment.allocations.first?.invoice, on: conn)
+    }
+
+    /// Undoes what the payment did: its allocations (the items open again), the credit it
+    /// created, and its ledger booking; credit already spent is owed again as an item.
+    func reverse(_ payment: ReceivedPayment, profile: TenantProfile, now: Date, on conn: PostgresConnection)
+        async throws
+    {
+        let today = LocalDate(instant: now, in: profile.zone)
         try await allocations.append(
             payment.allocations.map {
                 AllocationDraft(
@@ -150,35 +175,24 @@ struct ReceivablesBooker: Sendable {
                     customerID: payment.customerID, by: -surplus, tenantID: profile.tenantID, on: conn))
         }
         let account: LedgerAccount = payment.source == "gateway" ? .paymentClearing : .bank
-        let postings = LedgerRules.moneyReturned(allocated: allocated, surplus: creditTaken, from: account)
         try await ledger.append(
             [
                 LedgerBooking(
                     documentType: "payment_return", documentID: payment.id, documentNumber: payment.reference,
                     customerID: payment.customerID, currency: payment.currency, bookingDate: today,
-                    postings: postings)
+                    postings: LedgerRules.moneyReturned(allocated: allocated, surplus: creditTaken, from: account))
             ], tenantID: profile.tenantID, now: now, on: conn)
-        if surplus > creditTaken {
-            // Credit already spent cannot come off the balance: the customer owes it again, as
-            // an item of its own (receivable against the account the money left).
-            _ = try await FeeItems(logger: logger).issue(
-                customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
-                lines: [
-                    InvoiceLineDraft(
-                        description: "Zurückgegebene, bereits verrechnete Zahlung \(payment.id)",
-                        chargeCode: "returned_credit", quantity: 1, unitAmount: surplus - creditTaken,
-                        amount: surplus - creditTaken)
-                ], profile: profile, now: now, counterAccount: account, on: conn)
-        }
-        guard let returned = try await payments.find(payment.id, tenantID: profile.tenantID, on: conn) else {
-            return true
-        }
-        var data = ReceivedPaymentJSON(returned)
-        data.allocations = payment.allocations
-        try await outbox.append(
-            [.payment(card ? .chargeChargeback : .paymentReturned, data)], at: now, tenantID: profile.tenantID,
-            livemode: profile.livemode, on: conn)
-        return true
+        guard surplus > creditTaken else { return }
+        // Credit already spent cannot come off the balance: the customer owes it again, as an
+        // item of its own (receivable against the account the money left).
+        _ = try await FeeItems(logger: logger).issue(
+            customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
+            lines: [
+                InvoiceLineDraft(
+                    description: "Zurückgegebene, bereits verrechnete Zahlung \(payment.id)",
+                    chargeCode: "returned_credit", quantity: 1, unitAmount: surplus - creditTaken,
+                    amount: surplus - creditTaken)
+            ], profile: profile, now: now, counterAccount: account, on: conn)
     }
 
     /// Applies customer credit to invoices just issued.

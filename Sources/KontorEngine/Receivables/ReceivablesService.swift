@@ -72,25 +72,7 @@ public struct ReceivablesService: Sendable {
                 throw ValidationError(
                     field: "currency", message: "must be \(currency), the currency of the customer's account")
             }
-            let plan: AllocationPlan
-            if let shares = input.allocations {
-                var parsed: [(itemID: String, amount: Int64)] = []
-                for (i, share) in shares.enumerated() {
-                    guard let invoice = share.invoice else {
-                        errors.append(FieldError(field: "allocations[\(i)].invoice", message: "is required"))
-                        continue
-                    }
-                    parsed.append((invoice, share.amount ?? 0))
-                }
-                if shares.isEmpty {
-                    errors.append(
-                        FieldError(field: "allocations", message: "must not be empty (omit it for oldest first)"))
-                }
-                guard errors.isEmpty else { throw ValidationError(errors) }
-                plan = try AllocationPlan.explicit(amount, shares: parsed, items: items).get()
-            } else {
-                plan = AllocationPlan.oldestDueFirst(amount, over: items)
-            }
+            let plan = try Self.plan(amount, shares: input.allocations, over: items)
             let id = try await booker.receive(
                 .init(
                     customerID: customer.id, amount: amount, currency: currency, plan: plan, source: "manual",
@@ -99,6 +81,28 @@ public struct ReceivablesService: Sendable {
             op.openItemsMoved(for: [customer.id])
             return try await booker.payments.find(id, tenantID: tenant.id, on: conn)!
         }
+    }
+
+    /// How the money is allocated: as the payer said (each share naming an invoice), else oldest
+    /// due first.
+    static func plan(_ amount: Int64, shares: [(invoice: String?, amount: Int64?)]?, over items: [OpenItem]) throws
+        -> AllocationPlan
+    {
+        guard let shares else { return AllocationPlan.oldestDueFirst(amount, over: items) }
+        var errors: [FieldError] = []
+        var parsed: [(itemID: String, amount: Int64)] = []
+        for (i, share) in shares.enumerated() {
+            guard let invoice = share.invoice else {
+                errors.append(FieldError(field: "allocations[\(i)].invoice", message: "is required"))
+                continue
+            }
+            parsed.append((invoice, share.amount ?? 0))
+        }
+        if shares.isEmpty {
+            errors.append(FieldError(field: "allocations", message: "must not be empty (omit it for oldest first)"))
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        return try AllocationPlan.explicit(amount, shares: parsed, items: items).get()
     }
 
     public func get(_ id: String, tenant: Tenant) async throws -> ReceivedPayment {
