@@ -40,9 +40,8 @@ public struct Engine: Sendable {
         let collection = CollectionRun(database: database, gateways: gateways, dunning: dunning)
         self.dunning = dunning
         self.collection = collection
-        let operations = OperationRunner(
-            database: database, clock: clock,
-            followUps: FollowUpRunner(dunning: dunning, collection: collection, logger: database.logger))
+        let followUps = FollowUpRunner(database: database, dunning: dunning, collection: collection)
+        let operations = OperationRunner(database: database, clock: clock, followUps: followUps)
         self.operations = operations
         customers = CustomerService(database: database, operations: operations)
         tenants = TenantService(database: database, operations: operations)
@@ -51,7 +50,7 @@ public struct Engine: Sendable {
             database: database, operations: operations, billing: BillingRun(database: database))
         usage = UsageService(database: database, operations: operations)
         invoices = InvoiceService(database: database, operations: operations)
-        testClock = TestClockService(database: database, clock: clock, collection: collection, dunning: dunning)
+        testClock = TestClockService(database: database, clock: clock, workers: followUps)
         paymentMethods = PaymentMethodService(database: database, operations: operations)
         webhooks = WebhookService(database: database, operations: operations)
         receivables = ReceivablesService(database: database, operations: operations)
@@ -85,7 +84,7 @@ public struct Engine: Sendable {
         try await authentication.authenticate(secret: secret)
     }
 
-    /// Whether the database answers `SELECT 1` within `deadline` (what `/health` asks); the
+    /// Whether the database answers a ping within `deadline` (what `/health` asks); the
     /// answer is recorded for the fast-fail check below.
     public func isDatabaseReachable(within deadline: Duration) async -> Bool {
         await database.ping(within: deadline)

@@ -11,36 +11,26 @@ public struct TestClockService: Sendable {
     let database: Database
     let clock: any BillingClock
     let tenants: TenantRepository
-    let billing: BillingRun
-    let expiry: CardExpiryMonitor
+    let workers: FollowUpRunner
     let notices: CardExpiryRepository
-    let collection: CollectionRun
-    let dunning: DunningRun
     let subscriptions: SubscriptionRepository
     let dunningDue: DunningRepository
-    let overdue: OverdueMonitor
     let overdueDue: OverdueRepository
-    let reversals: ReversalMonitor
     let reversalDue: ReversalRepository
 
     /// Furthest a single advance may move the clock: enough for years of monthly billing,
     /// not so much that a typo keeps a server busy for hours.
     public static let maxAdvance: TimeInterval = 5 * 366 * 86_400
 
-    init(database: Database, clock: any BillingClock, collection: CollectionRun, dunning: DunningRun) {
+    init(database: Database, clock: any BillingClock, workers: FollowUpRunner) {
         self.database = database
         self.clock = clock
         self.tenants = TenantRepository(database: database)
-        self.billing = BillingRun(database: database)
-        self.expiry = CardExpiryMonitor(database: database)
+        self.workers = workers
         self.notices = CardExpiryRepository(logger: database.logger)
-        self.collection = collection
-        self.dunning = dunning
         self.subscriptions = SubscriptionRepository(logger: database.logger)
         self.dunningDue = DunningRepository(logger: database.logger)
-        self.overdue = OverdueMonitor(database: database)
         self.overdueDue = OverdueRepository(logger: database.logger)
-        self.reversals = ReversalMonitor(database: database, dunning: dunning)
         self.reversalDue = ReversalRepository(logger: database.logger)
     }
 
@@ -84,7 +74,7 @@ public struct TestClockService: Sendable {
 
     func advanceHoldingLock(to target: Date, tenant: Tenant) async throws -> State {
         // The clock as the advance before this one left it, not as the request found it.
-        let tenant = try await TenantRepository(database: database).find(tenant.id) ?? tenant
+        let tenant = try await tenants.find(tenant.id) ?? tenant
         let now = try await clock.now(for: tenant)
         guard target > now else {
             throw ValidationError(field: "to", message: "must be later than the clock's current time")
@@ -99,22 +89,11 @@ public struct TestClockService: Sendable {
             let at = max(next, current)
             current = at
             try await setClock(tenant.id, to: at)
-            issued += try await runDueWork(at: at, tenantID: tenant.id)
+            issued += try await workers.runDueWork(at: at, tenantID: tenant.id)
         }
         try await setClock(tenant.id, to: target)
-        issued += try await runDueWork(at: target, tenantID: tenant.id)
+        issued += try await workers.runDueWork(at: target, tenantID: tenant.id)
         return State(frozenTime: target, timeZone: tenant.timeZone, frozen: true, invoicesIssued: issued)
-    }
-
-    /// Every worker's due work at `at`, in the order a day runs: bill, charge, notices.
-    func runDueWork(at: Date, tenantID: String) async throws -> Int {
-        let issued = try await billing.run(now: at, tenantID: tenantID).invoices
-        try await collection.run(now: at, tenantID: tenantID)
-        try await reversals.run(now: at, tenantID: tenantID)
-        try await overdue.run(now: at, tenantID: tenantID)
-        try await expiry.run(now: at, tenantID: tenantID)
-        try await dunning.run(now: at, tenantID: tenantID)
-        return issued
     }
 
     func nextDue(tenantID: String, after current: Date, before target: Date) async throws -> Date? {

@@ -41,6 +41,7 @@ extension Bench {
 struct ReceivablesBench {
     let database: Database
     let logger: Logger
+    var seeds: BenchmarkSeeds { BenchmarkSeeds(logger: logger) }
 
     struct FixedClock: BillingClock {
         let instant: Date
@@ -63,37 +64,11 @@ struct ReceivablesBench {
         let due = today.adding(days: -dueDaysAgo)
         let now = SystemClock().wallNow()
         try await database.transaction { conn in
-            _ = try await conn.query(
-                """
-                INSERT INTO customers (tenant_id, customer_id, name, kind, currency, country, livemode)
-                SELECT \(tenantID), \(prefix) || 'c' || g, 'Customer ' || g, 'business', 'EUR', 'DE', false
-                FROM generate_series(1, \(customers)) g
-                """, logger: logger)
-            _ = try await conn.query(
-                """
-                INSERT INTO invoices (tenant_id, invoice_id, number, customer_id, billing_reason, currency, issue_date,
-                    due_date, subtotal, tax, total, tax_treatment, tax_breakdown, seller_name, collection_method,
-                    livemode, issued_at)
-                SELECT \(tenantID), \(prefix) || 'i' || g, \(prefix) || '-' || g, \(prefix) || 'c' || ((g - 1) % \(customers) + 1),
-                    'manual', 'EUR', \(issue) + (g % 30)::int, \(due) + (g % 30)::int - 29, 10000, 1900, 11900, 'taxable:DE:1900',
-                    '[]', 'Bench GmbH', 'send_invoice', false, \(now)
-                FROM generate_series(1, \(items)) g
-                """, logger: logger)
-            _ = try await conn.query(
-                """
-                INSERT INTO ledger_entries (tenant_id, document_type, document_id, document_number, customer_id, account,
-                    amount, currency, booking_date, posted_at)
-                SELECT i.tenant_id, 'invoice', i.invoice_id, i.number, i.customer_id, a.account, a.amount, 'EUR',
-                    i.issue_date, \(now)
-                FROM invoices i CROSS JOIN (VALUES ('receivable', 11900), ('revenue', -10000), ('vat_payable', -1900))
-                    AS a(account, amount)
-                WHERE i.tenant_id = \(tenantID) AND i.invoice_id LIKE \(prefix + "i%")
-                """, logger: logger)
+            try await seeds.openItems(
+                customers: customers, items: items, issuedFrom: issue, dueFrom: due, prefix: prefix, tenantID: tenantID,
+                now: now, on: conn)
         }
-        // What autovacuum does within a minute of such a load (migration 0014's thresholds):
-        // the figures are for a database whose statistics have seen its data.
-        _ = try await database.client.query(
-            "ANALYZE customers, invoices, ledger_entries, allocations, dunning_cases", logger: logger)
+        try await seeds.analyze(on: database.client)
     }
 
     func run(customers: Int, items: Int, entries: Int) async throws {
@@ -122,22 +97,8 @@ struct ReceivablesBench {
         let t2 = try await tenant()
         try await seed(
             tenantID: t2.id, customers: max(1, items / 10), items: items, today: today, dueDaysAgo: 20, prefix: "r")
-        _ = try await database.client.query(
-            """
-            INSERT INTO allocations (tenant_id, invoice_id, customer_id, kind, source_id, amount, currency, booking_date,
-                created_at)
-            SELECT tenant_id, invoice_id, customer_id, 'payment', 'pay_bench', 5000, 'EUR', issue_date + 1, now()
-            FROM invoices WHERE tenant_id = \(t2.id) AND seq % 2 = 0
-            """, logger: logger)
-        _ = try await database.client.query(
-            """
-            INSERT INTO ledger_entries (tenant_id, document_type, document_id, customer_id, account, amount, currency,
-                booking_date, posted_at)
-            SELECT tenant_id, 'payment', 'pay_bench', customer_id, a.account, a.amount, 'EUR', booking_date, now()
-            FROM allocations CROSS JOIN (VALUES ('bank', 5000), ('receivable', -5000)) AS a(account, amount)
-            WHERE tenant_id = \(t2.id)
-            """, logger: logger)
-        _ = try await database.client.query(PostgresQuery(unsafeSQL: "ANALYZE"), logger: logger)
+        try await seeds.partPayments(tenantID: t2.id, on: database.client)
+        try await seeds.analyze(on: database.client)
         let reports = Engine(database: database, clock: FixedClock(instant: now)).reports
         start = clock.now
         let totals = try await reports.openItems(asOf: today, customerID: nil, withItems: false, tenant: t2)

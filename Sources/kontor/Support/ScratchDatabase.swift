@@ -31,7 +31,7 @@ enum ScratchDatabase {
         }
         if !keep {
             try await PostgresClient.withRunning(admin, logger: logger) { client in
-                _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: logger)
+                try await DatabaseCreation.drop(name, on: client, logger: logger)
             }
         }
         return result
