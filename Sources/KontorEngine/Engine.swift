@@ -90,6 +90,14 @@ public struct Engine: Sendable {
         await database.ping(within: deadline)
     }
 
+    /// Runs `body` with `logger` (a request's: its id, its tenant) as the logger of every query
+    /// the body's operations send.
+    public func withRequestLogger<Result>(_ logger: Logger, _ body: () async throws -> Result) async rethrows
+        -> Result
+    {
+        try await QueryLogger.$current.withValue(logger) { try await body() }
+    }
+
     /// Whether the database answered the last probe (requests fail fast while it does not).
     public var isDatabaseAvailable: Bool { database.health.isAvailable }
 }

@@ -28,6 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.tenant = tenant
         context.logger[metadataKey: "tenant"] = "\(tenant.id)"
-        return try await next(request, context)
+        // The store's queries for this request log with its request id and tenant.
+        return try await engine.withRequestLogger(context.logger) { try await next(request, context) }
     }
 }

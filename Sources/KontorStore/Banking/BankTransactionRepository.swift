@@ -34,7 +34,7 @@ public struct BankTransactionRepository: Sendable {
             ON CONFLICT (tenant_id, entry_key) DO NOTHING
             RETURNING transaction_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var inserted: Set<String> = []
         for try await id in rows.decode(String.self) { inserted.insert(id) }
@@ -56,7 +56,7 @@ public struct BankTransactionRepository: Sendable {
                 \(o.map { $0.customerID ?? "" }), \(o.map { $0.paymentID ?? "" })) AS u(i, s, r, n, c, p)
             WHERE b.tenant_id = \(tenantID) AND b.transaction_id = u.i
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -70,7 +70,7 @@ public struct BankTransactionRepository: Sendable {
             VALUES (\(tenantID), \(s.id), \(s.format), \(s.messageID), \(s.accountIBAN), \(s.entries), \(s.duplicates),
                 \(s.matched), \(s.unmatched), \(s.returns), \(livemode), \(now))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -91,7 +91,7 @@ public struct BankTransactionRepository: Sendable {
             ORDER BY seq LIMIT 1000
             \(unescaped: lock ? "FOR UPDATE" : "")
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [BankTransaction] = []
         for try await r in rows.decode(
@@ -130,7 +130,7 @@ public struct BankTransactionRepository: Sendable {
             SELECT 'name', name, customer_id FROM customers
             WHERE tenant_id = \(tenantID) AND lower(name) = ANY(\(names))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var byIBAN: [String: Set<String>] = [:]
         var customerNames: [String: String] = [:]

@@ -101,7 +101,7 @@ public struct BillingRepository: Sendable {
             JOIN customers c ON c.tenant_id = s.tenant_id AND c.customer_id = s.customer_id
             ORDER BY due.next_billing_at, due.tenant_id, due.subscription_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [DueSubscription] = []
         var last: ClaimCursor?
@@ -154,7 +154,7 @@ public struct BillingRepository: Sendable {
                 AS u(id, status, plan_code, plan_version, quantity, ps, pe, trial, nd, na, ended, ppc, ppv, pq, updated)
             WHERE s.tenant_id = \(tenantID) AND s.subscription_id = u.id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 }

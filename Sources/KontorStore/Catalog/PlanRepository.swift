@@ -30,7 +30,7 @@ public struct PlanRepository: Sendable {
                 SELECT definition::text, version, source, created_at FROM plans
                 WHERE tenant_id = \(tenantID) AND plan_code = \(code) ORDER BY version DESC LIMIT 1
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -44,7 +44,7 @@ public struct PlanRepository: Sendable {
                 SELECT definition::text, version, source, created_at FROM plans
                 WHERE tenant_id = \(tenantID) AND plan_code = \(code) AND version = \(version)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -57,7 +57,7 @@ public struct PlanRepository: Sendable {
                 SELECT DISTINCT ON (plan_code) definition::text, version, source, created_at FROM plans
                 WHERE tenant_id = \(tenantID) ORDER BY plan_code, version DESC
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
     }
@@ -70,7 +70,8 @@ public struct PlanRepository: Sendable {
         async throws -> (version: Int, added: Bool)
     {
         _ = try await conn.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\(tenantID + "/plan/" + plan.code), 0))", logger: logger
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(tenantID + "/plan/" + plan.code), 0))",
+            logger: logger.forQuery
         )
         let current = try await self.current(plan.code, tenantID: tenantID, on: conn)
         if let current, current.plan == plan { return (current.version, false) }
@@ -80,7 +81,7 @@ public struct PlanRepository: Sendable {
             INSERT INTO plans (tenant_id, plan_code, version, definition, source, created_at)
             VALUES (\(tenantID), \(plan.code), \(version), \(try Self.encode(plan))::jsonb, \(source), \(now))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return (version, true)
     }
@@ -97,7 +98,7 @@ public struct PlanRepository: Sendable {
                 AS k(tenant_id, plan_code, version)
               ON p.tenant_id = k.tenant_id AND p.plan_code = k.plan_code AND p.version = k.version
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var plans: [String: Plan] = [:]
         for try await (tenant, code, version, json) in rows.decode((String, String, Int32, String).self) {

@@ -108,7 +108,7 @@ public struct CollectionRepository: Sendable {
             JOIN customers c ON c.tenant_id = l.tenant_id AND c.customer_id = l.customer_id
             JOIN tenants t ON t.tenant_id = l.tenant_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [CollectionLease] = []
         for try await r in rows.decode(
@@ -142,7 +142,7 @@ public struct CollectionRepository: Sendable {
               AND (i.status <> 'open' OR i.total - i.amount_paid - i.amount_credited - i.amount_written_off <= 0)
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return false }
         return true
@@ -159,7 +159,7 @@ public struct CollectionRepository: Sendable {
             WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = 'pending'
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false
@@ -173,7 +173,7 @@ public struct CollectionRepository: Sendable {
             SELECT CASE WHEN status = 'open' THEN total - amount_paid - amount_credited - amount_written_off ELSE 0 END
             FROM invoices WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID) FOR UPDATE
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await open in rows.decode(Int64.self) { return max(0, open) }
         return 0
@@ -198,7 +198,7 @@ public struct CollectionRepository: Sendable {
                 \(p.gatewayReference), \(p.reversalDueOn), \(p.reversalReason), \(l.livemode), \(now), \(unallocated),
                 \(endToEndID), \(retryAt))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         // A success is allocated by the caller (AllocationWriter), which settles the invoice.
         if !p.succeeded {
@@ -207,7 +207,7 @@ public struct CollectionRepository: Sendable {
                 UPDATE invoices SET next_collection_at = CASE WHEN status = 'open' THEN \(retryAt)::timestamptz END
                 WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         }
     }
@@ -223,7 +223,7 @@ public struct CollectionRepository: Sendable {
             UPDATE invoices SET next_collection_at = NULL, collection_attempts = collection_attempts - 1
             WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -242,7 +242,7 @@ public struct CollectionRepository: Sendable {
                               AND i.due_date < \(today))
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false

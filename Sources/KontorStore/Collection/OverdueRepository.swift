@@ -28,7 +28,7 @@ public struct OverdueRepository: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING tenant_id, invoice_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [(tenantID: String, invoiceID: String)] = []
         for try await (t, i) in rows.decode((String, String).self) { result.append((t, i)) }
@@ -53,7 +53,7 @@ public struct OverdueRepository: Sendable {
                             AND ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone) <= \(now))
             RETURNING s.tenant_id, s.subscription_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [(tenantID: String, subscriptionID: String)] = []
         for try await (t, s) in rows.decode((String, String).self) { result.append((t, s)) }
@@ -81,7 +81,7 @@ public struct OverdueRepository: Sendable {
                 WHERE i.tenant_id = \(tenantID) AND i.status = 'open' AND s.status = 'active'
             ) AS pending WHERE at <= \(target)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await at in rows.decode(Date?.self) { return at }
         return nil

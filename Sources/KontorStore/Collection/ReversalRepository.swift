@@ -38,7 +38,7 @@ public struct ReversalRepository: Sendable {
             ORDER BY p.reversal_due_on LIMIT \(limit)
             FOR UPDATE OF p SKIP LOCKED
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [DueReversal] = []
         for try await r in rows.decode((String, String, String, String, String).self) {
@@ -57,7 +57,7 @@ public struct ReversalRepository: Sendable {
             WHERE p.tenant_id = \(tenantID) AND p.reversal_due_on IS NOT NULL AND p.reversed_at IS NULL
               AND p.status = 'succeeded' AND (p.reversal_due_on::timestamp AT TIME ZONE t.time_zone) <= \(target)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await at in rows.decode(Date?.self) { return at }
         return nil

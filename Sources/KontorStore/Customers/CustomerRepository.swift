@@ -31,7 +31,7 @@ public struct CustomerRepository: Sendable {
                 \(fields.city), \(fields.country?.code), \(fields.taxID?.description), \(fields.taxExempt),
                 \(fields.currency?.code), \(fields.dunningPolicy), \(metadata)::jsonb, \(tenant.livemode), \(now), \(now))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return Customer(id: id, fields: fields, balance: 0, livemode: tenant.livemode, createdAt: now, updatedAt: now)
     }
@@ -51,7 +51,7 @@ public struct CustomerRepository: Sendable {
             WHERE tenant_id = \(tenant.id) AND customer_id = \(customer.id)
             RETURNING \(unescaped: Self.columns)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         guard let updated = try await Self.decode(rows).first else { throw StoreError.notFound }
         return updated
@@ -67,7 +67,7 @@ public struct CustomerRepository: Sendable {
             SELECT \(unescaped: Self.columns) FROM customers
             WHERE tenant_id = \(tenant.id) AND customer_id = \(id) \(unescaped: lock)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await Self.decode(rows).first
     }
@@ -78,7 +78,7 @@ public struct CustomerRepository: Sendable {
         guard !ids.isEmpty else { return [] }
         let rows = try await conn.query(
             "SELECT \(unescaped: Self.columns) FROM customers WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(ids))",
-            logger: logger
+            logger: logger.forQuery
         )
         return try await Self.decode(rows)
     }
@@ -95,7 +95,7 @@ public struct CustomerRepository: Sendable {
                   AND seq < (SELECT seq FROM customers WHERE tenant_id = \(tenant.id) AND customer_id = \(startingAfter))
                 ORDER BY seq DESC LIMIT \(limit + 1)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         } else {
             rows = try await conn.query(
@@ -103,7 +103,7 @@ public struct CustomerRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM customers WHERE tenant_id = \(tenant.id)
                 ORDER BY seq DESC LIMIT \(limit + 1)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         }
         let customers = try await Self.decode(rows)
@@ -113,7 +113,7 @@ public struct CustomerRepository: Sendable {
     public func exists(_ id: String, tenant: Tenant, on conn: PostgresConnection) async throws -> Bool {
         let rows = try await conn.query(
             "SELECT 1 FROM customers WHERE tenant_id = \(tenant.id) AND customer_id = \(id)",
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false

@@ -29,7 +29,8 @@ public struct Database: Sendable {
             do {
                 return try await transactionOnce(body)
             } catch let error as PSQLError where attempt < attempts && Self.isTransient(error) {
-                logger.notice("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                logger.forQuery.notice(
+                    "transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
                 attempt += 1
             }
         }
@@ -44,15 +45,32 @@ public struct Database: Sendable {
     func transactionOnce<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        let started = ContinuousClock.now
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            let result = try await client.withTransaction(logger: logger.forQuery) { connection in
                 try await body(connection)
             }
+            logCommit(after: ContinuousClock.now - started)
+            return result
         } catch let error as PostgresTransactionError {
             if let closureError = error.closureError { throw closureError }
             if let beginError = error.beginError { throw beginError }
             if let commitError = error.commitError { throw commitError }
             throw error
+        }
+    }
+
+    /// Transactions longer than this are logged as a warning (they hold locks other work waits on).
+    public static let slowTransaction = Duration.seconds(1)
+
+    /// A commit, with how long the transaction took, in the log of the work it served.
+    func logCommit(after elapsed: Duration) {
+        let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let logger = logger.forQuery
+        if elapsed > Self.slowTransaction {
+            logger.warning("slow transaction", metadata: ["duration_ms": "\(ms)"])
+        } else {
+            logger.trace("transaction committed", metadata: ["duration_ms": "\(ms)"])
         }
     }
 
@@ -69,14 +87,15 @@ public struct Database: Sendable {
         key: String, _ body: () async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { lock in
-            _ = try await lock.query("SELECT pg_advisory_lock(hashtextextended(\(key), 0))", logger: logger)
+            _ = try await lock.query("SELECT pg_advisory_lock(hashtextextended(\(key), 0))", logger: logger.forQuery)
             do {
                 let result = try await body()
-                _ = try await lock.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                _ = try await lock.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger.forQuery)
                 return result
             } catch {
                 _ = try? await lock.query(
-                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger.forQuery)
                 throw error
             }
         }
@@ -84,6 +103,6 @@ public struct Database: Sendable {
 
     /// `SELECT 1` — what `/health` asks.
     public func ping() async throws {
-        _ = try await client.query("SELECT 1", logger: logger).collect()
+        _ = try await client.query("SELECT 1", logger: logger.forQuery).collect()
     }
 }

@@ -9,15 +9,16 @@ public enum DatabaseCreation {
         _ name: String, template: String? = nil, on client: PostgresClient, logger: Logger
     ) async throws {
         precondition(isIdentifier(name) && (template.map(isIdentifier) ?? true), "database names are identifiers")
-        let rows = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+        let rows = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger.forQuery)
         for try await _ in rows { return }
         let suffix = template.map { " TEMPLATE \($0)" } ?? ""
-        _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(suffix)"), logger: logger)
+        _ = try await client.query(
+            PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(suffix)"), logger: logger.forQuery)
     }
 
     public static func drop(_ name: String, on client: PostgresClient, logger: Logger) async throws {
         precondition(isIdentifier(name), "database names are identifiers")
-        _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger)
+        _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger.forQuery)
     }
 
     static func isIdentifier(_ name: String) -> Bool {

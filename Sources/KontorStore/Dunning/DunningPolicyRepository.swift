@@ -40,7 +40,7 @@ public struct DunningPolicyRepository: Sendable {
             SELECT code, name, currency, levels::text, small_balance_write_off, source, updated_at
             FROM dunning_policies WHERE tenant_id = \(tenantID) ORDER BY code
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [DunningPolicyRecord] = []
         for try await r in rows.decode((String, String, String, String, Int64, String, Date).self) {
@@ -56,7 +56,7 @@ public struct DunningPolicyRepository: Sendable {
     public func exists(_ code: String, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
         if code == "default" { return true }
         let rows = try await conn.query(
-            "SELECT 1 FROM dunning_policies WHERE tenant_id = \(tenantID) AND code = \(code)", logger: logger)
+            "SELECT 1 FROM dunning_policies WHERE tenant_id = \(tenantID) AND code = \(code)", logger: logger.forQuery)
         for try await _ in rows { return true }
         return false
     }
@@ -77,7 +77,7 @@ public struct DunningPolicyRepository: Sendable {
             WHERE excluded.source = 'api' OR dunning_policies.source = 'file'
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false

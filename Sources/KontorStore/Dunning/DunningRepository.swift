@@ -99,7 +99,7 @@ public struct DunningRepository: Sendable {
             )
             SELECT count(*)::int FROM opened
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var opened = 0
         for try await n in rows.decode(Int.self) { opened = n }
@@ -107,7 +107,7 @@ public struct DunningRepository: Sendable {
         // must not be planned on statistics that have never seen them. Autovacuum would catch up
         // within minutes (migration 0014); this run cannot wait for it.
         if opened >= Self.analyzeAfter {
-            _ = try await conn.query("ANALYZE dunning_cases", logger: logger)
+            _ = try await conn.query("ANALYZE dunning_cases", logger: logger.forQuery)
         }
     }
 
@@ -142,7 +142,7 @@ public struct DunningRepository: Sendable {
                    c.flat_fee_charged, cu.kind = 'consumer', cu.name, cu.dunning_policy, cu.currency, c.work
             FROM checked c JOIN customers cu ON cu.tenant_id = \(tenantID) AND cu.customer_id = c.customer_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [ClaimedCase] = []
         var claimed = 0
@@ -177,7 +177,7 @@ public struct DunningRepository: Sendable {
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
               AND handed_over_at IS NOT NULL
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: (paused: Set<String>, withAgency: Set<String>) = ([], [])
         for try await (id, agency) in rows.decode((String, Bool).self) {
@@ -202,7 +202,7 @@ public struct DunningRepository: Sendable {
             WHERE i.amount_written_off > c.threshold AND i.written_off_at IS NOT NULL
               AND (i.written_off_at AT TIME ZONE \(timeZone))::date >= c.since
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var ids: Set<String> = []
         for try await id in rows.decode(String.self) { ids.insert(id) }
@@ -233,7 +233,7 @@ public struct DunningRepository: Sendable {
                 \(updates.map(\.state.flatFeeCharged))) AS u(c, n, l, r, ds, ic, ff)
             WHERE d.tenant_id = \(tenantID) AND d.customer_id = u.c
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -260,7 +260,7 @@ public struct DunningRepository: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING notice_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var ids: Set<String> = []
         for try await id in rows.decode(String.self) { ids.insert(id) }
@@ -282,7 +282,7 @@ public struct DunningRepository: Sendable {
               AND (\(noticeID)::text IS NULL OR notice_id = \(noticeID))
             ORDER BY seq
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [DunningNotice] = []
         for try await r in rows.decode(
@@ -311,7 +311,7 @@ public struct DunningRepository: Sendable {
             SELECT case_no, level, level_reached_on, default_since, interest_charged, flat_fee_charged
             FROM dunning_cases WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await r in rows.decode((Int32, Int32, LocalDate?, LocalDate?, Int64, Bool).self) {
             return (
@@ -341,7 +341,7 @@ public struct DunningRepository: Sendable {
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = ANY(\(from))
             RETURNING subscription_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }
@@ -365,7 +365,7 @@ public struct DunningRepository: Sendable {
               AND EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = \(tenantID) AND i.status = 'open'
                             AND i.due_date < t.next_day::date AND i.handed_over_at IS NULL)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await at in rows.decode(Date.self) { return at }
         return nil
@@ -387,7 +387,7 @@ public struct DunningRepository: Sendable {
                         \(claims.map { $0.interestThrough?.description ?? "" })) AS c(id, since, through)
             WHERE i.tenant_id = \(tenantID) AND i.invoice_id = c.id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -403,7 +403,7 @@ public struct DunningRepository: Sendable {
               AND handed_over_at IS NULL
             RETURNING invoice_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }

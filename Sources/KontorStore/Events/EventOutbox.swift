@@ -28,7 +28,7 @@ public struct EventOutbox: Sendable {
             )
             \(unescaped: Self.fanOut)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return id
     }
@@ -80,7 +80,7 @@ public struct EventOutbox: Sendable {
             )
             \(unescaped: Self.fanOut)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return ids
     }

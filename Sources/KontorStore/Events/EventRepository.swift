@@ -18,7 +18,7 @@ public struct EventRepository: Sendable {
                 SELECT event_id, type, object_id, data::text, livemode, created_at FROM events
                 WHERE tenant_id = \(tenantID) AND event_id = \(id)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -42,7 +42,7 @@ public struct EventRepository: Sendable {
                        WHERE tenant_id = \(tenantID) AND event_id = \(startingAfter)))
                 ORDER BY seq DESC LIMIT \(limit + 1)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
         return (Array(found.prefix(limit)), found.count > limit)

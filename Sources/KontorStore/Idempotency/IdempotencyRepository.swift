@@ -30,7 +30,7 @@ public struct IdempotencyRepository: Sendable {
     {
         _ = try await conn.query(
             "SELECT pg_advisory_xact_lock(hashtextextended(\(tenant.id + "/" + key), 0))",
-            logger: logger
+            logger: logger.forQuery
         )
         let rows = try await conn.query(
             """
@@ -38,7 +38,7 @@ public struct IdempotencyRepository: Sendable {
             WHERE tenant_id = \(tenant.id) AND idempotency_key = \(key)
               AND created_at > now() - make_interval(secs => \(Self.retention))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await (hash, status, body) in rows.decode((ByteBuffer, Int, ByteBuffer).self) {
             guard Data(hash.readableBytesView) == requestHash else { return .mismatch }
@@ -62,7 +62,7 @@ public struct IdempotencyRepository: Sendable {
                 response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
                 created_at = now()
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -70,7 +70,7 @@ public struct IdempotencyRepository: Sendable {
     public func purgeExpired(on conn: PostgresConnection) async throws {
         _ = try await conn.query(
             "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => \(Self.retention * 2))",
-            logger: logger
+            logger: logger.forQuery
         )
     }
 }

@@ -22,7 +22,7 @@ public struct InvoiceRepository: Sendable {
     public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Invoice? {
         let rows = try await conn.query(
             "SELECT \(unescaped: Self.invoiceColumns) FROM invoices WHERE tenant_id = \(tenantID) AND invoice_id = \(id)",
-            logger: logger
+            logger: logger.forQuery
         )
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
     }
@@ -34,7 +34,7 @@ public struct InvoiceRepository: Sendable {
             SELECT \(unescaped: Self.invoiceColumns) FROM invoices
             WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(ids))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn)
     }
@@ -54,7 +54,7 @@ public struct InvoiceRepository: Sendable {
                    WHERE tenant_id = \(tenantID) AND invoice_id = \(startingAfter)))
             ORDER BY seq DESC LIMIT \(limit + 1)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         let found = try await decodeInvoices(rows)
         let page = Array(found.prefix(limit))
@@ -74,7 +74,7 @@ public struct InvoiceRepository: Sendable {
               AND billing_reason = 'subscription_cycle' AND billing_date = \(billingDate)
             \(unescaped: forUpdate ? "FOR UPDATE" : "")
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
     }
@@ -89,7 +89,7 @@ public struct InvoiceRepository: Sendable {
             WHERE tenant_id = \(tenantID) AND subscription_id = \(subscriptionID)
               AND billing_reason = 'subscription_cycle'
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [LocalDate: String] = [:]
         for try await (date, id) in rows.decode((LocalDate, String).self) { result[date] = id }
@@ -98,7 +98,7 @@ public struct InvoiceRepository: Sendable {
 
     public func exists(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
         let rows = try await conn.query(
-            "SELECT 1 FROM invoices WHERE tenant_id = \(tenantID) AND invoice_id = \(id)", logger: logger
+            "SELECT 1 FROM invoices WHERE tenant_id = \(tenantID) AND invoice_id = \(id)", logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false
@@ -111,7 +111,7 @@ public struct InvoiceRepository: Sendable {
             SELECT \(unescaped: Self.invoiceColumns) FROM invoices
             WHERE tenant_id = \(tenantID) AND invoice_id = \(id) FOR UPDATE
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await withLines(decodeInvoices(rows), tenantID: tenantID, on: conn).first
     }
@@ -126,7 +126,7 @@ public struct InvoiceRepository: Sendable {
             UPDATE invoices SET amount_credited_to_balance = amount_credited_to_balance + \(amount)
             WHERE tenant_id = \(tenantID) AND invoice_id = \(invoiceID)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -190,7 +190,7 @@ public struct InvoiceRepository: Sendable {
             FROM \(unescaped: table) WHERE tenant_id = \(tenantID) AND \(unescaped: idColumn) = ANY(\(ids))
             ORDER BY \(unescaped: idColumn), line_no
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [String: [InvoiceLine]] = [:]
         for try await r in rows.decode(
@@ -223,7 +223,7 @@ public struct InvoiceRepository: Sendable {
             FROM credit_notes c JOIN invoices i ON i.tenant_id = c.tenant_id AND i.invoice_id = c.invoice_id
             WHERE c.tenant_id = \(tenantID) AND c.credit_note_id = \(id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await creditNotesWithLines(rows, tenantID: tenantID, on: conn).first
     }
@@ -241,7 +241,7 @@ public struct InvoiceRepository: Sendable {
                    WHERE tenant_id = \(tenantID) AND credit_note_id = \(startingAfter)))
             ORDER BY c.seq DESC LIMIT \(limit + 1)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         let found = try await creditNotesWithLines(rows, tenantID: tenantID, on: conn)
         return (Array(found.prefix(limit)), found.count > limit)

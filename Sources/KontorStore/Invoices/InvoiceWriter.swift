@@ -24,7 +24,7 @@ public struct InvoiceWriter: Sendable {
             ON CONFLICT (tenant_id, series) DO UPDATE SET next_value = number_series.next_value + \(count)
             RETURNING next_value - \(count)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await first in rows.decode(Int64.self) { return first }
         throw StoreError.notFound
@@ -73,7 +73,7 @@ public struct InvoiceWriter: Sendable {
                 WHERE billing_reason IN ('subscription_cycle', 'subscription_final') DO NOTHING
             RETURNING invoice_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var inserted: Set<String> = []
         for try await id in rows.decode(String.self) { inserted.insert(id) }
@@ -104,7 +104,7 @@ public struct InvoiceWriter: Sendable {
                 \(String(decoding: try JSONEncoder().encode(note.taxBreakdown), as: UTF8.self))::jsonb,
                 \(note.livemode), \(note.issuedAt))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         try await insertLines(
             table: "credit_note_lines", idColumn: "credit_note_id", documents: [(note.id, note.lines)],
@@ -155,7 +155,7 @@ public struct InvoiceWriter: Sendable {
                         \(unitAmounts), \(hasUnit), \(amounts), \(rates), \(taxes))
                 AS l(id, n, d, c, s, e, q, u, hu, a, r, t)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 }

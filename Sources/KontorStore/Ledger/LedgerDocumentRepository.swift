@@ -53,7 +53,7 @@ public struct LedgerDocumentRepository: Sendable {
                      e.booking_date, i.tax_treatment, cn.tax_treatment, i.buyer_vat_id
             ORDER BY e.booking_date, min(e.entry_id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var docs: [String: LedgerDocument] = [:]
         var order: [String] = []

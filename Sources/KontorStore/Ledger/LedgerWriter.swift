@@ -70,7 +70,7 @@ public struct LedgerWriter: Sendable {
             FROM unnest(\(types), \(ids), \(numbers), \(customers), \(accounts), \(amounts), \(currencies), \(dates))
                 AS e(t, i, n, c, a, m, cur, d)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 }

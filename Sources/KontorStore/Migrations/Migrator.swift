@@ -20,13 +20,13 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
         try await client.withConnection { connection in
-            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger.forQuery)
             do {
-                let applied = try await applyPending(connection, logger: logger)
-                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                let applied = try await applyPending(connection, logger: logger.forQuery)
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger.forQuery)
                 return applied
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger.forQuery)
                 throw error
             }
         }
@@ -39,12 +39,12 @@ public struct Migrator: Sendable {
                 version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var recorded: [Int: (name: String, checksum: String)] = [:]
         for try await (version, name, checksum) in try await connection.query(
             "SELECT version, name, checksum FROM schema_migrations",
-            logger: logger
+            logger: logger.forQuery
         ).decode((Int, String, String).self) {
             recorded[version] = (name, checksum)
         }
@@ -58,13 +58,13 @@ public struct Migrator: Sendable {
         var applied: [String] = []
         for file in files where recorded[file.version] == nil {
             do {
-                try await connection.withTransaction(logger: logger) { tx in
+                try await connection.withTransaction(logger: logger.forQuery) { tx in
                     for statement in SQLStatementSplitter.split(file.sql) {
-                        _ = try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        _ = try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger.forQuery)
                     }
                     _ = try await tx.query(
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(file.version), \(file.name), \(file.checksum))",
-                        logger: logger
+                        logger: logger.forQuery
                     )
                 }
             } catch let error as PostgresTransactionError {

@@ -49,7 +49,7 @@ public struct CardExpiryRepository: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING tenant_id, payment_method_id, kind
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var fired: [(tenantID: String, paymentMethodID: String, kind: String)] = []
         for try await (tenant, pm, kind) in rows.decode((String, String, String).self) {
@@ -78,7 +78,7 @@ public struct CardExpiryRepository: Sendable {
                                     AND n.expires_on = pm.card_expires_on AND n.kind = k.kind)
             ) AS pending WHERE at <= \(target)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await at in rows.decode(Date?.self) { return at }
         return nil

@@ -28,7 +28,7 @@ public struct PaymentMethodRepository: Sendable {
                 \(sepa?.iban.value), \(sepa?.mandateReference), \(sepa?.mandateDate), \(pm.status), \(pm.livemode),
                 \(pm.createdAt), \(pm.updatedAt))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -42,7 +42,7 @@ public struct PaymentMethodRepository: Sendable {
                 card_expires_on = \(expiry.firstInvalidDay), updated_at = \(now)
             WHERE tenant_id = \(tenantID) AND payment_method_id = \(id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -55,7 +55,7 @@ public struct PaymentMethodRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM payment_methods
                 WHERE tenant_id = \(tenantID) AND payment_method_id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -67,7 +67,7 @@ public struct PaymentMethodRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM payment_methods
                 WHERE tenant_id = \(tenantID) AND payment_method_id = ANY(\(ids))
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
     }
@@ -85,7 +85,7 @@ public struct PaymentMethodRepository: Sendable {
                        WHERE tenant_id = \(tenantID) AND payment_method_id = \(startingAfter)))
                 ORDER BY seq DESC LIMIT \(limit + 1)
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
         return (Array(found.prefix(limit)), found.count > limit)
@@ -95,7 +95,7 @@ public struct PaymentMethodRepository: Sendable {
     public func defaultID(customerID: String, tenantID: String, on conn: PostgresConnection) async throws -> String? {
         let rows = try await conn.query(
             "SELECT default_payment_method FROM customers WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)",
-            logger: logger
+            logger: logger.forQuery
         )
         for try await id in rows.decode(String?.self) { return id }
         return nil
@@ -110,7 +110,7 @@ public struct PaymentMethodRepository: Sendable {
             SELECT customer_id, default_payment_method FROM customers
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND default_payment_method IS NOT NULL
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [String: String] = [:]
         for try await (customer, pm) in rows.decode((String, String).self) { result[customer] = pm }
@@ -125,7 +125,7 @@ public struct PaymentMethodRepository: Sendable {
             UPDATE customers SET default_payment_method = \(id)
             WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 

@@ -70,7 +70,7 @@ public struct AllocationWriter: Sendable {
                      WHEN i.amount_written_off - s.written > 0 THEN 'written_off' ELSE 'paid' END,
                 i.status
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var changes: [StatusChange] = []
         for try await (id, from, to) in rows.decode((String, String, String).self) where from != to {

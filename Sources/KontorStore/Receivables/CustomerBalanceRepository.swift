@@ -25,7 +25,7 @@ public struct CustomerBalanceRepository: Sendable {
             WHERE c.tenant_id = \(tenantID) AND c.customer_id = \(customerID)
             RETURNING c.balance - b.before
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await moved in rows.decode(Int64.self) { return moved }
         return 0
@@ -43,7 +43,7 @@ public struct CustomerBalanceRepository: Sendable {
                   FROM unnest(\(credits.map(\.customerID)), \(credits.map(\.amount))) AS u(id, amount) GROUP BY id) t
             WHERE c.tenant_id = \(tenantID) AND c.customer_id = t.id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -81,7 +81,7 @@ public struct CustomerBalanceRepository: Sendable {
             SELECT invoice_id, customer_id, amount, currency, number FROM applied
             WHERE EXISTS (SELECT 1 FROM taken WHERE taken.customer_id = applied.customer_id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [Applied] = []
         for try await r in rows.decode((String, String, Int64, String, String).self) {

@@ -20,7 +20,7 @@ public struct DisputeRepository: Sendable {
             VALUES (\(tenantID), \(d.id), \(d.invoiceID), \(d.customerID), \(d.reason), \(Dispute.Status.open.rawValue),
                     \(d.createdAt))
             ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger)
+            """, logger: logger.forQuery)
         for try await _ in rows { return true }
         return false
     }
@@ -35,7 +35,7 @@ public struct DisputeRepository: Sendable {
                    resolved_at = \(now)
             WHERE tenant_id = \(tenantID) AND dispute_id = \(id) AND status = \(Dispute.Status.open.rawValue)
             RETURNING invoice_id, customer_id, reason, created_at
-            """, logger: logger)
+            """, logger: logger.forQuery)
         for try await (invoice, customer, reason, created) in rows.decode((String, String, String, Date).self) {
             return Dispute(
                 id: id, invoiceID: invoice, customerID: customer, reason: reason, status: .resolved,

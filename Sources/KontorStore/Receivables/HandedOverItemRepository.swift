@@ -72,7 +72,7 @@ public struct HandedOverItemRepository: Sendable {
               AND (\(to)::date IS NULL OR (i.handed_over_at AT TIME ZONE \(timeZone))::date <= \(to))
             ORDER BY i.handed_over_at, i.customer_id, i.due_date, i.seq
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [Row] = []
         for try await r in rows.decode(

@@ -30,7 +30,7 @@ public struct OpenItemRepository: Sendable {
             ORDER BY i.due_date, i.seq
             \(unescaped: lock ? "FOR UPDATE" : "")
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await Self.decode(rows)
     }
@@ -43,7 +43,7 @@ public struct OpenItemRepository: Sendable {
             SELECT \(unescaped: Self.openColumns) FROM invoices i
             WHERE i.tenant_id = \(tenantID) AND upper(i.number) = ANY(\(numbers)) AND i.status = 'open'
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await Self.decode(rows)
     }
@@ -96,7 +96,7 @@ public struct OpenItemRepository: Sendable {
               AND i.total - coalesce(a.allocated, 0) <> 0
             ORDER BY i.customer_id, i.due_date, i.seq
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await r in rows.decode(
             (String, String, String, LocalDate, LocalDate, Int64, Int64, String, String?, Bool, String, String?).self
@@ -120,7 +120,7 @@ public struct OpenItemRepository: Sendable {
             WHERE tenant_id = \(tenantID) AND account = \(account.rawValue) AND booking_date <= \(day)
             GROUP BY currency
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [String: Int64] = [:]
         for try await (currency, sum) in rows.decode((String, Int64).self) { result[currency] = sum }
@@ -138,7 +138,7 @@ public struct OpenItemRepository: Sendable {
               AND booking_date BETWEEN \(from) AND \(to)
             GROUP BY currency
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [String: Int64] = [:]
         for try await (currency, sum) in rows.decode((String, Int64).self) { result[currency] = sum }

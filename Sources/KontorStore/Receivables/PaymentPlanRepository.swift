@@ -48,7 +48,7 @@ public struct PaymentPlanRepository: Sendable {
             WHERE p.tenant_id = \(tenantID) AND p.customer_id = ANY(\(customerIDs))
             ORDER BY p.created_at, p.plan_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [Row] = []
         for try await r in rows.decode(
@@ -77,6 +77,6 @@ public struct PaymentPlanRepository: Sendable {
                 status, created_at)
             VALUES (\(tenantID), \(plan.id), \(plan.customerID), \(plan.invoiceIDs), \(instalmentsJSON)::jsonb,
                 \(currency), \(plan.startDate), 'active', \(now))
-            """, logger: logger)
+            """, logger: logger.forQuery)
     }
 }

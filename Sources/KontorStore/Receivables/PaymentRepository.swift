@@ -56,7 +56,7 @@ public struct PaymentRepository: Sendable {
                 \(payments.map(\.unallocated)), \(payments.map { $0.payerIBAN ?? "" }),
                 \(payments.map { $0.endToEndID ?? "" })) AS p(i, c, m, cur, s, r, u, iban, e2e)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -75,7 +75,7 @@ public struct PaymentRepository: Sendable {
             SELECT \(unescaped: Self.columns) FROM payments p WHERE p.tenant_id = \(tenantID) AND p.payment_id = \(id)
             \(unescaped: lock ? "FOR UPDATE" : "")
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         return try await withAllocations(decode(rows), tenantID: tenantID, on: conn).first
     }
@@ -91,7 +91,7 @@ public struct PaymentRepository: Sendable {
                    WHERE tenant_id = \(tenantID) AND payment_id = \(startingAfter)))
             ORDER BY p.seq DESC LIMIT \(limit + 1)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         let all = try await decode(rows)
         let page = try await withAllocations(Array(all.prefix(limit)), tenantID: tenantID, on: conn)
@@ -129,7 +129,7 @@ public struct PaymentRepository: Sendable {
               AND a.kind IN ('payment', 'payment_return')
             GROUP BY a.source_id, a.invoice_id HAVING sum(a.amount) <> 0 ORDER BY min(a.allocation_id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var shares: [String: [ReceivedPayment.Share]] = [:]
         for try await (payment, invoice, amount, reason) in rows.decode((String, String, Int64, String).self) {
@@ -155,7 +155,7 @@ public struct PaymentRepository: Sendable {
             WHERE tenant_id = \(tenantID) AND payment_id = \(id) AND reversed_at IS NULL AND status = 'succeeded'
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return true }
         return false
@@ -172,7 +172,7 @@ public struct PaymentRepository: Sendable {
               AND status = 'succeeded'
             LIMIT 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await id in rows.decode(String.self) { return id }
         return nil

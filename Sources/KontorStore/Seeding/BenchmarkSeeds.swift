@@ -28,7 +28,7 @@ public struct BenchmarkSeeds: Sendable {
                    CASE i % 3 WHEN 1 THEN 'ATU13585627' END, 'EUR', false
             FROM generate_series(1, \(count)) AS i
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         _ = try await conn.query(
             """
@@ -41,7 +41,7 @@ public struct BenchmarkSeeds: Sendable {
             JOIN unnest(\(plans.map(\.code)), \(plans.map { Int32($0.version) })) WITH ORDINALITY
                  AS p(code, version, n) ON p.n = 1 + i % \(plans.count)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -56,7 +56,7 @@ public struct BenchmarkSeeds: Sendable {
             INSERT INTO customers (tenant_id, customer_id, name, kind, currency, country, livemode)
             SELECT \(tenantID), \(prefix) || 'c' || g, 'Customer ' || g, 'business', 'EUR', 'DE', false
             FROM generate_series(1, \(customers)) g
-            """, logger: logger)
+            """, logger: logger.forQuery)
         _ = try await conn.query(
             """
             INSERT INTO invoices (tenant_id, invoice_id, number, customer_id, billing_reason, currency, issue_date,
@@ -67,7 +67,7 @@ public struct BenchmarkSeeds: Sendable {
                 \(due) + (g % 30)::int - 29, 10000, 1900, 11900, 'taxable:DE:1900', '[]', 'Bench GmbH',
                 'send_invoice', false, \(now)
             FROM generate_series(1, \(items)) g
-            """, logger: logger)
+            """, logger: logger.forQuery)
         _ = try await conn.query(
             """
             INSERT INTO ledger_entries (tenant_id, document_type, document_id, document_number, customer_id, account,
@@ -77,7 +77,7 @@ public struct BenchmarkSeeds: Sendable {
             FROM invoices i CROSS JOIN (VALUES ('receivable', 11900), ('revenue', -10000), ('vat_payable', -1900))
                 AS a(account, amount)
             WHERE i.tenant_id = \(tenantID) AND i.invoice_id LIKE \(prefix + "i%")
-            """, logger: logger)
+            """, logger: logger.forQuery)
     }
 
     /// Every second invoice of the tenant paid 50.00 the day after issue, with its postings.
@@ -88,7 +88,7 @@ public struct BenchmarkSeeds: Sendable {
                 created_at)
             SELECT tenant_id, invoice_id, customer_id, 'payment', 'pay_bench', 5000, 'EUR', issue_date + 1, now()
             FROM invoices WHERE tenant_id = \(tenantID) AND seq % 2 = 0
-            """, logger: logger)
+            """, logger: logger.forQuery)
         _ = try await client.query(
             """
             INSERT INTO ledger_entries (tenant_id, document_type, document_id, customer_id, account, amount, currency,
@@ -96,13 +96,13 @@ public struct BenchmarkSeeds: Sendable {
             SELECT tenant_id, 'payment', 'pay_bench', customer_id, a.account, a.amount, 'EUR', booking_date, now()
             FROM allocations CROSS JOIN (VALUES ('bank', 5000), ('receivable', -5000)) AS a(account, amount)
             WHERE tenant_id = \(tenantID)
-            """, logger: logger)
+            """, logger: logger.forQuery)
     }
 
     /// What autovacuum does within a minute of such a load (migration 0014's thresholds): the
     /// figures are for a database whose statistics have seen its data.
     public func analyze(on client: PostgresClient) async throws {
-        _ = try await client.query("ANALYZE", logger: logger)
+        _ = try await client.query("ANALYZE", logger: logger.forQuery)
     }
 
     /// Rows the tenant has of what a billing run writes.
@@ -116,7 +116,7 @@ public struct BenchmarkSeeds: Sendable {
                    (SELECT count(*) FROM ledger_entries WHERE tenant_id = \(tenantID)),
                    (SELECT count(*) FROM events WHERE tenant_id = \(tenantID))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await (i, l, g, e) in rows.decode((Int64, Int64, Int64, Int64).self) {
             return (Int(i), Int(l), Int(g), Int(e))
@@ -132,7 +132,7 @@ public struct BenchmarkSeeds: Sendable {
             "CREATE TABLE bench_copy_invoices (LIKE invoices INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
             "CREATE TABLE bench_copy_lines (LIKE invoice_lines INCLUDING DEFAULTS INCLUDING INDEXES)",
         ] {
-            _ = try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            _ = try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger.forQuery)
         }
     }
 
@@ -145,7 +145,7 @@ public struct BenchmarkSeeds: Sendable {
             "total", "tax_treatment", "tax_breakdown", "seller_name", "seller_address", "seller_vat_id",
             "buyer_name", "buyer_address", "buyer_country", "collection_method", "livemode", "issued_at",
         ]
-        try await conn.copyFrom(table: "bench_copy_invoices", columns: columns, logger: logger) { writer in
+        try await conn.copyFrom(table: "bench_copy_invoices", columns: columns, logger: logger.forQuery) { writer in
             var buffer = ByteBuffer()
             for i in 0..<invoices {
                 buffer.writeString(
@@ -163,7 +163,7 @@ public struct BenchmarkSeeds: Sendable {
             "quantity", "unit_amount", "amount", "tax_rate", "tax_amount",
         ]
         let perInvoice = max(1, lines / max(1, invoices))
-        try await conn.copyFrom(table: "bench_copy_lines", columns: lineColumns, logger: logger) { writer in
+        try await conn.copyFrom(table: "bench_copy_lines", columns: lineColumns, logger: logger.forQuery) { writer in
             var buffer = ByteBuffer()
             for i in 0..<lines {
                 buffer.writeString(
@@ -179,6 +179,6 @@ public struct BenchmarkSeeds: Sendable {
     }
 
     public func dropCopyFloorTables(on client: PostgresClient) async throws {
-        _ = try await client.query("DROP TABLE bench_copy_invoices, bench_copy_lines", logger: logger)
+        _ = try await client.query("DROP TABLE bench_copy_invoices, bench_copy_lines", logger: logger.forQuery)
     }
 }

@@ -39,7 +39,7 @@ public struct SubscriptionRepository: Sendable {
                 \(s.currentPeriodEnd), \(s.currentPeriodTrial), \(s.nextBillingDate), \(s.nextBillingAt),
                 \(try MetadataJSON.encode(s.metadata))::jsonb, \(s.livemode), \(s.createdAt), \(s.updatedAt))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -58,7 +58,7 @@ public struct SubscriptionRepository: Sendable {
                 updated_at = \(s.updatedAt)
             WHERE tenant_id = \(tenantID) AND subscription_id = \(s.id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -71,7 +71,7 @@ public struct SubscriptionRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM subscriptions
                 WHERE tenant_id = \(tenantID) AND subscription_id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -83,7 +83,7 @@ public struct SubscriptionRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM subscriptions
                 WHERE tenant_id = \(tenantID) AND subscription_id = ANY(\(ids))
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
     }
@@ -101,7 +101,7 @@ public struct SubscriptionRepository: Sendable {
                    WHERE tenant_id = \(tenantID) AND subscription_id = \(startingAfter)))
             ORDER BY seq DESC LIMIT \(limit + 1)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         let found = try await Self.decode(rows)
         return (Array(found.prefix(limit)), found.count > limit)
@@ -115,7 +115,7 @@ public struct SubscriptionRepository: Sendable {
             SELECT min(next_billing_at) FROM subscriptions
             WHERE tenant_id = \(tenantID) AND next_billing_at <= \(target)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await value in rows.decode(Date?.self) { return value }
         return nil

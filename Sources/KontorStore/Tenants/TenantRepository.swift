@@ -23,7 +23,7 @@ public struct TenantRepository: Sendable {
                 INSERT INTO tenants (tenant_id, name, livemode, time_zone, is_default)
                 VALUES (\(tenant.id), \(name), \(livemode), \(timeZone), \(isDefault))
                 """,
-                logger: database.logger
+                logger: database.logger.forQuery
             )
             try await insertKey(key, tenant: tenant, on: conn)
         }
@@ -43,7 +43,7 @@ public struct TenantRepository: Sendable {
             INSERT INTO api_keys (tenant_id, key_id, key_hash, key_prefix, livemode)
             VALUES (\(tenant.id), \(Identifier.make("key")), \(ByteBuffer(bytes: key.hash)), \(key.displayPrefix), \(tenant.livemode))
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
     }
 
@@ -55,7 +55,7 @@ public struct TenantRepository: Sendable {
             FROM api_keys k JOIN tenants t ON t.tenant_id = k.tenant_id
             WHERE k.key_hash = \(ByteBuffer(bytes: APIKey.hash(secret))) AND k.revoked_at IS NULL
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
         return try await Self.first(rows)
     }
@@ -63,7 +63,7 @@ public struct TenantRepository: Sendable {
     /// Every tenant's id (for catalog sync and tenant-wide runs).
     public func allIDs() async throws -> [String] {
         let rows = try await database.client.query(
-            "SELECT tenant_id FROM tenants ORDER BY tenant_id", logger: database.logger)
+            "SELECT tenant_id FROM tenants ORDER BY tenant_id", logger: database.logger.forQuery)
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }
         return ids
@@ -72,7 +72,7 @@ public struct TenantRepository: Sendable {
     public func find(_ id: String) async throws -> Tenant? {
         let rows = try await database.client.query(
             "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE tenant_id = \(id)",
-            logger: database.logger
+            logger: database.logger.forQuery
         )
         return try await Self.first(rows)
     }
@@ -87,7 +87,7 @@ public struct TenantRepository: Sendable {
     public func profile(_ tenantID: String, on conn: PostgresConnection) async throws -> TenantProfile {
         let rows = try await conn.query(
             "SELECT \(unescaped: Self.profileColumns) FROM tenants WHERE tenant_id = \(tenantID)",
-            logger: database.logger
+            logger: database.logger.forQuery
         )
         for try await r in rows.decode(
             (
@@ -120,7 +120,7 @@ public struct TenantRepository: Sendable {
                 vat_id = coalesce(\(vatID), vat_id), home_country = coalesce(\(homeCountry), home_country)
             WHERE tenant_id = \(tenantID)
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
     }
 
@@ -134,7 +134,7 @@ public struct TenantRepository: Sendable {
                 fee_item_number_format = coalesce(\(feeItemNumberFormat), fee_item_number_format)
             WHERE tenant_id = \(tenantID)
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
     }
 
@@ -148,7 +148,7 @@ public struct TenantRepository: Sendable {
                 vat_id = coalesce(\(vatID), vat_id)
             WHERE tenant_id = \(tenantID)
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
     }
 
@@ -156,7 +156,7 @@ public struct TenantRepository: Sendable {
     public func setTestClock(_ tenantID: String, to instant: Date, on conn: PostgresConnection) async throws {
         _ = try await conn.query(
             "UPDATE tenants SET test_clock_at = \(instant) WHERE tenant_id = \(tenantID) AND NOT livemode",
-            logger: database.logger
+            logger: database.logger.forQuery
         )
     }
 
@@ -168,7 +168,7 @@ public struct TenantRepository: Sendable {
             SELECT EXISTS (SELECT 1 FROM subscriptions WHERE tenant_id = \(tenantID))
                 OR EXISTS (SELECT 1 FROM invoices WHERE tenant_id = \(tenantID))
             """,
-            logger: database.logger
+            logger: database.logger.forQuery
         )
         for try await used in rows.decode(Bool.self) { return used }
         return false
@@ -178,7 +178,7 @@ public struct TenantRepository: Sendable {
     public func defaultTenant() async throws -> Tenant? {
         let rows = try await database.client.query(
             "SELECT tenant_id, name, livemode, time_zone, test_clock_at FROM tenants WHERE is_default",
-            logger: database.logger
+            logger: database.logger.forQuery
         )
         return try await Self.first(rows)
     }

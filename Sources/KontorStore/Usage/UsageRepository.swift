@@ -22,7 +22,7 @@ public struct UsageRepository: Sendable {
                     \(event.occurredAt), \(event.recordedAt))
             ON CONFLICT (tenant_id, usage_id) DO NOTHING RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await _ in rows { return (event, true) }
         guard let existing = try await find(event.id, tenantID: tenantID, on: conn) else { throw StoreError.notFound }
@@ -35,7 +35,7 @@ public struct UsageRepository: Sendable {
             SELECT usage_id, subscription_id, metric, quantity, occurred_at, recorded_at FROM usage_events
             WHERE tenant_id = \(tenantID) AND usage_id = \(id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for try await r in rows.decode((String, String, String, Int64, Date, Date).self) {
             return UsageEvent(
@@ -73,7 +73,7 @@ public struct UsageRepository: Sendable {
                 AND u.occurred_at >= w.from_at AND u.occurred_at < w.to_at
             GROUP BY u.subscription_id, u.metric
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [String: [String: UsageTotals]] = [:]
         for try await (sub, metric, sum, max, count) in rows.decode((String, String, Int64, Int64, Int64).self) {

@@ -36,7 +36,7 @@ public struct WebhookRepository: Sendable {
             VALUES (\(tenantID), \(e.id), \(e.url), \(e.description), \(e.eventTypes), \(e.secret), \(e.status),
                 \(e.livemode), \(e.createdAt), \(e.createdAt))
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -47,7 +47,7 @@ public struct WebhookRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM webhook_endpoints
                 WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status <> 'deleted'
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         ).first
     }
@@ -59,7 +59,7 @@ public struct WebhookRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM webhook_endpoints
                 WHERE tenant_id = \(tenantID) AND status <> 'deleted' ORDER BY seq DESC
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         )
     }
@@ -71,14 +71,14 @@ public struct WebhookRepository: Sendable {
             UPDATE webhook_endpoints SET status = 'deleted', updated_at = \(now)
             WHERE tenant_id = \(tenantID) AND endpoint_id = \(id)
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         _ = try await conn.query(
             """
             UPDATE webhook_deliveries SET status = 'failed'
             WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status = 'pending'
             """,
-            logger: logger
+            logger: logger.forQuery
         )
     }
 
@@ -106,7 +106,7 @@ public struct WebhookRepository: Sendable {
             JOIN events e ON e.tenant_id = l.tenant_id AND e.event_id = l.event_id
             JOIN webhook_endpoints w ON w.tenant_id = l.tenant_id AND w.endpoint_id = l.endpoint_id
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var result: [LeasedDelivery] = []
         for try await r in rows.decode(
@@ -158,7 +158,7 @@ public struct WebhookRepository: Sendable {
                         \(outcomes.map { $0.attempt.responseExcerpt ?? "" })) AS x(t, d, a, at, sc, l, e, r)
             ON CONFLICT DO NOTHING
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         _ = try await conn.query(
             """
@@ -171,7 +171,7 @@ public struct WebhookRepository: Sendable {
                         \(outcomes.map { $0.retryAt ?? far })) AS x(t, d, ok, retry, at)
             WHERE w.tenant_id = x.t AND w.delivery_id = x.d
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         for outcome in outcomes {
             guard let reason = outcome.disableReason else { continue }
@@ -181,7 +181,7 @@ public struct WebhookRepository: Sendable {
                 WHERE tenant_id = \(outcome.delivery.tenantID) AND endpoint_id = \(outcome.delivery.endpointID)
                   AND status = 'enabled'
                 """,
-                logger: logger
+                logger: logger.forQuery
             )
         }
     }
@@ -203,7 +203,7 @@ public struct WebhookRepository: Sendable {
                         OR split_part(e.type, '.', 1) || '.*' = ANY(w.event_types)))
             RETURNING 1
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var n = 0
         for try await _ in rows { n += 1 }
@@ -223,7 +223,7 @@ public struct WebhookRepository: Sendable {
             WHERE d.tenant_id = \(tenantID) AND d.event_id = \(eventID)
             ORDER BY d.created_at, d.delivery_id, a.attempt
             """,
-            logger: logger
+            logger: logger.forQuery
         )
         var order: [String] = []
         var heads: [String: (String, String, Date, Date?)] = [:]
