@@ -32,6 +32,8 @@ public struct Engine: Sendable {
     public let dunningPolicies: DunningPolicies
     public let dunningQueries: DunningQueries
     let authentication: TenantRepository
+    /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
+    let followUps: FollowUpRunner
 
     public init(database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly) {
         self.database = database
@@ -42,12 +44,13 @@ public struct Engine: Sendable {
         self.collection = collection
         let followUps = FollowUpRunner(database: database, dunning: dunning, collection: collection)
         let operations = OperationRunner(database: database, clock: clock, followUps: followUps)
+        self.followUps = followUps
         self.operations = operations
         customers = CustomerService(database: database, operations: operations)
         tenants = TenantService(database: database, operations: operations)
         catalog = CatalogService(database: database, operations: operations)
         subscriptions = SubscriptionService(
-            database: database, operations: operations, billing: BillingRun(database: database))
+            database: database, operations: operations, billing: followUps.billing)
         usage = UsageService(database: database, operations: operations)
         invoices = InvoiceService(database: database, operations: operations)
         testClock = TestClockService(database: database, clock: clock, workers: followUps)
@@ -64,14 +67,16 @@ public struct Engine: Sendable {
         authentication = TenantRepository(database: database)
     }
 
-    /// The background workers `serve` runs, sharing the services' dunning and collection runs
-    /// (and so their payment gateways). Each pauses while the database is down.
+    /// The background workers `serve` runs: the same instances the services' follow-ups and the
+    /// test clock use (and so the same payment gateways). Each pauses while the database is down.
     public func workers(billingInterval: Duration) -> [RecurringWork] {
         [
-            RecurringWork.billing(database: database, interval: billingInterval),
-            RecurringWork.cardExpiry(database: database, interval: .seconds(60)),
+            RecurringWork.billing(followUps.billing, database: database, interval: billingInterval),
+            RecurringWork.cardExpiry(followUps.expiry, database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
-            RecurringWork.collection(collection, database: database, interval: .seconds(10)),
+            RecurringWork.collection(
+                collection, reversals: followUps.reversals, overdue: followUps.overdue, database: database,
+                interval: .seconds(10)),
             RecurringWork.dunning(dunning, database: database, interval: .seconds(60)),
         ].map { $0.watching(database.health) }
     }

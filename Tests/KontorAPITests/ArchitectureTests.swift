@@ -78,6 +78,32 @@ import Testing
         #expect(starts.map(\.description) == [])
     }
 
+    /// Repositories, writers, issuers and workers are built when their owner is (once, by the
+    /// `Engine`), never per call inside a function body.
+    @Test func collaboratorsAreBuiltInInitializersOnly() throws {
+        let construction = try NSRegularExpression(
+            pattern:
+                #"\b[A-Z][A-Za-z]+(Repository|Writer|Outbox|Issuer|Booker|FeeItems|Applier|Run|Monitor)\((logger|database):"#
+        )
+        var perCall: [String] = []
+        for (path, lines) in try Self.files(in: "KontorEngine") {
+            var function = ""
+            for (i, line) in lines.enumerated() {
+                if let name = line.range(
+                    of: #"^\s*((public|private|fileprivate|static|@\w+)\s+)*(func \w+|init)"#,
+                    options: .regularExpression)
+                {
+                    function = String(line[name]).trimmingCharacters(in: .whitespaces)
+                }
+                let range = NSRange(line.startIndex..., in: line)
+                if !function.hasSuffix("init"), construction.firstMatch(in: line, range: range) != nil {
+                    perCall.append("\(path):\(i + 1): \(function)")
+                }
+            }
+        }
+        #expect(perCall == [])
+    }
+
     @Test func noEngineFunctionIsLongerThanSixtyLines() throws {
         var long: [String] = []
         for (path, lines) in try Self.files(in: "KontorEngine") {

@@ -25,6 +25,8 @@ public struct CollectionRun: Sendable {
     let outbox: EventOutbox
     let invoices: InvoiceRepository
     let subscriptions: SubscriptionRepository
+    let allocations: AllocationWriter
+    let balances: CustomerBalanceRepository
 
     let dunning: DunningRun
 
@@ -38,6 +40,8 @@ public struct CollectionRun: Sendable {
         self.outbox = EventOutbox(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
         self.subscriptions = SubscriptionRepository(logger: database.logger)
+        self.allocations = AllocationWriter(logger: database.logger)
+        self.balances = CustomerBalanceRepository(logger: database.logger)
     }
 
     /// Charges everything due at `now`; returns the number of attempts.
@@ -168,7 +172,7 @@ public struct CollectionRun: Sendable {
     ) async throws -> [DomainEvent] {
         let paymentID = payment.id
         if allocated > 0 {
-            try await AllocationWriter(logger: database.logger).append(
+            try await allocations.append(
                 [
                     AllocationDraft(
                         invoiceID: lease.invoiceID, customerID: lease.customerID, kind: .payment,
@@ -176,7 +180,7 @@ public struct CollectionRun: Sendable {
                 ], bookingDate: today, tenantID: lease.tenantID, now: now, on: conn)
         }
         if surplus > 0 {
-            try await CustomerBalanceRepository(logger: database.logger).add(
+            try await balances.add(
                 [(lease.customerID, surplus)], tenantID: lease.tenantID, on: conn)
         }
         try await ledger.append(

@@ -12,9 +12,13 @@ struct CreditNoteIssuer: Sendable {
     let invoices: InvoiceRepository
     let ledger: LedgerWriter
     let outbox: EventOutbox
+    let allocations: AllocationWriter
+    let balances: CustomerBalanceRepository
 
     init(logger: Logger) {
         self.logger = logger
+        self.allocations = AllocationWriter(logger: logger)
+        self.balances = CustomerBalanceRepository(logger: logger)
         self.writer = InvoiceWriter(logger: logger)
         self.invoices = InvoiceRepository(logger: logger)
         self.ledger = LedgerWriter(logger: logger)
@@ -67,7 +71,7 @@ struct CreditNoteIssuer: Sendable {
         let allocated = min(note.total, invoice.amountDue)
         let surplus = note.total - allocated
         if allocated > 0 {
-            try await AllocationWriter(logger: logger).append(
+            try await allocations.append(
                 [
                     AllocationDraft(
                         invoiceID: invoice.id, customerID: invoice.customerID, kind: .creditNote, sourceID: note.id,
@@ -76,7 +80,7 @@ struct CreditNoteIssuer: Sendable {
         }
         if surplus > 0 {
             try await invoices.addCredit(surplus, invoiceID: invoice.id, tenantID: profile.tenantID, on: conn)
-            _ = try await CustomerBalanceRepository(logger: logger).adjust(
+            _ = try await balances.adjust(
                 customerID: invoice.customerID, by: surplus, tenantID: profile.tenantID, on: conn)
         }
         try await ledger.append(

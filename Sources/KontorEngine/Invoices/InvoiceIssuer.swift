@@ -53,9 +53,11 @@ struct InvoiceIssuer: Sendable {
     let writer: InvoiceWriter
     let ledger: LedgerWriter
     let outbox: EventOutbox
+    let credit: CreditApplier
 
     init(logger: Logger) {
         self.logger = logger
+        self.credit = CreditApplier(logger: logger)
         self.writer = InvoiceWriter(logger: logger)
         self.ledger = LedgerWriter(logger: logger)
         self.outbox = EventOutbox(logger: logger)
@@ -109,7 +111,7 @@ struct InvoiceIssuer: Sendable {
             invoices.map { .invoice($0.kind == .feeItem ? .feeItemCreated : .invoiceFinalized, InvoiceJSON($0)) },
             at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
         // Customer credit (an earlier surplus) pays new invoices first.
-        try await ReceivablesBooker(logger: logger).applyCredit(to: invoices, profile: profile, now: now, on: conn)
+        try await credit.applyCredit(to: invoices, profile: profile, now: now, on: conn)
         return invoices
     }
 

@@ -21,7 +21,7 @@ struct FollowUpRunner: Sendable {
     init(database: Database, dunning: DunningRun, collection: CollectionRun) {
         self.dunning = dunning
         self.collection = collection
-        self.billing = BillingRun(database: database)
+        self.billing = BillingRun(database: database, batchSize: 1000)
         self.reversals = ReversalMonitor(database: database, dunning: dunning)
         self.overdue = OverdueMonitor(database: database)
         self.expiry = CardExpiryMonitor(database: database)

@@ -10,7 +10,13 @@ import PostgresNIO
 /// income, and tied to the claim it belongs to. DATEV and the open-item list see it like any
 /// receivable; `/v1/invoices` does not list it unless asked.
 struct FeeItems: Sendable {
-    let logger: Logger
+    let customers: CustomerRepository
+    let issuer: InvoiceIssuer
+
+    init(logger: Logger) {
+        self.customers = CustomerRepository(logger: logger)
+        self.issuer = InvoiceIssuer(logger: logger)
+    }
 
     struct Request: Sendable {
         let customerID: String
@@ -42,7 +48,7 @@ struct FeeItems: Sendable {
     {
         let requests = requests.filter { !$0.lines.isEmpty }
         guard !requests.isEmpty else { return [] }
-        let customers = try await CustomerRepository(logger: logger).find(
+        let customers = try await customers.find(
             ids: Array(Set(requests.map(\.customerID))), tenantID: profile.tenantID, on: conn)
         let byID = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let invoiceRequests = requests.compactMap { r -> InvoiceRequest? in
@@ -56,6 +62,6 @@ struct FeeItems: Sendable {
             request.claimInvoiceID = r.claimInvoiceID
             return request
         }
-        return try await InvoiceIssuer(logger: logger).issue(invoiceRequests, profile: profile, now: now, on: conn)
+        return try await issuer.issue(invoiceRequests, profile: profile, now: now, on: conn)
     }
 }

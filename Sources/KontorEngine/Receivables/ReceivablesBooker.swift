@@ -5,7 +5,7 @@ import Logging
 import PostgresNIO
 
 /// The bookings every receivables path shares, inside the caller's transaction: money
-/// received, money returned, customer credit applied, write-offs. Each moves allocations
+/// received, money returned, write-offs (customer credit applied is `CreditApplier`'s). Each moves allocations
 /// (and with them the invoices' state), posts the ledger with the same booking date, and
 /// writes its events to the outbox.
 struct ReceivablesBooker: Sendable {
@@ -16,9 +16,11 @@ struct ReceivablesBooker: Sendable {
     let invoices: InvoiceRepository
     let ledger: LedgerWriter
     let outbox: EventOutbox
+    let feeItems: FeeItems
 
     init(logger: Logger) {
         self.logger = logger
+        self.feeItems = FeeItems(logger: logger)
         self.allocations = AllocationWriter(logger: logger)
         self.payments = PaymentRepository(logger: logger)
         self.balances = CustomerBalanceRepository(logger: logger)
@@ -92,20 +94,9 @@ struct ReceivablesBooker: Sendable {
                 livemode: profile.livemode, createdAt: now)
             return DomainEvent.payment(.paymentSucceeded, ReceivedPaymentJSON(payment))
         }
-        events += try await invoiceEvents(changes, tenantID: profile.tenantID, on: conn)
+        events += try await invoices.paidEvents(changes, tenantID: profile.tenantID, on: conn)
         try await outbox.append(events, at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
         return new.map(\.id)
-    }
-
-    /// `invoice.paid` for every invoice an allocation settled.
-    func invoiceEvents(_ changes: [StatusChange], tenantID: String, on conn: PostgresConnection)
-        async throws -> [DomainEvent]
-    {
-        let paid = changes.filter { $0.to == "paid" }.map(\.invoiceID)
-        guard !paid.isEmpty else { return [] }
-        return try await invoices.find(ids: paid, tenantID: tenantID, on: conn).map {
-            .invoice(.invoicePaid, InvoiceJSON($0))
-        }
     }
 
     /// Takes a payment back (returned SEPA debit, chargeback, reversed transfer): its
@@ -143,7 +134,7 @@ struct ReceivablesBooker: Sendable {
         _ fee: Int64, for payment: ReceivedPayment, reason: String, profile: TenantProfile, now: Date,
         on conn: PostgresConnection
     ) async throws -> Invoice? {
-        try await FeeItems(logger: logger).issue(
+        try await feeItems.issue(
             customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
             lines: [
                 InvoiceLineDraft(
@@ -185,7 +176,7 @@ struct ReceivablesBooker: Sendable {
         guard surplus > creditTaken else { return }
         // Credit already spent cannot come off the balance: the customer owes it again, as an
         // item of its own (receivable against the account the money left).
-        _ = try await FeeItems(logger: logger).issue(
+        _ = try await feeItems.issue(
             customerID: payment.customerID, currency: payment.currency, reason: "return_fee",
             lines: [
                 InvoiceLineDraft(
@@ -193,30 +184,6 @@ struct ReceivablesBooker: Sendable {
                     chargeCode: "returned_credit", quantity: 1, unitAmount: surplus - creditTaken,
                     amount: surplus - creditTaken)
             ], profile: profile, now: now, counterAccount: account, on: conn)
-    }
-
-    /// Applies customer credit to invoices just issued.
-    func applyCredit(to issued: [Invoice], profile: TenantProfile, now: Date, on conn: PostgresConnection) async throws
-    {
-        let applied = try await balances.takeCredit(
-            forInvoices: issued.map(\.id), tenantID: profile.tenantID, on: conn)
-        guard !applied.isEmpty else { return }
-        let today = LocalDate(instant: now, in: profile.zone)
-        let changes = try await allocations.append(
-            applied.map {
-                AllocationDraft(
-                    invoiceID: $0.invoiceID, customerID: $0.customerID, kind: .customerCredit, sourceID: $0.invoiceID,
-                    amount: $0.amount, currency: $0.currency)
-            }, bookingDate: today, tenantID: profile.tenantID, now: now, on: conn)
-        try await ledger.append(
-            applied.map {
-                LedgerBooking(
-                    documentType: "credit_applied", documentID: $0.invoiceID, documentNumber: $0.number,
-                    customerID: $0.customerID, currency: $0.currency, bookingDate: today,
-                    postings: LedgerRules.creditApplied($0.amount))
-            }, tenantID: profile.tenantID, now: now, on: conn)
-        let events = try await invoiceEvents(changes, tenantID: profile.tenantID, on: conn)
-        try await outbox.append(events, at: now, tenantID: profile.tenantID, livemode: profile.livemode, on: conn)
     }
 
     /// Writes off what is open on locked invoices: bad debt net, VAT corrected,

@@ -9,10 +9,12 @@ import PostgresNIO
 public struct Bootstrap: Sendable {
     public let database: Database
     public let migrations: [MigrationFile]
+    let tenants: TenantRepository
 
     public init(database: Database, migrations: [MigrationFile]) {
         self.database = database
         self.migrations = migrations
+        self.tenants = TenantRepository(database: database)
     }
 
     public func migrate() async throws {
@@ -23,7 +25,6 @@ public struct Bootstrap: Sendable {
     /// written to `keyFile` (mode 0600); later starts read the file back. If the file was lost,
     /// a new key is issued for the existing tenant.
     public func ensureDefaultTenant(keyFile: URL) async throws -> (tenant: Tenant, key: String, created: Bool) {
-        let tenants = TenantRepository(database: database)
         if let tenant = try await tenants.defaultTenant() {
             if let saved = try? String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(
                 in: .whitespacesAndNewlines),

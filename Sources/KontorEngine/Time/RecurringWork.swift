@@ -65,17 +65,17 @@ public struct RecurringWork: Service {
 
 extension RecurringWork {
     /// The billing run every `interval`.
-    public static func billing(database: Database, interval: Duration, batchSize: Int = 1000) -> RecurringWork {
-        let run = BillingRun(database: database, batchSize: batchSize)
-        return RecurringWork(name: "billing run", interval: interval, logger: database.logger) { now in
+    public static func billing(_ run: BillingRun, database: Database, interval: Duration) -> RecurringWork {
+        RecurringWork(name: "billing run", interval: interval, logger: database.logger) { now in
             try await run.run(now: now).invoices
         }
     }
 
     /// The card-expiry monitor every `interval`.
-    public static func cardExpiry(database: Database, interval: Duration) -> RecurringWork {
-        let monitor = CardExpiryMonitor(database: database)
-        return RecurringWork(name: "card-expiry monitor", interval: interval, logger: database.logger) { now in
+    public static func cardExpiry(_ monitor: CardExpiryMonitor, database: Database, interval: Duration)
+        -> RecurringWork
+    {
+        RecurringWork(name: "card-expiry monitor", interval: interval, logger: database.logger) { now in
             try await monitor.run(now: now)
         }
     }
@@ -88,12 +88,13 @@ extension RecurringWork {
         }
     }
 
-    /// Collection of automatic charges (through `run`'s gateways) and the overdue monitor every
-    /// `interval`.
-    public static func collection(_ run: CollectionRun, database: Database, interval: Duration) -> RecurringWork {
-        let overdue = OverdueMonitor(database: database)
-        let reversals = ReversalMonitor(database: database, dunning: run.dunning)
-        return RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
+    /// Collection of automatic charges (through `run`'s gateways), the reversals the gateways
+    /// announced, and the overdue monitor every `interval`.
+    public static func collection(
+        _ run: CollectionRun, reversals: ReversalMonitor, overdue: OverdueMonitor, database: Database,
+        interval: Duration
+    ) -> RecurringWork {
+        RecurringWork(name: "collection", interval: interval, logger: database.logger) { now in
             try await run.run(now: now) + reversals.run(now: now) + overdue.run(now: now)
         }
     }

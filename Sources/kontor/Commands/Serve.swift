@@ -81,11 +81,11 @@ struct Serve: AsyncParsableCommand {
             try await bootstrap.migrate()
             let (tenant, key, created) = try await bootstrap.ensureDefaultTenant(keyFile: keyFile)
             let report = try await engine.catalog.sync(
-                directory: plansDirectory, now: SystemClock().wallNow()
+                directory: plansDirectory, now: engine.clock.wallNow()
             )
             _ = try await engine.dunningPolicies.sync(
                 directory: DunningPolicies.directory(catalog: plansDirectory),
-                tenantIDs: try await TenantRepository(database: database).allIDs(), now: SystemClock().wallNow())
+                tenantIDs: try await TenantRepository(database: database).allIDs(), now: engine.clock.wallNow())
             logger.info(
                 "plan catalog synced",
                 metadata: ["tenants": "\(report.tenants)", "new_versions": "\(report.added.count)"]

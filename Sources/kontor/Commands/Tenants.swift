@@ -53,14 +53,14 @@ struct Tenants: AsyncParsableCommand {
                     address: address?.replacingOccurrences(of: "\\n", with: "\n"),
                     vatID: vatID.flatMap { try? VATID($0).description }, homeCountry: country.uppercased()
                 )
+                let engine = Engine(database: database)
                 if let returnFee {
                     var settings = TenantSettingsInput()
                     settings.returnFee = returnFee
-                    _ = try await Engine(database: database).tenants.update(created.0, settings)
+                    _ = try await engine.tenants.update(created.0, settings)
                 }
                 // A new tenant starts with the Plans/ catalog and dunning policies.
-                try await TenantProvisioning(database: database).provision(
-                    tenantIDs: [created.0.id], now: SystemClock().wallNow())
+                try await engine.provision(tenantIDs: [created.0.id], now: engine.clock.wallNow())
                 return created
             }
             print("Created \(live ? "live" : "test")-mode tenant \(tenant.id) (\(tenant.name))")
