@@ -36,7 +36,7 @@ struct WebhookRoutes {
             url = e.url
             description = e.description
             enabledEvents = e.eventTypes
-            status = e.status
+            status = e.status.rawValue
             disabledReason = e.disabledReason
             secret = showSecret ? e.secret : nil
             livemode = e.livemode
@@ -71,7 +71,7 @@ struct WebhookRoutes {
     @Sendable func delete(_ request: Request, context: KontorRequestContext) async throws -> Response {
         var deleted = try await service.delete(
             try context.parameters.require("id"), tenant: try context.requireTenant())
-        deleted.status = "deleted"
+        deleted.status = .deleted
         return try .json(EndpointJSON(deleted))
     }
 
@@ -127,7 +127,7 @@ struct WebhookRoutes {
             ListPage(
                 data: records.map { r in
                     DeliveryJSON(
-                        id: r.id, endpoint: r.endpointID, status: r.status, nextAttemptAt: r.nextAttemptAt,
+                        id: r.id, endpoint: r.endpointID, status: r.status.rawValue, nextAttemptAt: r.nextAttemptAt,
                         deliveredAt: r.deliveredAt,
                         attempts: r.attempts.map {
                             DeliveryJSON.Attempt(

@@ -115,7 +115,7 @@ public struct Invoice: Sendable, Equatable {
     public var collectionMethod: String
     public var livemode: Bool
     public var issuedAt: Date
-    public var status: String
+    public var status: InvoiceStatus
     public var amountPaid: Int64
     public var amountCredited: Int64
     public var amountWrittenOff: Int64 = 0
@@ -158,7 +158,7 @@ public struct Invoice: Sendable, Equatable {
         self.collectionMethod = collectionMethod
         self.livemode = livemode
         self.issuedAt = issuedAt
-        self.status = "open"
+        self.status = .open
         self.amountPaid = 0
         self.amountCredited = 0
         self.lines = totals.lines.map(InvoiceLine.init)

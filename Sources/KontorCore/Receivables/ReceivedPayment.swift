@@ -23,7 +23,7 @@ public struct ReceivedPayment: Sendable, Equatable {
     public let amount: Int64
     public let currency: String
     /// succeeded | failed
-    public let status: String
+    public let status: PaymentStatus
     /// gateway | manual | bank_statement
     public let source: String
     public let reference: String?
@@ -48,7 +48,7 @@ public struct ReceivedPayment: Sendable, Equatable {
 
     public init(
         id: String, customerID: String, invoiceID: String? = nil, paymentMethodID: String? = nil, amount: Int64,
-        currency: String, status: String, source: String, reference: String? = nil, unallocated: Int64,
+        currency: String, status: PaymentStatus, source: String, reference: String? = nil, unallocated: Int64,
         failureCode: String? = nil, reversedAt: Date? = nil, returnReason: String? = nil, returnFee: Int64? = nil,
         returnFeeInvoiceID: String? = nil, livemode: Bool, createdAt: Date, endToEndID: String? = nil,
         allocations: [Share], attempt: Int? = nil, declineKind: String? = nil, nextAttemptAt: Date? = nil

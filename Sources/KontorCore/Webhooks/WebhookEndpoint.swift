@@ -6,13 +6,14 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public var description: String?
     public var eventTypes: [String]
     public var secret: String
-    public var status: String
+    public var status: WebhookEndpointStatus
     public var disabledReason: String?
     public var livemode: Bool
     public var createdAt: Date
 
     public init(
-        id: String, url: String, description: String?, eventTypes: [String], secret: String, status: String,
+        id: String, url: String, description: String?, eventTypes: [String], secret: String,
+        status: WebhookEndpointStatus,
         disabledReason: String?, livemode: Bool, createdAt: Date
     ) {
         self.id = id
@@ -52,13 +53,13 @@ public struct DeliveryAttempt: Sendable, Equatable {
 public struct DeliveryRecord: Sendable, Equatable {
     public let id: String
     public let endpointID: String
-    public let status: String
+    public let status: DeliveryStatus
     public let attempts: [DeliveryAttempt]
     public let nextAttemptAt: Date?
     public let deliveredAt: Date?
 
     public init(
-        id: String, endpointID: String, status: String, attempts: [DeliveryAttempt], nextAttemptAt: Date?,
+        id: String, endpointID: String, status: DeliveryStatus, attempts: [DeliveryAttempt], nextAttemptAt: Date?,
         deliveredAt: Date?
     ) {
         self.id = id

@@ -75,7 +75,7 @@ public struct CollectionRun: Sendable {
                 try await methods.find($0, tenantID: lease.tenantID, on: conn)
             }
         }
-        guard let method, method.status == "active", method.kind != .bankTransfer else {
+        guard let method, method.status == .active, method.kind != .bankTransfer else {
             // Nothing to charge: the invoice waits for a transfer (and, past due, for dunning).
             try await database.transaction { try await collection.stop(lease, on: $0) }
             return false
@@ -148,7 +148,7 @@ public struct CollectionRun: Sendable {
         let payment = ReceivedPaymentJSON(
             ReceivedPayment(
                 id: paymentID, customerID: lease.customerID, invoiceID: lease.invoiceID, paymentMethodID: method.id,
-                amount: lease.amount, currency: lease.currency, status: record.succeeded ? "succeeded" : "failed",
+                amount: lease.amount, currency: lease.currency, status: record.succeeded ? .succeeded : .failed,
                 source: "gateway", unallocated: surplus, failureCode: record.failureCode, livemode: lease.livemode,
                 createdAt: now, endToEndID: method.kind == .sepaDebit ? lease.intentID : nil,
                 allocations: allocated > 0
@@ -195,7 +195,7 @@ public struct CollectionRun: Sendable {
         )
         var events: [DomainEvent] = [.payment(.paymentSucceeded, payment)]
         if allocated > 0, let invoice = try await invoices.find(lease.invoiceID, tenantID: lease.tenantID, on: conn),
-            invoice.status == "paid"
+            invoice.status == .paid
         {
             events.append(.invoice(.invoicePaid, InvoiceJSON(invoice)))
         }

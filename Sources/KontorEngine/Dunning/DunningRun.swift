@@ -313,9 +313,9 @@ public struct DunningRun: Sendable {
     func applyActions(_ d: Decisions, _ batch: Batch) async throws -> [DomainEvent] {
         let (tenantID, now, conn) = (batch.tenantID, batch.now, batch.conn)
         let restricted = try await repository.setServiceStatus(
-            "restricted", customerIDs: d.customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
+            .restricted, customerIDs: d.customers(with: .restrict), tenantID: tenantID, now: now, on: conn)
         let suspended = try await repository.setServiceStatus(
-            "suspended", customerIDs: d.customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
+            .suspended, customerIDs: d.customers(with: .suspend), tenantID: tenantID, now: now, on: conn)
         // Settled by payment, service comes back; settled by writing the debt off, it does not
         // (a write-off is not a payment: the merchant decides). Small balances written off
         // automatically do not count: that customer did pay.

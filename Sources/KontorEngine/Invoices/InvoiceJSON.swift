@@ -98,7 +98,7 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
         kind = invoice.kind.rawValue
         claimInvoice = invoice.claimInvoiceID
         number = invoice.number
-        status = invoice.status
+        status = invoice.status.rawValue
         customer = invoice.customerID
         subscription = invoice.subscriptionID
         billingReason = invoice.billingReason

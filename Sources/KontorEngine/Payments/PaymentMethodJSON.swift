@@ -44,7 +44,7 @@ public struct PaymentMethodJSON: Codable, Sendable, Equatable {
                 mandateDate: $0.mandateDate.description
             )
         }
-        status = pm.status
+        status = pm.status.rawValue
         self.isDefault = isDefault
         livemode = pm.livemode
         createdAt = pm.createdAt

@@ -188,7 +188,7 @@ public struct PaymentMethodService: Sendable {
             }
             guard Identifier.looksValid(paymentMethodID, prefix: "pm"),
                 let pm = try await methods.find(paymentMethodID, tenantID: tenant.id, on: conn),
-                pm.customerID == customerID, pm.status == "active"
+                pm.customerID == customerID, pm.status == .active
             else {
                 throw ValidationError(
                     field: "payment_method", message: "is not an active payment method of this customer")

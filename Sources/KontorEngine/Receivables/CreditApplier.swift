@@ -51,7 +51,7 @@ extension InvoiceRepository {
     func paidEvents(_ changes: [StatusChange], tenantID: String, on conn: PostgresConnection)
         async throws -> [DomainEvent]
     {
-        let paid = changes.filter { $0.to == "paid" }.map(\.invoiceID)
+        let paid = changes.filter { $0.to == .paid }.map(\.invoiceID)
         guard !paid.isEmpty else { return [] }
         return try await find(ids: paid, tenantID: tenantID, on: conn).map {
             .invoice(.invoicePaid, InvoiceJSON($0))

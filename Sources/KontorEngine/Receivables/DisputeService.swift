@@ -49,7 +49,7 @@ public struct DisputeService: Sendable {
             guard DocumentKind.looksLikeOpenItem(invoiceID),
                 let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: op.connection)
             else { throw EngineError.notFound(resource: "invoice", id: invoiceID) }
-            guard invoice.status == "open" else {
+            guard invoice.status.isOpen else {
                 throw ValidationError(
                     field: "invoice", message: "\(invoice.number) is \(invoice.status): nothing to dispute")
             }

@@ -146,7 +146,7 @@ public struct ReceivablesService: Sendable {
             guard let payment = try await booker.payments.find(id, tenantID: tenant.id, lock: true, on: conn) else {
                 throw EngineError.notFound(resource: "payment", id: id)
             }
-            guard payment.status == "succeeded", payment.reversedAt == nil else {
+            guard payment.status == .succeeded, payment.reversedAt == nil else {
                 throw EngineError.conflict(
                     "Payment \(id) was \(payment.reversedAt == nil ? "not successful" : "already returned").")
             }
@@ -199,7 +199,7 @@ public struct ReceivablesService: Sendable {
         guard DocumentKind.looksLikeOpenItem(invoiceID),
             let invoice = try await invoices.lock(invoiceID, tenantID: tenant.id, on: conn)
         else { throw EngineError.notFound(resource: "invoice", id: invoiceID) }
-        guard invoice.status == "open", invoice.amountDue > 0 else {
+        guard invoice.status.isOpen, invoice.amountDue > 0 else {
             throw ValidationError(
                 field: "invoice", message: "\(invoice.number) is \(invoice.status): nothing open to \(action)")
         }

@@ -38,7 +38,7 @@ public struct ReceivedPaymentJSON: Codable, Sendable, Equatable {
         paymentMethod = p.paymentMethodID
         amount = p.amount
         currency = p.currency
-        status = p.reversedAt != nil ? "returned" : p.status
+        status = p.reversedAt != nil ? "returned" : p.status.rawValue
         source = p.source
         reference = p.reference
         endToEndId = p.endToEndID

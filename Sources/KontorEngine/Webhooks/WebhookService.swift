@@ -46,7 +46,7 @@ public struct WebhookService: Sendable {
         return try await operations.run(tenant) { op in
             let endpoint = WebhookEndpoint(
                 id: Identifier.make("we"), url: url, description: description, eventTypes: types,
-                secret: WebhookSignature.makeSecret(), status: "enabled", disabledReason: nil,
+                secret: WebhookSignature.makeSecret(), status: .enabled, disabledReason: nil,
                 livemode: tenant.livemode, createdAt: op.now
             )
             try await webhooks.insert(endpoint, tenantID: tenant.id, on: op.connection)
@@ -106,7 +106,7 @@ public struct WebhookService: Sendable {
         _ = try await event(eventID, tenant: tenant)
         if let endpointID {
             let endpoint = try? await get(endpointID, tenant: tenant)
-            guard let endpoint, endpoint.status == "enabled" else {
+            guard let endpoint, endpoint.status == .enabled else {
                 throw ValidationError(field: "endpoint", message: "is not an enabled webhook endpoint of this account")
             }
         }

@@ -69,15 +69,15 @@ public struct CollectionRepository: Sendable {
             WITH due AS (
                 SELECT i.tenant_id, i.invoice_id,
                        EXISTS (SELECT 1 FROM charge_intents ci WHERE ci.tenant_id = i.tenant_id
-                               AND ci.invoice_id = i.invoice_id AND ci.status = 'pending') AS resumed
+                               AND ci.invoice_id = i.invoice_id AND ci.status = \(state: ChargeIntentStatus.pending)) AS resumed
                 FROM invoices i
-                WHERE i.next_collection_at <= \(now) AND i.status = 'open'
+                WHERE i.next_collection_at <= \(now) AND i.status = \(state: InvoiceStatus.open)
                   AND i.total - i.amount_paid - i.amount_credited - i.amount_written_off > 0
                   AND (\(tenantID)::text IS NULL OR i.tenant_id = \(tenantID))
                   AND (\(tenantID)::text IS NOT NULL OR NOT EXISTS (
                       SELECT 1 FROM tenants t WHERE t.tenant_id = i.tenant_id AND t.test_clock_at IS NOT NULL))
                   AND NOT EXISTS (SELECT 1 FROM charge_intents ci WHERE ci.tenant_id = i.tenant_id
-                                  AND ci.invoice_id = i.invoice_id AND ci.status = 'pending'
+                                  AND ci.invoice_id = i.invoice_id AND ci.status = \(state: ChargeIntentStatus.pending)
                                   AND ci.leased_until > clock_timestamp())
                 ORDER BY i.next_collection_at LIMIT \(limit)
                 FOR UPDATE OF i SKIP LOCKED
@@ -93,10 +93,10 @@ public struct CollectionRepository: Sendable {
                 INSERT INTO charge_intents (tenant_id, intent_id, invoice_id, attempt, amount, currency, status,
                     leased_until, created_at)
                 SELECT l.tenant_id, 'ci_' || md5(l.tenant_id || l.invoice_id || l.collection_attempts || clock_timestamp()),
-                       l.invoice_id, l.collection_attempts, l.amount, l.currency, 'pending',
+                       l.invoice_id, l.collection_attempts, l.amount, l.currency, \(state: ChargeIntentStatus.pending),
                        clock_timestamp() + make_interval(secs => \(leaseSeconds)), \(now)
                 FROM leased l
-                ON CONFLICT (tenant_id, invoice_id) WHERE status = 'pending'
+                ON CONFLICT (tenant_id, invoice_id) WHERE status = \(state: ChargeIntentStatus.pending)
                     DO UPDATE SET leased_until = EXCLUDED.leased_until
                 RETURNING tenant_id, invoice_id, intent_id, attempt, amount
             )
@@ -135,11 +135,11 @@ public struct CollectionRepository: Sendable {
     public func confirmBeforeCharge(_ l: CollectionLease, on conn: PostgresConnection) async throws -> Bool {
         let rows = try await conn.query(
             """
-            UPDATE charge_intents ci SET status = 'canceled'
+            UPDATE charge_intents ci SET status = \(state: ChargeIntentStatus.canceled)
             FROM invoices i
-            WHERE ci.tenant_id = \(l.tenantID) AND ci.intent_id = \(l.intentID) AND ci.status = 'pending'
+            WHERE ci.tenant_id = \(l.tenantID) AND ci.intent_id = \(l.intentID) AND ci.status = \(state: ChargeIntentStatus.pending)
               AND i.tenant_id = ci.tenant_id AND i.invoice_id = ci.invoice_id
-              AND (i.status <> 'open' OR i.total - i.amount_paid - i.amount_credited - i.amount_written_off <= 0)
+              AND (i.status <> \(state: InvoiceStatus.open) OR i.total - i.amount_paid - i.amount_credited - i.amount_written_off <= 0)
             RETURNING 1
             """,
             logger: logger.forQuery
@@ -155,8 +155,8 @@ public struct CollectionRepository: Sendable {
     ) async throws -> Bool {
         let rows = try await conn.query(
             """
-            UPDATE charge_intents SET status = \(succeeded ? "succeeded" : "failed"), payment_id = \(paymentID)
-            WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = 'pending'
+            UPDATE charge_intents SET status = \((succeeded ? ChargeIntentStatus.succeeded : .failed).rawValue), payment_id = \(paymentID)
+            WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = \(state: ChargeIntentStatus.pending)
             RETURNING 1
             """,
             logger: logger.forQuery
@@ -170,7 +170,7 @@ public struct CollectionRepository: Sendable {
     public func lockOpenAmount(_ l: CollectionLease, on conn: PostgresConnection) async throws -> Int64 {
         let rows = try await conn.query(
             """
-            SELECT CASE WHEN status = 'open' THEN total - amount_paid - amount_credited - amount_written_off ELSE 0 END
+            SELECT CASE WHEN status = \(state: InvoiceStatus.open) THEN total - amount_paid - amount_credited - amount_written_off ELSE 0 END
             FROM invoices WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID) FOR UPDATE
             """,
             logger: logger.forQuery
@@ -194,7 +194,7 @@ public struct CollectionRepository: Sendable {
                 status, failure_code, decline_kind, attempt, gateway_reference, reversal_due_on, reversal_reason,
                 livemode, created_at, unallocated, end_to_end_id, next_attempt_at)
             VALUES (\(l.tenantID), \(p.id), \(l.customerID), \(l.invoiceID), \(paymentMethodID), \(l.amount),
-                \(l.currency), \(p.succeeded ? "succeeded" : "failed"), \(p.failureCode), \(p.declineKind), \(l.attempt),
+                \(l.currency), \((p.succeeded ? PaymentStatus.succeeded : .failed).rawValue), \(p.failureCode), \(p.declineKind), \(l.attempt),
                 \(p.gatewayReference), \(p.reversalDueOn), \(p.reversalReason), \(l.livemode), \(now), \(unallocated),
                 \(endToEndID), \(retryAt))
             """,
@@ -204,7 +204,7 @@ public struct CollectionRepository: Sendable {
         if !p.succeeded {
             _ = try await conn.query(
                 """
-                UPDATE invoices SET next_collection_at = CASE WHEN status = 'open' THEN \(retryAt)::timestamptz END
+                UPDATE invoices SET next_collection_at = CASE WHEN status = \(state: InvoiceStatus.open) THEN \(retryAt)::timestamptz END
                 WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID)
                 """,
                 logger: logger.forQuery
@@ -217,8 +217,8 @@ public struct CollectionRepository: Sendable {
         _ = try await conn.query(
             """
             WITH canceled AS (
-                UPDATE charge_intents SET status = 'canceled'
-                WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = 'pending'
+                UPDATE charge_intents SET status = \(state: ChargeIntentStatus.canceled)
+                WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = \(state: ChargeIntentStatus.pending)
             )
             UPDATE invoices SET next_collection_at = NULL, collection_attempts = collection_attempts - 1
             WHERE tenant_id = \(l.tenantID) AND invoice_id = \(l.invoiceID)
@@ -235,10 +235,10 @@ public struct CollectionRepository: Sendable {
     {
         let rows = try await conn.query(
             """
-            UPDATE subscriptions s SET status = 'active'
-            WHERE s.tenant_id = \(tenantID) AND s.subscription_id = \(subscriptionID) AND s.status = 'past_due'
+            UPDATE subscriptions s SET status = \(state: SubscriptionStatus.active)
+            WHERE s.tenant_id = \(tenantID) AND s.subscription_id = \(subscriptionID) AND s.status = \(state: SubscriptionStatus.pastDue)
               AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = s.tenant_id
-                              AND i.subscription_id = s.subscription_id AND i.status = 'open'
+                              AND i.subscription_id = s.subscription_id AND i.status = \(state: InvoiceStatus.open)
                               AND i.due_date < \(today))
             RETURNING 1
             """,

@@ -21,7 +21,7 @@ public struct OverdueRepository: Sendable {
             INSERT INTO invoice_notices (tenant_id, invoice_id, kind, fired_at)
             SELECT i.tenant_id, i.invoice_id, 'overdue', \(now)
             FROM invoices i JOIN tenants t ON t.tenant_id = i.tenant_id
-            WHERE i.status = 'open' AND i.due_date <= \(now)::date
+            WHERE i.status = \(state: InvoiceStatus.open) AND i.due_date <= \(now)::date
               AND ((i.due_date + t.overdue_after_days)::timestamp AT TIME ZONE t.time_zone) <= \(now)
               AND (\(tenantID)::text IS NULL OR i.tenant_id = \(tenantID))
               AND (\(tenantID)::text IS NOT NULL OR t.test_clock_at IS NULL)
@@ -42,14 +42,14 @@ public struct OverdueRepository: Sendable {
     )] {
         let rows = try await conn.query(
             """
-            UPDATE subscriptions s SET status = 'past_due', updated_at = \(now)
+            UPDATE subscriptions s SET status = \(state: SubscriptionStatus.pastDue), updated_at = \(now)
             FROM tenants t
-            WHERE t.tenant_id = s.tenant_id AND s.status = 'active'
+            WHERE t.tenant_id = s.tenant_id AND s.status = \(state: SubscriptionStatus.active)
               AND (\(tenantID)::text IS NULL OR s.tenant_id = \(tenantID))
               AND (\(tenantID)::text IS NOT NULL OR t.test_clock_at IS NULL)
               AND EXISTS (SELECT 1 FROM invoices i
                           WHERE i.tenant_id = s.tenant_id AND i.subscription_id = s.subscription_id
-                            AND i.status = 'open'
+                            AND i.status = \(state: InvoiceStatus.open)
                             AND ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone) <= \(now))
             RETURNING s.tenant_id, s.subscription_id
             """,
@@ -67,18 +67,18 @@ public struct OverdueRepository: Sendable {
             """
             SELECT min(at) FROM (
                 SELECT i.next_collection_at AS at FROM invoices i
-                WHERE i.tenant_id = \(tenantID) AND i.status = 'open' AND i.next_collection_at IS NOT NULL
+                WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open) AND i.next_collection_at IS NOT NULL
                 UNION ALL
                 SELECT ((i.due_date + t.overdue_after_days)::timestamp AT TIME ZONE t.time_zone)
                 FROM invoices i JOIN tenants t ON t.tenant_id = i.tenant_id
-                WHERE i.tenant_id = \(tenantID) AND i.status = 'open'
+                WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open)
                   AND NOT EXISTS (SELECT 1 FROM invoice_notices n WHERE n.tenant_id = i.tenant_id
                                   AND n.invoice_id = i.invoice_id AND n.kind = 'overdue')
                 UNION ALL
                 SELECT ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone)
                 FROM invoices i JOIN tenants t ON t.tenant_id = i.tenant_id
                 JOIN subscriptions s ON s.tenant_id = i.tenant_id AND s.subscription_id = i.subscription_id
-                WHERE i.tenant_id = \(tenantID) AND i.status = 'open' AND s.status = 'active'
+                WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open) AND s.status = \(state: SubscriptionStatus.active)
             ) AS pending WHERE at <= \(target)
             """,
             logger: logger.forQuery

@@ -31,7 +31,7 @@ public struct ReversalRepository: Sendable {
                    coalesce(pm.type, 'card')
             FROM payments p JOIN tenants t ON t.tenant_id = p.tenant_id
             LEFT JOIN payment_methods pm ON pm.tenant_id = p.tenant_id AND pm.payment_method_id = p.payment_method_id
-            WHERE p.reversal_due_on IS NOT NULL AND p.reversed_at IS NULL AND p.status = 'succeeded'
+            WHERE p.reversal_due_on IS NOT NULL AND p.reversed_at IS NULL AND p.status = \(state: PaymentStatus.succeeded)
               AND (p.reversal_due_on::timestamp AT TIME ZONE t.time_zone) <= \(now)
               AND (\(tenantID)::text IS NULL OR p.tenant_id = \(tenantID))
               AND (\(tenantID)::text IS NOT NULL OR t.test_clock_at IS NULL)
@@ -55,7 +55,7 @@ public struct ReversalRepository: Sendable {
             SELECT min(p.reversal_due_on::timestamp AT TIME ZONE t.time_zone)
             FROM payments p JOIN tenants t ON t.tenant_id = p.tenant_id
             WHERE p.tenant_id = \(tenantID) AND p.reversal_due_on IS NOT NULL AND p.reversed_at IS NULL
-              AND p.status = 'succeeded' AND (p.reversal_due_on::timestamp AT TIME ZONE t.time_zone) <= \(target)
+              AND p.status = \(state: PaymentStatus.succeeded) AND (p.reversal_due_on::timestamp AT TIME ZONE t.time_zone) <= \(target)
             """,
             logger: logger.forQuery
         )

@@ -91,7 +91,7 @@ public struct DunningRepository: Sendable {
             WITH opened AS (
                 INSERT INTO dunning_cases (tenant_id, customer_id)
                 SELECT DISTINCT \(tenantID), customer_id FROM invoices
-                WHERE tenant_id = \(tenantID) AND status = 'open' AND due_date < \(today)
+                WHERE tenant_id = \(tenantID) AND status = \(state: InvoiceStatus.open) AND due_date < \(today)
                   AND total - amount_paid - amount_credited - amount_written_off > 0
                   AND (\(customerIDs)::text[] IS NULL OR customer_id = ANY(\(customerIDs)))
                 ON CONFLICT DO NOTHING
@@ -126,7 +126,7 @@ public struct DunningRepository: Sendable {
             WITH due AS (
                 SELECT d.customer_id, d.level > 0 OR EXISTS (
                         SELECT 1 FROM invoices i WHERE i.tenant_id = d.tenant_id AND i.customer_id = d.customer_id
-                          AND i.status = 'open' AND i.due_date < \(today)) AS work
+                          AND i.status = \(state: InvoiceStatus.open) AND i.due_date < \(today)) AS work
                 FROM dunning_cases d
                 WHERE d.tenant_id = \(tenantID)
                   AND (CASE WHEN \(customerIDs)::text[] IS NULL THEN d.checked_on < \(today)
@@ -171,10 +171,10 @@ public struct DunningRepository: Sendable {
         let rows = try await conn.query(
             """
             SELECT invoice_id, false FROM disputes
-            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = \(state: Dispute.Status.open)
             UNION
             SELECT invoice_id, true FROM invoices
-            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = 'open'
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = \(state: InvoiceStatus.open)
               AND handed_over_at IS NOT NULL
             """,
             logger: logger.forQuery
@@ -326,18 +326,15 @@ public struct DunningRepository: Sendable {
     /// Moves the customers' live subscriptions to `status` (restricted, suspended) or back to
     /// active (`nil`: restore); returns the subscription ids that changed with their customer.
     public func setServiceStatus(
-        _ status: String?, customerIDs: [String], tenantID: String, now: Date, on conn: PostgresConnection
+        _ status: SubscriptionStatus?, customerIDs: [String], tenantID: String, now: Date, on conn: PostgresConnection
     ) async throws -> [String] {
         guard !customerIDs.isEmpty else { return [] }
-        let from: [String] =
-            switch status {
-            case "restricted": ["active", "past_due"]
-            case "suspended": ["active", "past_due", "restricted"]
-            default: ["restricted", "suspended", "past_due"]
-            }
+        let target = status ?? .active
+        let from = SubscriptionStatus.dunningSources(for: target).map(\.rawValue)
+        guard !from.isEmpty else { preconditionFailure("dunning does not move subscriptions to \(target)") }
         let rows = try await conn.query(
             """
-            UPDATE subscriptions SET status = \(status ?? "active"), updated_at = \(now)
+            UPDATE subscriptions SET status = \(target.rawValue), updated_at = \(now)
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = ANY(\(from))
             RETURNING subscription_id
             """,
@@ -362,7 +359,7 @@ public struct DunningRepository: Sendable {
             )
             SELECT t.next_day AT TIME ZONE t.time_zone FROM t
             WHERE (t.next_day AT TIME ZONE t.time_zone) <= \(target)
-              AND EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = \(tenantID) AND i.status = 'open'
+              AND EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open)
                             AND i.due_date < t.next_day::date AND i.handed_over_at IS NULL)
             """,
             logger: logger.forQuery
@@ -399,7 +396,7 @@ public struct DunningRepository: Sendable {
         let rows = try await conn.query(
             """
             UPDATE invoices SET handed_over_at = \(now)
-            WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(invoiceIDs)) AND status = 'open'
+            WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(invoiceIDs)) AND status = \(state: InvoiceStatus.open)
               AND handed_over_at IS NULL
             RETURNING invoice_id
             """,

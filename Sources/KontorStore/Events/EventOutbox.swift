@@ -40,7 +40,7 @@ public struct EventOutbox: Sendable {
         INSERT INTO webhook_deliveries (tenant_id, delivery_id, event_id, endpoint_id, next_attempt_at, created_at)
         SELECT e.tenant_id, 'wd_' || substr(e.event_id, 5) || '_' || substr(w.endpoint_id, 4), e.event_id,
                w.endpoint_id, now(), now()
-        FROM e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'enabled'
+        FROM e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = '\(WebhookEndpointStatus.enabled.rawValue)'
          AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types)
               OR split_part(e.type, '.', 1) || '.*' = ANY(w.event_types))
         """

@@ -156,7 +156,7 @@ public struct InvoiceRepository: Sendable {
             invoice.taxTreatment = r.14
             invoice.taxNote = r.15
             invoice.taxBreakdown = try JSONDecoder().decode([TaxRateTotal].self, from: Data(r.16.utf8))
-            invoice.status = r.27
+            invoice.status = try .stored(r.27)
             invoice.amountPaid = r.28
             invoice.amountCredited = r.29
             invoice.amountWrittenOff = r.30

@@ -1,4 +1,5 @@
 import Foundation
+import KontorCore
 import Logging
 import PostgresNIO
 
@@ -33,7 +34,7 @@ public struct CardExpiryRepository: Sendable {
                 JOIN tenants t ON t.tenant_id = pm.tenant_id
                 JOIN customers c ON c.tenant_id = pm.tenant_id AND c.customer_id = pm.customer_id
                                 AND c.default_payment_method = pm.payment_method_id
-                WHERE pm.type = 'card' AND pm.status = 'active'
+                WHERE pm.type = 'card' AND pm.status = \(state: PaymentMethodStatus.active)
                   AND pm.card_expires_on <= (\(now)::date + \(Self.maxLeadDays + 2)::integer)
                   AND (\(tenantID)::text IS NULL OR pm.tenant_id = \(tenantID))
                   AND (\(tenantID)::text IS NOT NULL OR t.test_clock_at IS NULL)
@@ -72,7 +73,7 @@ public struct CardExpiryRepository: Sendable {
                 JOIN customers c ON c.tenant_id = pm.tenant_id AND c.customer_id = pm.customer_id
                                 AND c.default_payment_method = pm.payment_method_id
                 CROSS JOIN (VALUES ('expiring'), ('expired')) AS k(kind)
-                WHERE pm.tenant_id = \(tenantID) AND pm.type = 'card' AND pm.status = 'active'
+                WHERE pm.tenant_id = \(tenantID) AND pm.type = 'card' AND pm.status = \(state: PaymentMethodStatus.active)
                   AND NOT EXISTS (SELECT 1 FROM card_expiry_notices n
                                   WHERE n.tenant_id = pm.tenant_id AND n.payment_method_id = pm.payment_method_id
                                     AND n.expires_on = pm.card_expires_on AND n.kind = k.kind)

@@ -40,13 +40,14 @@ public struct PaymentMethod: Sendable, Equatable {
     public var kind: Kind
     public var card: Card?
     public var sepaDebit: SEPADebit?
-    public var status: String
+    public var status: PaymentMethodStatus
     public var livemode: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
-        id: String, customerID: String, kind: Kind, card: Card?, sepaDebit: SEPADebit?, status: String = "active",
+        id: String, customerID: String, kind: Kind, card: Card?, sepaDebit: SEPADebit?,
+        status: PaymentMethodStatus = .active,
         livemode: Bool, createdAt: Date, updatedAt: Date
     ) {
         self.id = id

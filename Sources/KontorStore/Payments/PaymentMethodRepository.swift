@@ -25,7 +25,7 @@ public struct PaymentMethodRepository: Sendable {
                 sepa_mandate_date, status, livemode, created_at, updated_at)
             VALUES (\(tenantID), \(pm.id), \(pm.customerID), \(pm.kind.rawValue), \(card?.token), \(card?.brand),
                 \(card?.last4), \(card?.expiry.month), \(card?.expiry.year), \(card?.expiry.firstInvalidDay),
-                \(sepa?.iban.value), \(sepa?.mandateReference), \(sepa?.mandateDate), \(pm.status), \(pm.livemode),
+                \(sepa?.iban.value), \(sepa?.mandateReference), \(sepa?.mandateDate), \(pm.status.rawValue), \(pm.livemode),
                 \(pm.createdAt), \(pm.updatedAt))
             """,
             logger: logger.forQuery
@@ -151,7 +151,7 @@ public struct PaymentMethodRepository: Sendable {
             result.append(
                 PaymentMethod(
                     id: r.0, customerID: r.1, kind: PaymentMethod.Kind(rawValue: r.2) ?? .bankTransfer, card: card,
-                    sepaDebit: sepa, status: r.11, livemode: r.12, createdAt: r.13, updatedAt: r.14
+                    sepaDebit: sepa, status: try .stored(r.11), livemode: r.12, createdAt: r.13, updatedAt: r.14
                 )
             )
         }

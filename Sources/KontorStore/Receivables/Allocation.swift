@@ -36,6 +36,6 @@ public struct AllocationDraft: Sendable, Hashable {
 /// An invoice whose status an allocation changed.
 public struct StatusChange: Sendable, Hashable {
     public let invoiceID: String
-    public let from: String
-    public let to: String
+    public let from: InvoiceStatus
+    public let to: InvoiceStatus
 }

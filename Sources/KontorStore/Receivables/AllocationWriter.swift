@@ -53,8 +53,8 @@ public struct AllocationWriter: Sendable {
                 amount_written_off = i.amount_written_off + s.written,
                 written_off_at = CASE WHEN s.written > 0 THEN \(now) ELSE i.written_off_at END,
                 status = CASE WHEN i.total - i.amount_paid - s.paid - i.amount_credited - s.credited
-                                   - i.amount_written_off - s.written > 0 THEN 'open'
-                              WHEN i.amount_written_off + s.written > 0 THEN 'written_off' ELSE 'paid' END,
+                                   - i.amount_written_off - s.written > 0 THEN \(state: InvoiceStatus.open)
+                              WHEN i.amount_written_off + s.written > 0 THEN \(state: InvoiceStatus.writtenOff) ELSE \(state: InvoiceStatus.paid) END,
                 paid_at = CASE WHEN i.total - i.amount_paid - s.paid - i.amount_credited - s.credited
                                     - i.amount_written_off - s.written <= 0
                                THEN coalesce(i.paid_at, \(now)) ELSE NULL END,
@@ -66,15 +66,18 @@ public struct AllocationWriter: Sendable {
             WHERE i.tenant_id = \(tenantID) AND i.invoice_id = s.invoice_id
             RETURNING i.invoice_id,
                 CASE WHEN i.total - (i.amount_paid - s.paid) - (i.amount_credited - s.credited)
-                          - (i.amount_written_off - s.written) > 0 THEN 'open'
-                     WHEN i.amount_written_off - s.written > 0 THEN 'written_off' ELSE 'paid' END,
+                          - (i.amount_written_off - s.written) > 0 THEN \(state: InvoiceStatus.open)
+                     WHEN i.amount_written_off - s.written > 0 THEN \(state: InvoiceStatus.writtenOff) ELSE \(state: InvoiceStatus.paid) END,
                 i.status
             """,
             logger: logger.forQuery
         )
         var changes: [StatusChange] = []
         for try await (id, from, to) in rows.decode((String, String, String).self) where from != to {
-            changes.append(StatusChange(invoiceID: id, from: from, to: to))
+            let change = StatusChange(invoiceID: id, from: try .stored(from), to: try .stored(to))
+            // The SQL above applies `InvoiceStatus.settled`; what it moved must be a move Core allows.
+            assert(change.from.canMove(to: change.to), "invoice \(id) moved \(from) → \(to)")
+            changes.append(change)
         }
         return changes
     }

@@ -26,7 +26,7 @@ public struct OpenItemRepository: Sendable {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.openColumns) FROM invoices i
-            WHERE i.tenant_id = \(tenantID) AND i.customer_id = ANY(\(customerIDs)) AND i.status = 'open'
+            WHERE i.tenant_id = \(tenantID) AND i.customer_id = ANY(\(customerIDs)) AND i.status = \(state: InvoiceStatus.open)
             ORDER BY i.due_date, i.seq
             \(unescaped: lock ? "FOR UPDATE" : "")
             """,
@@ -41,7 +41,7 @@ public struct OpenItemRepository: Sendable {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.openColumns) FROM invoices i
-            WHERE i.tenant_id = \(tenantID) AND upper(i.number) = ANY(\(numbers)) AND i.status = 'open'
+            WHERE i.tenant_id = \(tenantID) AND upper(i.number) = ANY(\(numbers)) AND i.status = \(state: InvoiceStatus.open)
             """,
             logger: logger.forQuery
         )

@@ -43,7 +43,7 @@ public struct PaymentPlanRepository: Sendable {
                                AND a.kind IN ('payment', 'payment_return', 'customer_credit')
                                AND a.booking_date >= p.start_date), 0)::bigint,
                    EXISTS (SELECT 1 FROM invoices i
-                           WHERE i.tenant_id = p.tenant_id AND i.invoice_id = ANY(p.invoice_ids) AND i.status = 'open')
+                           WHERE i.tenant_id = p.tenant_id AND i.invoice_id = ANY(p.invoice_ids) AND i.status = \(state: InvoiceStatus.open))
             FROM payment_plans p
             WHERE p.tenant_id = \(tenantID) AND p.customer_id = ANY(\(customerIDs))
             ORDER BY p.created_at, p.plan_id
@@ -76,7 +76,7 @@ public struct PaymentPlanRepository: Sendable {
             INSERT INTO payment_plans (tenant_id, plan_id, customer_id, invoice_ids, instalments, currency, start_date,
                 status, created_at)
             VALUES (\(tenantID), \(plan.id), \(plan.customerID), \(plan.invoiceIDs), \(instalmentsJSON)::jsonb,
-                \(currency), \(plan.startDate), 'active', \(now))
+                \(currency), \(plan.startDate), \(state: PaymentPlan.Status.active), \(now))
             """, logger: logger.forQuery)
     }
 }

@@ -49,7 +49,7 @@ public struct PaymentRepository: Sendable {
             """
             INSERT INTO payments (tenant_id, payment_id, customer_id, amount, currency, status, source, reference,
                 unallocated, payer_iban, livemode, created_at, end_to_end_id)
-            SELECT \(tenantID), i, c, m, cur, 'succeeded', s, NULLIF(r, ''), u, NULLIF(iban, ''), \(livemode), \(now),
+            SELECT \(tenantID), i, c, m, cur, \(state: PaymentStatus.succeeded), s, NULLIF(r, ''), u, NULLIF(iban, ''), \(livemode), \(now),
                 NULLIF(e2e, '')
             FROM unnest(\(payments.map(\.id)), \(payments.map(\.customerID)), \(payments.map(\.amount)),
                 \(payments.map(\.currency)), \(payments.map(\.source)), \(payments.map { $0.reference ?? "" }),
@@ -109,7 +109,8 @@ public struct PaymentRepository: Sendable {
             result.append(
                 ReceivedPayment(
                     id: r.0, customerID: r.1, invoiceID: r.2, paymentMethodID: r.3, amount: r.4, currency: r.5,
-                    status: r.6, source: r.7, reference: r.8, unallocated: r.9, failureCode: r.10, reversedAt: r.11,
+                    status: try .stored(r.6), source: r.7, reference: r.8, unallocated: r.9, failureCode: r.10,
+                    reversedAt: r.11,
                     returnReason: r.12, returnFee: r.13, returnFeeInvoiceID: r.14, livemode: r.15, createdAt: r.16,
                     endToEndID: r.17, allocations: [], attempt: r.18, declineKind: r.19, nextAttemptAt: r.20))
         }
@@ -152,7 +153,7 @@ public struct PaymentRepository: Sendable {
             """
             UPDATE payments SET reversed_at = \(now), reversal_reason = \(reason), return_fee = \(fee),
                 return_fee_invoice_id = \(feeInvoiceID), reversal_due_on = NULL
-            WHERE tenant_id = \(tenantID) AND payment_id = \(id) AND reversed_at IS NULL AND status = 'succeeded'
+            WHERE tenant_id = \(tenantID) AND payment_id = \(id) AND reversed_at IS NULL AND status = \(state: PaymentStatus.succeeded)
             RETURNING 1
             """,
             logger: logger.forQuery
@@ -169,7 +170,7 @@ public struct PaymentRepository: Sendable {
             """
             SELECT payment_id FROM payments
             WHERE tenant_id = \(tenantID) AND (payment_id = \(reference) OR gateway_reference = \(reference))
-              AND status = 'succeeded'
+              AND status = \(state: PaymentStatus.succeeded)
             LIMIT 1
             """,
             logger: logger.forQuery

@@ -6,7 +6,7 @@ extension ReceivedPayment {
     public init(received p: PaymentRepository.NewPayment, allocations: [Share], livemode: Bool, createdAt: Date) {
         self.init(
             id: p.id, customerID: p.customerID, invoiceID: nil, paymentMethodID: nil, amount: p.amount,
-            currency: p.currency, status: "succeeded", source: p.source, reference: p.reference,
+            currency: p.currency, status: .succeeded, source: p.source, reference: p.reference,
             unallocated: p.unallocated, failureCode: nil, reversedAt: nil, returnReason: nil, returnFee: nil,
             returnFeeInvoiceID: nil, livemode: livemode, createdAt: createdAt, endToEndID: p.endToEndID,
             allocations: allocations)

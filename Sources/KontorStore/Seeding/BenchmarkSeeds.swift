@@ -35,7 +35,7 @@ public struct BenchmarkSeeds: Sendable {
             INSERT INTO subscriptions (tenant_id, subscription_id, customer_id, plan_code, plan_version, quantity,
                 currency, status, start_date, billing_anchor, collection_method, payment_terms_days,
                 next_billing_date, next_billing_at, livemode, created_at, updated_at)
-            SELECT \(tenantID), 'sub_bench' || i, 'cus_bench' || i, p.code, p.version, 1 + i % 7, 'EUR', 'active',
+            SELECT \(tenantID), 'sub_bench' || i, 'cus_bench' || i, p.code, p.version, 1 + i % 7, 'EUR', \(state: SubscriptionStatus.active),
                    \(today), \(today), 'send_invoice', 14, \(today), \(dueAt), false, \(now), \(now)
             FROM generate_series(1, \(count)) AS i
             JOIN unnest(\(plans.map(\.code)), \(plans.map { Int32($0.version) })) WITH ORDINALITY

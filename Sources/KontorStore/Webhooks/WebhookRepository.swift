@@ -33,7 +33,7 @@ public struct WebhookRepository: Sendable {
             """
             INSERT INTO webhook_endpoints (tenant_id, endpoint_id, url, description, event_types, secret, status,
                 livemode, created_at, updated_at)
-            VALUES (\(tenantID), \(e.id), \(e.url), \(e.description), \(e.eventTypes), \(e.secret), \(e.status),
+            VALUES (\(tenantID), \(e.id), \(e.url), \(e.description), \(e.eventTypes), \(e.secret), \(e.status.rawValue),
                 \(e.livemode), \(e.createdAt), \(e.createdAt))
             """,
             logger: logger.forQuery
@@ -45,7 +45,7 @@ public struct WebhookRepository: Sendable {
             conn.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM webhook_endpoints
-                WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status <> 'deleted'
+                WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status <> \(state: WebhookEndpointStatus.deleted)
                 """,
                 logger: logger.forQuery
             )
@@ -57,7 +57,7 @@ public struct WebhookRepository: Sendable {
             conn.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM webhook_endpoints
-                WHERE tenant_id = \(tenantID) AND status <> 'deleted' ORDER BY seq DESC
+                WHERE tenant_id = \(tenantID) AND status <> \(state: WebhookEndpointStatus.deleted) ORDER BY seq DESC
                 """,
                 logger: logger.forQuery
             )
@@ -68,15 +68,15 @@ public struct WebhookRepository: Sendable {
     public func delete(_ id: String, tenantID: String, now: Date, on conn: PostgresConnection) async throws {
         _ = try await conn.query(
             """
-            UPDATE webhook_endpoints SET status = 'deleted', updated_at = \(now)
+            UPDATE webhook_endpoints SET status = \(state: WebhookEndpointStatus.deleted), updated_at = \(now)
             WHERE tenant_id = \(tenantID) AND endpoint_id = \(id)
             """,
             logger: logger.forQuery
         )
         _ = try await conn.query(
             """
-            UPDATE webhook_deliveries SET status = 'failed'
-            WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status = 'pending'
+            UPDATE webhook_deliveries SET status = \(state: DeliveryStatus.failed)
+            WHERE tenant_id = \(tenantID) AND endpoint_id = \(id) AND status = \(state: DeliveryStatus.pending)
             """,
             logger: logger.forQuery
         )
@@ -91,7 +91,7 @@ public struct WebhookRepository: Sendable {
             """
             WITH due AS (
                 SELECT d.tenant_id, d.delivery_id FROM webhook_deliveries d
-                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now)
+                WHERE d.status = \(state: DeliveryStatus.pending) AND d.next_attempt_at <= \(now)
                 ORDER BY d.next_attempt_at LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             ), leased AS (
@@ -163,12 +163,14 @@ public struct WebhookRepository: Sendable {
         _ = try await conn.query(
             """
             UPDATE webhook_deliveries w SET
-                status = CASE WHEN x.ok THEN 'delivered' WHEN x.retry THEN 'pending' ELSE 'failed' END,
+                status = x.status,
                 next_attempt_at = CASE WHEN x.retry THEN x.at ELSE w.next_attempt_at END,
                 delivered_at = CASE WHEN x.ok THEN \(now) ELSE w.delivered_at END
             FROM unnest(\(outcomes.map(\.delivery.tenantID)), \(outcomes.map(\.delivery.deliveryID)),
                         \(outcomes.map(\.delivered)), \(outcomes.map { $0.retryAt != nil }),
-                        \(outcomes.map { $0.retryAt ?? far })) AS x(t, d, ok, retry, at)
+                        \(outcomes.map { $0.retryAt ?? far }),
+                        \(outcomes.map { DeliveryStatus.after(attempt: $0.delivered, retriesLeft: $0.retryAt != nil).rawValue }))
+                     AS x(t, d, ok, retry, at, status)
             WHERE w.tenant_id = x.t AND w.delivery_id = x.d
             """,
             logger: logger.forQuery
@@ -177,9 +179,9 @@ public struct WebhookRepository: Sendable {
             guard let reason = outcome.disableReason else { continue }
             _ = try await conn.query(
                 """
-                UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = \(reason), updated_at = \(now)
+                UPDATE webhook_endpoints SET status = \(state: WebhookEndpointStatus.disabled), disabled_reason = \(reason), updated_at = \(now)
                 WHERE tenant_id = \(outcome.delivery.tenantID) AND endpoint_id = \(outcome.delivery.endpointID)
-                  AND status = 'enabled'
+                  AND status = \(state: WebhookEndpointStatus.enabled)
                 """,
                 logger: logger.forQuery
             )
@@ -196,7 +198,7 @@ public struct WebhookRepository: Sendable {
             INSERT INTO webhook_deliveries (tenant_id, delivery_id, event_id, endpoint_id, next_attempt_at, created_at)
             SELECT e.tenant_id, 'wd_' || substr(md5(random()::text || clock_timestamp()::text), 1, 24), e.event_id,
                    w.endpoint_id, \(now), \(now)
-            FROM events e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = 'enabled'
+            FROM events e JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.status = \(state: WebhookEndpointStatus.enabled)
             WHERE e.tenant_id = \(tenantID) AND e.event_id = \(eventID)
               AND (\(endpointID)::text IS NOT NULL AND w.endpoint_id = \(endpointID)
                    OR \(endpointID)::text IS NULL AND ('*' = ANY(w.event_types) OR e.type = ANY(w.event_types)
@@ -244,11 +246,12 @@ public struct WebhookRepository: Sendable {
                 )
             }
         }
-        return order.map { id in
+        return try order.map { id in
             let h = heads[id]!
+            let status = try DeliveryStatus.stored(h.1)
             return DeliveryRecord(
-                id: id, endpointID: h.0, status: h.1, attempts: attempts[id] ?? [],
-                nextAttemptAt: h.1 == "pending" ? h.2 : nil, deliveredAt: h.3
+                id: id, endpointID: h.0, status: status, attempts: attempts[id] ?? [],
+                nextAttemptAt: status == .pending ? h.2 : nil, deliveredAt: h.3
             )
         }
     }
@@ -258,7 +261,8 @@ public struct WebhookRepository: Sendable {
         for try await r in rows.decode((String, String, String?, [String], String, String, String?, Bool, Date).self) {
             result.append(
                 WebhookEndpoint(
-                    id: r.0, url: r.1, description: r.2, eventTypes: r.3, secret: r.4, status: r.5, disabledReason: r.6,
+                    id: r.0, url: r.1, description: r.2, eventTypes: r.3, secret: r.4, status: try .stored(r.5),
+                    disabledReason: r.6,
                     livemode: r.7, createdAt: r.8
                 )
             )
