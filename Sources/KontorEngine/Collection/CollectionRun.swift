@@ -3,6 +3,7 @@ import KontorCore
 import KontorStore
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// Charges invoices with `charge_automatically` on the customer's default payment method: at
 /// once when issued, then by the tenant's retry schedule after a soft decline.
@@ -48,7 +49,9 @@ public struct CollectionRun: Sendable {
     @discardableResult
     public func run(now: Date, tenantID: String? = nil) async throws -> Int {
         var total = 0
-        while true {
+        // Lease after lease until nothing is due — or the server is stopping (a lease not
+        // charged is due again after it expires).
+        while !Task.isShuttingDownGracefully {
             let leased = try await database.transaction { conn in
                 try await collection.lease(now: now, tenantID: tenantID, lease: 300, limit: 100, on: conn)
             }
@@ -64,6 +67,7 @@ public struct CollectionRun: Sendable {
             }
             total += leased.count
         }
+        return total
     }
 
     /// Charges one leased invoice; true when the charge went through.

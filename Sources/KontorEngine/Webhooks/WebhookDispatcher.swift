@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import ServiceLifecycle
 
 /// Delivers outbox events to webhook endpoints: at least once, signed (Standard Webhooks),
 /// retried with exponential backoff and jitter for a little over three days, every attempt
@@ -52,11 +53,14 @@ public struct WebhookDispatcher: Sendable {
     @discardableResult
     public func run(now: @escaping @Sendable () -> Date = { SystemClock().wallNow() }) async throws -> Int {
         var total = 0
-        while true {
+        // Batch after batch until nothing is due — or the server is stopping: what is left is
+        // due again at the next start (a leased batch, after its lease).
+        while !Task.isShuttingDownGracefully {
             let attempts = try await runOnce(now: now)
             guard attempts > 0 else { return total }
             total += attempts
         }
+        return total
     }
 
     /// Leases one batch of due deliveries, posts them concurrently, and settles the batch in one
@@ -77,10 +81,10 @@ public struct WebhookDispatcher: Sendable {
         return leased.count
     }
 
-    func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async -> WebhookRepository.Outcome {
-        let body = Array(Self.envelope(delivery).utf8)
-        let started = now()
-        let timestamp = Int(started.timeIntervalSince1970)
+    /// The signed POST of a delivery (Standard Webhooks: `webhook-id`, `-timestamp`, `-signature`).
+    static func request(for delivery: LeasedDelivery, at instant: Date) -> HTTPClientRequest {
+        let body = Array(envelope(delivery).utf8)
+        let timestamp = Int(instant.timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -91,18 +95,27 @@ public struct WebhookDispatcher: Sendable {
             name: "webhook-signature",
             value: WebhookSignature.sign(
                 secret: delivery.secret, id: delivery.eventID, timestamp: timestamp, body: body)
-                ?? ""
-        )
+                ?? "")
         request.body = .bytes(ByteBuffer(bytes: body))
+        return request
+    }
+
+    func deliver(_ delivery: LeasedDelivery, now: @Sendable () -> Date) async -> WebhookRepository.Outcome {
+        let started = now()
+        let request = Self.request(for: delivery, at: started)
         let clock = ContinuousClock()
         let start = clock.now
         var statusCode: Int?
         var excerpt: String?
         var failure: String?
         do {
-            // Checked again at delivery: the name may resolve elsewhere than at creation.
-            if let refusal = await WebhookTargetPolicy().refusal(delivery.url, livemode: delivery.livemode) {
-                throw WebhookTargetRefused(description: "url \(refusal)")
+            // Checked again at delivery: the name may resolve elsewhere than at creation. A name
+            // that does not resolve in time fails the attempt here (retried later), rather than
+            // leaving the HTTP client to block on the same lookup.
+            let check = await WebhookTargetPolicy().check(delivery.url, livemode: delivery.livemode)
+            if let refusal = check.refusal { throw WebhookTargetRefused(description: "url \(refusal)") }
+            guard check.resolved else {
+                throw WebhookTargetRefused(description: "url's host did not resolve (within 2 s)")
             }
             let response = try await http.execute(request, timeout: timeout)
             statusCode = Int(response.status.code)

@@ -28,13 +28,29 @@ public struct WebhookTargetPolicy: Sendable {
     }
 
     /// Why `url` may not be called for a tenant in this mode, or nil when it may. The name is
-    /// resolved on NIO's blocking-I/O pool: getaddrinfo can block for seconds, and on the
-    /// concurrency pool (one thread per core) it would stall every request meanwhile.
+    /// resolved by `HostResolver` (its own threads, a deadline, a cache): getaddrinfo can block
+    /// for seconds per name.
     public func refusal(_ url: String, livemode: Bool) async -> String? {
-        guard let host = URL(string: url)?.host, !host.isEmpty else { return "has no host" }
-        if NetworkAddress(literal: host) != nil { return refusal(url, livemode: livemode, addresses: nil) }
-        let addresses = (try? await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }) ?? []
-        return refusal(url, livemode: livemode, addresses: addresses)
+        await check(url, livemode: livemode).refusal
+    }
+
+    /// What a check found: why not (nil: allowed), and whether the name resolved at all.
+    struct Check: Sendable {
+        var refusal: String?
+        var resolved: Bool
+    }
+
+    func check(_ url: String, livemode: Bool, resolver: HostResolver = .shared) async -> Check {
+        guard let host = URL(string: url)?.host, !host.isEmpty else {
+            return Check(refusal: "has no host", resolved: false)
+        }
+        if NetworkAddress(literal: host) != nil {
+            return Check(refusal: refusal(url, livemode: livemode, addresses: nil), resolved: true)
+        }
+        guard case .addresses(let addresses) = await resolver.resolve(host) else {
+            return Check(refusal: refusal(url, livemode: livemode, addresses: []), resolved: false)
+        }
+        return Check(refusal: refusal(url, livemode: livemode, addresses: addresses), resolved: true)
     }
 
     /// The rule over already resolved addresses (nil: the host is a literal address).
