@@ -37,6 +37,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KontorDocuments",
+            dependencies: ["KontorCore"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KontorStore",
             dependencies: [
                 "KontorCore",
@@ -145,6 +150,11 @@ let package = Package(
             ],
             exclude: ["Fixtures/make_vat_ids.py"],
             resources: [.copy("Fixtures/vat-ids.tsv")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KontorDocumentsTests",
+            dependencies: ["KontorCore", "KontorDocuments"],
             swiftSettings: strict
         ),
         .testTarget(

