@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "KontorEngine",
             dependencies: [
+                "KontorDocuments",
                 "KontorCore",
                 "KontorStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -154,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KontorDocumentsTests",
-            dependencies: ["KontorCore", "KontorDocuments"],
+            dependencies: ["KontorCore", "KontorDocuments", "KontorTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

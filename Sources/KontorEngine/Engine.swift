@@ -31,6 +31,7 @@ public struct Engine: Sendable {
     public let datev: DATEVExport
     public let dunningPolicies: DunningPolicies
     public let dunningQueries: DunningQueries
+    public let documents: DocumentService
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
@@ -64,6 +65,7 @@ public struct Engine: Sendable {
         datev = DATEVExport(database: database, operations: operations)
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
+        documents = DocumentService(database: database, operations: operations)
         authentication = TenantRepository(database: database)
     }
 

@@ -65,3 +65,18 @@ import Testing
         #expect(DeliveryStatus.after(attempt: false, retriesLeft: false) == .failed)
     }
 }
+
+@Suite struct SellerIdentifierRulesTests {
+    @Test func aCreditorIDIsCheckedLikeAnIBANWithoutItsBusinessCode() {
+        #expect(SEPACreditorID.isValid("DE98ZZZ09999999999"))
+        #expect(SEPACreditorID.isValid("DE98ABC09999999999"))  // the business code is not checked
+        #expect(!SEPACreditorID.isValid("DE99ZZZ09999999999"))
+        #expect(!SEPACreditorID.isValid("DE98ZZZ"))
+    }
+
+    @Test func aBICHasEightOrElevenCharacters() {
+        #expect(BIC.isValid("BYLADEM1001") && BIC.isValid("COBADEFF"))
+        #expect(!BIC.isValid("BYLADEM") && !BIC.isValid("byladem1001") && !BIC.isValid("12LADEM1"))
+    }
+
+}

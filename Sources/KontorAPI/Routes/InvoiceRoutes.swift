@@ -5,6 +5,7 @@ import KontorEngine
 /// `/v1/invoices` and `/v1/credit_notes`.
 struct InvoiceRoutes {
     let service: InvoiceService
+    let documents: DocumentService
 
     func register(on group: RouterGroup<KontorRequestContext>) {
         group.get("invoices", use: list)
@@ -15,6 +16,45 @@ struct InvoiceRoutes {
         group.get("credit_notes/{id}", use: getCreditNote)
         group.get("fee_items", use: listFeeItems)
         group.get("fee_items/{id}", use: getFeeItem)
+        group.get("invoices/{id}/einvoice", use: einvoice)
+        group.get("credit_notes/{id}/einvoice", use: creditNoteEInvoice)
+    }
+
+    /// `?syntax=cii` (default: Factur-X / ZUGFeRD EN 16931) or `ubl` (XRechnung 3.0).
+    static func syntax(_ request: Request) throws -> DocumentService.Syntax {
+        let query = request.uri.queryParameters
+        for (key, _) in query where key != "syntax" {
+            throw Problem.invalid([FieldError(field: String(key), message: "is not a parameter of this operation")])
+        }
+        guard let raw = query["syntax"].map(String.init) else { return .cii }
+        guard let syntax = DocumentService.Syntax(rawValue: raw) else {
+            throw Problem.invalid([FieldError(field: "syntax", message: "must be cii or ubl")])
+        }
+        return syntax
+    }
+
+    static func xml(_ text: String, name: String, syntax: DocumentService.Syntax) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/xml; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(name)-\(syntax.rawValue).xml\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    @Sendable func einvoice(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let syntax = try Self.syntax(request)
+        let id = try context.parameters.require("id")
+        let xml = try await documents.einvoice(invoiceID: id, syntax: syntax, tenant: try context.requireTenant())
+        return Self.xml(xml, name: id, syntax: syntax)
+    }
+
+    @Sendable func creditNoteEInvoice(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let syntax = try Self.syntax(request)
+        let id = try context.parameters.require("id")
+        let xml = try await documents.einvoice(creditNoteID: id, syntax: syntax, tenant: try context.requireTenant())
+        return Self.xml(xml, name: id, syntax: syntax)
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

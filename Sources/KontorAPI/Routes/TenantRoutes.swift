@@ -25,6 +25,12 @@ struct TenantRoutes {
         input.legalName = reader.requiredString("legal_name")
         input.address = reader.requiredString("address")
         input.vatID = reader.requiredString("vat_id")
+        input.documents = SellerDocumentDetails(
+            taxNumber: reader.requiredString("tax_number"), contactName: reader.requiredString("contact_name"),
+            contactPhone: reader.requiredString("contact_phone"), contactEmail: reader.requiredString("contact_email"),
+            electronicAddress: reader.requiredString("electronic_address"),
+            bankIBAN: reader.requiredString("bank_iban"), bankBIC: reader.requiredString("bank_bic"),
+            sepaCreditorID: reader.requiredString("sepa_creditor_id"))
         try reader.finish()
         return try .json(TenantJSON(try await service.update(tenant, input)))
     }

@@ -22,6 +22,8 @@ public struct TenantProfile: Sendable, Equatable {
     public var fiscalYearStartMonth: Int = 1
     /// Number format of fee items (dunning fees, interest, return fees): their own series.
     public var feeItemNumberFormat: String = "GB-{YYYY}-{seq:06}"
+    /// What e-invoices say about the seller besides name, address and VAT ID.
+    public var documents = SellerDocumentDetails()
 
     /// The name printed as seller: the legal name when set.
     public var sellerName: String { legalName ?? name }
@@ -50,5 +52,35 @@ public struct TenantProfile: Sendable, Equatable {
         self.datevConsultant = datevConsultant
         self.datevClient = datevClient
         self.fiscalYearStartMonth = fiscalYearStartMonth
+    }
+}
+
+/// The seller's details e-invoices carry beyond name, address and VAT ID (all optional).
+public struct SellerDocumentDetails: Sendable, Equatable {
+    /// Steuernummer (BT-32).
+    public var taxNumber: String?
+    public var contactName: String?
+    public var contactPhone: String?
+    public var contactEmail: String?
+    /// BT-34, an e-mail address; the contact e-mail when not set.
+    public var electronicAddress: String?
+    public var bankIBAN: String?
+    public var bankBIC: String?
+    /// The SEPA creditor identifier (Gläubiger-ID, BT-90).
+    public var sepaCreditorID: String?
+
+    public init(
+        taxNumber: String? = nil, contactName: String? = nil, contactPhone: String? = nil,
+        contactEmail: String? = nil, electronicAddress: String? = nil, bankIBAN: String? = nil,
+        bankBIC: String? = nil, sepaCreditorID: String? = nil
+    ) {
+        self.taxNumber = taxNumber
+        self.contactName = contactName
+        self.contactPhone = contactPhone
+        self.contactEmail = contactEmail
+        self.electronicAddress = electronicAddress
+        self.bankIBAN = bankIBAN
+        self.bankBIC = bankBIC
+        self.sepaCreditorID = sepaCreditorID
     }
 }

@@ -43,6 +43,16 @@ public struct Bootstrap: Sendable {
             tenant.id, legalName: "Kontor Test Merchant GmbH", address: "Musterstraße 1\n10115 Berlin\nDE",
             vatID: "DE136695976", homeCountry: "DE"
         )
+        // …and sample document details, so its e-invoices are complete at once (the IBAN and
+        // the creditor id are the banks' published examples).
+        try await database.transaction { conn in
+            try await tenants.updateDocumentDetails(
+                tenant.id,
+                SellerDocumentDetails(
+                    taxNumber: "30/123/45678", contactName: "Erika Mustermann", contactPhone: "+49 30 1234567",
+                    contactEmail: "billing@merchant.example", bankIBAN: "DE02120300000000202051",
+                    bankBIC: "BYLADEM1001", sepaCreditorID: "DE98ZZZ09999999999"), on: conn)
+        }
         try Self.writeSecret(key.secret, to: keyFile)
         return (tenant, key.secret, true)
     }

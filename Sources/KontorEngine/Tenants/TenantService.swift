@@ -11,6 +11,8 @@ public struct TenantSettingsInput: Sendable {
     public var legalName: String?
     public var address: String?
     public var vatID: String?
+    /// What e-invoices say about the seller besides the above.
+    public var documents = SellerDocumentDetails()
 
     public init() {}
 
@@ -35,6 +37,36 @@ public struct TenantSettingsInput: Sendable {
         if let vatID, (try? VATID(vatID)) == nil {
             errors.append(FieldError(field: "vat_id", message: "is not a valid EU VAT ID"))
         }
+        return errors + Self.validate(documents)
+    }
+
+    static func validate(_ d: SellerDocumentDetails) -> [FieldError] {
+        var errors: [FieldError] = []
+        func text(_ value: String?, _ field: String, max: Int) {
+            if let value, value.isEmpty || value.count > max {
+                errors.append(FieldError(field: field, message: "must be 1 to \(max) characters"))
+            }
+        }
+        text(d.taxNumber, "tax_number", max: 40)
+        text(d.contactName, "contact_name", max: 200)
+        text(d.contactPhone, "contact_phone", max: 40)
+        if let phone = d.contactPhone, !phone.allSatisfy({ $0.isNumber || " +-/()".contains($0) }) {
+            errors.append(FieldError(field: "contact_phone", message: "may hold only digits, spaces and + - / ( )"))
+        }
+        for (value, field) in [(d.contactEmail, "contact_email"), (d.electronicAddress, "electronic_address")] {
+            if let value, EmailAddress(value) == nil {
+                errors.append(FieldError(field: field, message: "is not an e-mail address"))
+            }
+        }
+        if let iban = d.bankIBAN, (try? IBAN(iban)) == nil {
+            errors.append(FieldError(field: "bank_iban", message: "is not a valid IBAN"))
+        }
+        if let bic = d.bankBIC, !BIC.isValid(bic) {
+            errors.append(FieldError(field: "bank_bic", message: "is not a BIC (8 or 11 letters and digits)"))
+        }
+        if let id = d.sepaCreditorID, !SEPACreditorID.isValid(id) {
+            errors.append(FieldError(field: "sepa_creditor_id", message: "is not a SEPA creditor identifier"))
+        }
         return errors
     }
 }
@@ -55,6 +87,14 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     public var invoiceNumberFormat: String
     public var creditNoteNumberFormat: String
     public var feeItemNumberFormat: String
+    public var taxNumber: String?
+    public var contactName: String?
+    public var contactPhone: String?
+    public var contactEmail: String?
+    public var electronicAddress: String?
+    public var bankIban: String?
+    public var bankBic: String?
+    public var sepaCreditorId: String?
 
     public init(_ p: TenantProfile) {
         id = p.tenantID
@@ -70,6 +110,14 @@ public struct TenantJSON: Codable, Sendable, Equatable {
         invoiceNumberFormat = p.invoiceNumberFormat
         creditNoteNumberFormat = p.creditNoteNumberFormat
         feeItemNumberFormat = p.feeItemNumberFormat
+        taxNumber = p.documents.taxNumber
+        contactName = p.documents.contactName
+        contactPhone = p.documents.contactPhone
+        contactEmail = p.documents.contactEmail
+        electronicAddress = p.documents.electronicAddress
+        bankIban = p.documents.bankIBAN
+        bankBic = p.documents.bankBIC
+        sepaCreditorId = p.documents.sepaCreditorID
     }
 }
 
@@ -103,6 +151,11 @@ public struct TenantService: Sendable {
             try await tenants.updateSeller(
                 tenant.id, legalName: input.legalName, address: input.address,
                 vatID: input.vatID.flatMap { try? VATID($0).description }, on: op.connection)
+            var documents = input.documents
+            documents.bankIBAN = documents.bankIBAN.flatMap { try? IBAN($0).value }
+            documents.bankBIC = documents.bankBIC?.uppercased()
+            documents.sepaCreditorID = documents.sepaCreditorID?.uppercased()
+            try await tenants.updateDocumentDetails(tenant.id, documents, on: op.connection)
             // Read after the change (the context's profile is the one before it).
             return try await tenants.profile(tenant.id, on: op.connection)
         }

@@ -80,7 +80,8 @@ public struct TenantRepository: Sendable {
     static let profileColumns = """
         tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
         credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
-        datev_client, fiscal_year_start_month, fee_item_number_format
+        datev_client, fiscal_year_start_month, fee_item_number_format, tax_number, contact_name, contact_phone,
+        contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id
         """
 
     /// The billing profile (seller fields, formats, test clock) of a tenant.
@@ -92,7 +93,7 @@ public struct TenantRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
-                Int32, Int32, Int32, String
+                Int32, Int32, Int32, String, String?, String?, String?, String?, String?, String?, String?, String?
             ).self
         ) {
             var profile = TenantProfile(
@@ -105,6 +106,9 @@ public struct TenantRepository: Sendable {
             profile.datevClient = Int(r.14)
             profile.fiscalYearStartMonth = Int(r.15)
             profile.feeItemNumberFormat = r.16
+            profile.documents = SellerDocumentDetails(
+                taxNumber: r.17, contactName: r.18, contactPhone: r.19, contactEmail: r.20, electronicAddress: r.21,
+                bankIBAN: r.22, bankBIC: r.23, sepaCreditorID: r.24)
             return profile
         }
         throw StoreError.notFound
@@ -146,6 +150,25 @@ public struct TenantRepository: Sendable {
             """
             UPDATE tenants SET legal_name = coalesce(\(legalName), legal_name), address = coalesce(\(address), address),
                 vat_id = coalesce(\(vatID), vat_id)
+            WHERE tenant_id = \(tenantID)
+            """,
+            logger: database.logger.forQuery
+        )
+    }
+
+    /// Sets the seller's document details given (nil leaves a field as it is).
+    public func updateDocumentDetails(
+        _ tenantID: String, _ d: SellerDocumentDetails, on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE tenants SET tax_number = coalesce(\(d.taxNumber), tax_number),
+                contact_name = coalesce(\(d.contactName), contact_name),
+                contact_phone = coalesce(\(d.contactPhone), contact_phone),
+                contact_email = coalesce(\(d.contactEmail), contact_email),
+                electronic_address = coalesce(\(d.electronicAddress), electronic_address),
+                bank_iban = coalesce(\(d.bankIBAN), bank_iban), bank_bic = coalesce(\(d.bankBIC), bank_bic),
+                sepa_creditor_id = coalesce(\(d.sepaCreditorID), sepa_creditor_id)
             WHERE tenant_id = \(tenantID)
             """,
             logger: database.logger.forQuery

