@@ -32,6 +32,7 @@ public struct Engine: Sendable {
     public let dunningPolicies: DunningPolicies
     public let dunningQueries: DunningQueries
     public let documents: DocumentService
+    public let archive: DocumentArchive
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
@@ -66,6 +67,7 @@ public struct Engine: Sendable {
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
         documents = DocumentService(database: database, operations: operations)
+        archive = DocumentArchive(database: database)
         authentication = TenantRepository(database: database)
     }
 
@@ -76,6 +78,7 @@ public struct Engine: Sendable {
             RecurringWork.billing(followUps.billing, database: database, interval: billingInterval),
             RecurringWork.cardExpiry(followUps.expiry, database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
+            RecurringWork.documents(archive, database: database, interval: .seconds(2)),
             RecurringWork.collection(
                 collection, reversals: followUps.reversals, overdue: followUps.overdue, database: database,
                 interval: .seconds(10)),

@@ -1,8 +1,12 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KontorCore
+import KontorEngine
+import KontorStore
 import KontorTestSupport
+import PostgresNIO
 import Testing
 
 /// `GET /v1/invoices/{id}/einvoice` and `/v1/credit_notes/{id}/einvoice`: what the API serves
@@ -83,6 +87,42 @@ import Testing
             )
             #expect(bad.status == .unprocessableContent)
             #expect(try bad.errorFields().sorted() == ["bank_iban", "contact_email", "sepa_creditor_id"])
+        }
+    }
+
+    /// GoBD: the worker archives each issued document once, right after the issue; the API
+    /// serves the stored bytes with their digest, a later change of the seller's details does
+    /// not alter them, and the archive refuses every change.
+    @Test func issuedDocumentsAreArchivedOnceAndServedAsStored() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            let invoice = try await issue(client, fx)
+            let archived = try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id)
+            #expect(archived == 1)
+            #expect(try await fx.count("documents") == 2)
+            #expect(try await fx.count("events WHERE type = 'document.created'") == 2)
+            let first = try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx)
+            let rows = try await fx.database.client.query(
+                "SELECT sha256, template_version FROM documents WHERE format = 'ubl'", logger: fx.database.logger)
+            var stored: (String, String)?
+            for try await row in rows.decode((String, String).self) { stored = row }
+            #expect(first.headers[.eTag] == "\"\(stored?.0 ?? "")\"")
+            #expect(first.headers[HTTPField.Name("Kontor-Template-Version")!] == stored?.1)
+            let digest = Data(SHA256.hash(data: Data(first.text.utf8)))
+            #expect(first.headers[HTTPField.Name("Repr-Digest")!] == "sha-256=:\(digest.base64EncodedString()):")
+            // New seller details do not touch what was issued and archived.
+            _ = try await client.send(.patch, "/v1/tenant", key: fx.apiKey, json: #"{"contact_name": "Someone Else"}"#)
+            #expect(try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx).text == first.text)
+            #expect(try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id) == 0)
+            #expect(try await fx.count("documents") == 2)
+            await #expect(throws: (any Error).self) {
+                _ = try await fx.database.client.query(
+                    "UPDATE documents SET content = 'x'::bytea", logger: fx.database.logger)
+            }
+            await #expect(throws: (any Error).self) {
+                _ = try await fx.database.client.query("DELETE FROM documents", logger: fx.database.logger)
+            }
+            #expect(try await fx.count("documents") == 2)
         }
     }
 }

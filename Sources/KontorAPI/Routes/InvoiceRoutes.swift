@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import KontorCore
 import KontorEngine
@@ -33,28 +35,34 @@ struct InvoiceRoutes {
         return syntax
     }
 
-    static func xml(_ text: String, name: String, syntax: DocumentService.Syntax) -> Response {
-        Response(
+    /// The archived bytes, with their digest (RFC 9530) and template version.
+    static func document(_ d: ArchivedDocument) -> Response {
+        let digest = Data((0..<32).map { i in UInt8(d.sha256.dropFirst(2 * i).prefix(2), radix: 16) ?? 0 })
+        return Response(
             status: .ok,
             headers: [
-                .contentType: "application/xml; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(name)-\(syntax.rawValue).xml\"",
+                .contentType: d.format.contentType,
+                .contentDisposition:
+                    "attachment; filename=\"\(d.sourceID)-\(d.format.rawValue).\(d.format.fileExtension)\"",
+                .eTag: "\"\(d.sha256)\"",
+                HTTPField.Name("Repr-Digest")!: "sha-256=:\(digest.base64EncodedString()):",
+                HTTPField.Name("Kontor-Template-Version")!: d.templateVersion,
             ],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: ByteBuffer(bytes: d.content)))
     }
 
     @Sendable func einvoice(_ request: Request, context: KontorRequestContext) async throws -> Response {
         let syntax = try Self.syntax(request)
         let id = try context.parameters.require("id")
-        let xml = try await documents.einvoice(invoiceID: id, syntax: syntax, tenant: try context.requireTenant())
-        return Self.xml(xml, name: id, syntax: syntax)
+        return Self.document(
+            try await documents.einvoice(invoiceID: id, syntax: syntax, tenant: try context.requireTenant()))
     }
 
     @Sendable func creditNoteEInvoice(_ request: Request, context: KontorRequestContext) async throws -> Response {
         let syntax = try Self.syntax(request)
         let id = try context.parameters.require("id")
-        let xml = try await documents.einvoice(creditNoteID: id, syntax: syntax, tenant: try context.requireTenant())
-        return Self.xml(xml, name: id, syntax: syntax)
+        return Self.document(
+            try await documents.einvoice(creditNoteID: id, syntax: syntax, tenant: try context.requireTenant()))
     }
 
     @Sendable func get(_ request: Request, context: KontorRequestContext) async throws -> Response {

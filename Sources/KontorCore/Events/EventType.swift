@@ -30,6 +30,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case paymentMethodExpired = "payment_method.expired"
     case dunningLevelReached = "dunning.level_reached"
     case feeItemCreated = "fee_item.created"
+    case documentCreated = "document.created"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

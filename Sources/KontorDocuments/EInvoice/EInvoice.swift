@@ -210,3 +210,9 @@ public enum VATCategory: String, Sendable, Equatable, CaseIterable {
     /// on documents outside the scope of VAT).
     public var allowsVATIdentifiers: Bool { self != .outsideScope }
 }
+
+/// The version of what the writers produce. Archived documents carry it; a change to the
+/// writers that changes bytes bumps it — documents already archived stay as they were.
+public enum DocumentTemplate {
+    public static let version = "einvoice-1"
+}

@@ -3,48 +3,72 @@ import KontorCore
 import KontorDocuments
 import KontorStore
 
-/// E-invoices (EN 16931) of issued invoices and credit notes, in either syntax. The seller as
-/// the document was issued (name, address, VAT ID: the invoice's snapshot) plus the tenant's
-/// document details (tax number, contact, bank account); the buyer as issued, with the
-/// customer's e-mail as electronic address.
+/// E-invoices (EN 16931) of issued invoices and credit notes, served from the archive: as the
+/// document worker stored them right after the issue, with their SHA-256. A document not yet
+/// archived (the worker has not reached it, or the seller's details were incomplete then) is
+/// rendered now and archived in the same step — so each is rendered once, and served as stored
+/// ever after, whatever changes later.
 ///
-/// Rendered on request from stored rows, deterministically: the same invoice and details give
-/// the same bytes. (Archiving each document once, with its hash, is the next step.)
+/// The seller is the one the invoice was issued by (name, address, VAT ID: the invoice's
+/// snapshot) with the tenant's document details; the buyer as issued, with the customer's
+/// e-mail as electronic address.
 public struct DocumentService: Sendable {
-    public enum Syntax: String, Sendable, CaseIterable {
-        /// UN/CEFACT CII, Factur-X / ZUGFeRD EN 16931.
-        case cii
-        /// UBL 2.1, XRechnung 3.0.
-        case ubl
-    }
+    public typealias Syntax = ArchivedDocument.Format
 
     let operations: OperationRunner
     let invoices: InvoiceRepository
     let customers: CustomerRepository
+    let documents: DocumentRepository
 
     init(database: Database, operations: OperationRunner) {
         self.operations = operations
         self.invoices = InvoiceRepository(logger: database.logger)
         self.customers = CustomerRepository(logger: database.logger)
+        self.documents = DocumentRepository(logger: database.logger)
     }
 
-    public func einvoice(invoiceID: String, syntax: Syntax, tenant: Tenant) async throws -> String {
-        try await operations.read(tenant) { op in
+    public func einvoice(invoiceID: String, syntax: Syntax, tenant: Tenant) async throws -> ArchivedDocument {
+        try await archived(.invoice, invoiceID, syntax, tenant) { op in
             let invoice = try await issued(invoiceID, op)
-            let seller = try await Self.seller(invoice, try await op.profile())
-            return Self.xml(EInvoice(invoice: invoice, seller: seller, buyer: try await buyer(invoice, op)), syntax)
+            let seller = try Self.seller(invoice, try await op.profile())
+            let e = EInvoice(invoice: invoice, seller: seller, buyer: try await buyer(invoice, op))
+            return DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: op.now)
         }
     }
 
-    public func einvoice(creditNoteID: String, syntax: Syntax, tenant: Tenant) async throws -> String {
-        try await operations.read(tenant) { op in
-            guard Identifier.looksValid(creditNoteID, prefix: "cn"),
-                let note = try await invoices.findCreditNote(creditNoteID, tenantID: tenant.id, on: op.connection),
+    public func einvoice(creditNoteID: String, syntax: Syntax, tenant: Tenant) async throws -> ArchivedDocument {
+        guard Identifier.looksValid(creditNoteID, prefix: "cn") else {
+            throw EngineError.notFound(resource: "credit_note", id: creditNoteID)
+        }
+        return try await archived(.creditNote, creditNoteID, syntax, tenant) { op in
+            guard let note = try await invoices.findCreditNote(creditNoteID, tenantID: tenant.id, on: op.connection),
                 let invoice = try await invoices.find(note.invoiceID, tenantID: tenant.id, on: op.connection)
             else { throw EngineError.notFound(resource: "credit_note", id: creditNoteID) }
-            let seller = try await Self.seller(invoice, try await op.profile())
+            let seller = try Self.seller(invoice, try await op.profile())
             let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: try await buyer(invoice, op))
-            return Self.xml(e, syntax)
+            return DocumentRenderer.documents(of: e, source: .creditNote, sourceID: note.id, now: op.now)
+        }
+    }
+
+    /// The stored document; else `render` archives every format now (a racing worker or
+    /// request that stored first wins: its bytes are the ones served).
+    func archived(
+        _ source: ArchivedDocument.Source, _ id: String, _ format: Syntax, _ tenant: Tenant,
+        render: @escaping (OperationContext) async throws -> [ArchivedDocument]
+    ) async throws -> ArchivedDocument {
+        let find = { (op: OperationContext) in
+            try await documents.find(
+                source: source, sourceID: id, format: format, tenantID: tenant.id, on: op.connection)
+        }
+        if let stored = try await operations.read(tenant, find) { return stored }
+        return try await operations.run(tenant) { op in
+            let rendered = try await render(op)
+            let stored = Set(try await documents.insert(rendered, tenantID: tenant.id, on: op.connection))
+            for d in rendered where stored.contains(d.id) { op.record(.document(.documentCreated, DocumentJSON(d))) }
+            guard let document = try await find(op) else {
+                throw EngineError.notFound(resource: source.rawValue, id: id)
+            }
+            return document
         }
     }
 
@@ -67,7 +91,7 @@ public struct DocumentService: Sendable {
 
     /// The seller as the invoice names it, with the tenant's current document details; a
     /// seller a valid document cannot be made for is a 409 naming what to set.
-    static func seller(_ invoice: Invoice, _ profile: TenantProfile) async throws -> SellerDetails {
+    static func seller(_ invoice: Invoice, _ profile: TenantProfile) throws -> SellerDetails {
         let d = profile.documents
         let seller = SellerDetails(
             name: invoice.seller.name, address: invoice.seller.address,
@@ -83,10 +107,4 @@ public struct DocumentService: Sendable {
         return seller
     }
 
-    static func xml(_ e: EInvoice, _ syntax: Syntax) -> String {
-        switch syntax {
-        case .cii: CIIWriter.xml(e)
-        case .ubl: UBLWriter.xml(e)
-        }
-    }
 }

@@ -17,11 +17,12 @@ public enum DomainEvent: Sendable {
     case payment(EventType, ReceivedPaymentJSON)
     case paymentMethod(EventType, PaymentMethodJSON)
     case dunningNotice(EventType, DunningNoticeJSON)
+    case document(EventType, DocumentJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
-            .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _):
+            .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _):
             t
         }
     }
@@ -35,6 +36,7 @@ public enum DomainEvent: Sendable {
         case .payment(let t, let p): t == .invoicePaymentFailed ? p.invoice ?? p.id : p.id
         case .paymentMethod(_, let m): m.id
         case .dunningNotice(_, let n): n.id
+        case .document(_, let d): d.id
         }
     }
 
@@ -48,6 +50,7 @@ public enum DomainEvent: Sendable {
         case .payment: ["payment", "charge"]
         case .paymentMethod: ["payment_method"]
         case .dunningNotice: ["dunning"]
+        case .document: ["document"]
         }
     }
 
@@ -64,6 +67,7 @@ public enum DomainEvent: Sendable {
             case .payment(_, let p): try KontorJSON.encode(p)
             case .paymentMethod(_, let m): try KontorJSON.encode(m)
             case .dunningNotice(_, let n): try KontorJSON.encode(n)
+            case .document(_, let d): try KontorJSON.encode(d)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

@@ -80,6 +80,13 @@ extension RecurringWork {
         }
     }
 
+    /// The document worker every `interval`: archives what was issued since.
+    public static func documents(_ archive: DocumentArchive, database: Database, interval: Duration) -> RecurringWork {
+        RecurringWork(name: "document archive", interval: interval, logger: database.logger) { now in
+            try await archive.run(now: now)
+        }
+    }
+
     /// The webhook dispatcher every `interval`.
     public static func webhooks(database: Database, interval: Duration) -> RecurringWork {
         let dispatcher = WebhookDispatcher(database: database)

@@ -228,6 +228,22 @@ public struct InvoiceRepository: Sendable {
         return try await creditNotesWithLines(rows, tenantID: tenantID, on: conn).first
     }
 
+    /// Credit notes by id, in one query (with their lines in one more).
+    public func findCreditNotes(ids: [String], tenantID: String, on conn: PostgresConnection) async throws
+        -> [CreditNote]
+    {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT \(unescaped: Self.creditNoteColumns)
+            FROM credit_notes c JOIN invoices i ON i.tenant_id = c.tenant_id AND i.invoice_id = c.invoice_id
+            WHERE c.tenant_id = \(tenantID) AND c.credit_note_id = ANY(\(ids))
+            """,
+            logger: logger.forQuery
+        )
+        return try await creditNotesWithLines(rows, tenantID: tenantID, on: conn)
+    }
+
     public func listCreditNotes(
         tenantID: String, invoiceID: String?, limit: Int, startingAfter: String?, on conn: PostgresConnection
     ) async throws -> (creditNotes: [CreditNote], hasMore: Bool) {

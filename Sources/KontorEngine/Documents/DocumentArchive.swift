@@ -1,0 +1,100 @@
+import Foundation
+import KontorCore
+import KontorDocuments
+import KontorStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// The document worker: reads each tenant's outbox after its cursor (`invoice.finalized`,
+/// `credit_note.created`), renders each issued document once in every format, archives it and
+/// announces `document.created` — within seconds of the issue, never inside the issuing
+/// transaction. Any number of nodes may run it: a tenant's cursor is locked with
+/// `SKIP LOCKED`, and a document already archived is kept as it is.
+///
+/// A document whose seller lacks what a valid e-invoice needs is passed over (the cursor moves
+/// on); it is rendered and archived when first asked for, once the details are set.
+public struct DocumentArchive: Sendable {
+    let database: Database
+    let tenants: TenantRepository
+    let documents: DocumentRepository
+    let invoices: InvoiceRepository
+    let customers: CustomerRepository
+    let outbox: EventOutbox
+    let batchSize: Int
+
+    public init(database: Database, batchSize: Int = 250) {
+        self.database = database
+        self.tenants = TenantRepository(database: database)
+        self.documents = DocumentRepository(logger: database.logger)
+        self.invoices = InvoiceRepository(logger: database.logger)
+        self.customers = CustomerRepository(logger: database.logger)
+        self.outbox = EventOutbox(logger: database.logger)
+        self.batchSize = batchSize
+    }
+
+    /// Archives what every tenant (or `tenantID`) issued since the last run; returns how many
+    /// issued documents were read.
+    @discardableResult
+    public func run(now: Date, tenantID: String? = nil) async throws -> Int {
+        var total = 0
+        let ids = if let tenantID { [tenantID] } else { try await tenants.allIDs() }
+        for id in ids {
+            while !Task.isShuttingDownGracefully {
+                let read = try await database.transaction { try await batch(tenantID: id, now: now, on: $0) }
+                total += read
+                if read < batchSize { break }
+            }
+        }
+        return total
+    }
+
+    /// One batch of one tenant, in one transaction: read, render, archive, announce, advance.
+    func batch(tenantID: String, now: Date, on conn: PostgresConnection) async throws -> Int {
+        guard let cursor = try await documents.lockCursor(tenantID: tenantID, on: conn) else { return 0 }
+        let pending = try await documents.pending(tenantID: tenantID, after: cursor, limit: batchSize, on: conn)
+        guard let last = pending.last else { return 0 }
+        let profile = try await tenants.profile(tenantID, on: conn)
+        let archived = try await render(pending, profile: profile, now: now, on: conn)
+        let stored = Set(try await documents.insert(archived, tenantID: tenantID, on: conn))
+        try await outbox.append(
+            archived.filter { stored.contains($0.id) }.map { .document(.documentCreated, DocumentJSON($0)) }, at: now,
+            tenantID: tenantID, livemode: profile.livemode, on: conn)
+        try await documents.advance(tenantID: tenantID, to: last.seq, on: conn)
+        return pending.count
+    }
+
+    /// The documents of the pending sources: invoices, credit notes (with their invoices) and
+    /// customers read in one query each.
+    func render(_ pending: [DocumentRepository.Pending], profile: TenantProfile, now: Date, on conn: PostgresConnection)
+        async throws -> [ArchivedDocument]
+    {
+        let tenantID = profile.tenantID
+        let notes = try await invoices.findCreditNotes(
+            ids: pending.filter { $0.source == .creditNote }.map(\.sourceID), tenantID: tenantID, on: conn)
+        let invoiceIDs = pending.filter { $0.source == .invoice }.map(\.sourceID) + notes.map(\.invoiceID)
+        let byID = Dictionary(
+            try await invoices.find(ids: Array(Set(invoiceIDs)), tenantID: tenantID, on: conn).map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a })
+        let emails = Dictionary(
+            try await customers.find(ids: Array(Set(byID.values.map(\.customerID))), tenantID: tenantID, on: conn)
+                .map { ($0.id, $0.fields.email?.value) }, uniquingKeysWith: { a, _ in a })
+        func buyer(_ invoice: Invoice) -> BuyerDetails {
+            BuyerDetails(electronicAddress: emails[invoice.customerID] ?? nil)
+        }
+        var result: [ArchivedDocument] = []
+        for p in pending where p.source == .invoice {
+            guard let invoice = byID[p.sourceID], invoice.kind == .invoice,
+                let seller = try? DocumentService.seller(invoice, profile)
+            else { continue }
+            let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice))
+            result += DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: now)
+        }
+        for note in notes {
+            guard let invoice = byID[note.invoiceID], let seller = try? DocumentService.seller(invoice, profile)
+            else { continue }
+            let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice))
+            result += DocumentRenderer.documents(of: e, source: .creditNote, sourceID: note.id, now: now)
+        }
+        return result
+    }
+}

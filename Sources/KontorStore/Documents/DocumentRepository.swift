@@ -1,0 +1,107 @@
+import Foundation
+import KontorCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The document archive and the document worker's cursor over the outbox.
+public struct DocumentRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    /// An issued document the worker has still to render: the event that announced it.
+    public struct Pending: Sendable, Equatable {
+        public let seq: Int64
+        public let source: ArchivedDocument.Source
+        public let sourceID: String
+    }
+
+    /// Locks the tenant's cursor for this transaction — nil when another node holds it — and
+    /// returns the position read up to.
+    public func lockCursor(tenantID: String, on conn: PostgresConnection) async throws -> Int64? {
+        _ = try await conn.query(
+            "INSERT INTO document_cursors (tenant_id) VALUES (\(tenantID)) ON CONFLICT DO NOTHING",
+            logger: logger.forQuery)
+        let rows = try await conn.query(
+            "SELECT last_seq FROM document_cursors WHERE tenant_id = \(tenantID) FOR UPDATE SKIP LOCKED",
+            logger: logger.forQuery)
+        for try await seq in rows.decode(Int64.self) { return seq }
+        return nil
+    }
+
+    /// Invoices and credit notes issued after `seq`, in issue order (`invoice.finalized`,
+    /// `credit_note.created`; fee items are no invoices and get none).
+    public func pending(tenantID: String, after seq: Int64, limit: Int, on conn: PostgresConnection) async throws
+        -> [Pending]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT seq, type, object_id FROM events
+            WHERE tenant_id = \(tenantID) AND type = ANY(\([EventType.invoiceFinalized.rawValue, EventType.creditNoteCreated.rawValue]))
+              AND seq > \(seq)
+              AND object_id IS NOT NULL
+            ORDER BY seq LIMIT \(limit)
+            """,
+            logger: logger.forQuery)
+        var result: [Pending] = []
+        for try await (s, type, id) in rows.decode((Int64, String, String).self) {
+            result.append(
+                Pending(
+                    seq: s, source: type == EventType.creditNoteCreated.rawValue ? .creditNote : .invoice, sourceID: id)
+            )
+        }
+        return result
+    }
+
+    public func advance(tenantID: String, to seq: Int64, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            "UPDATE document_cursors SET last_seq = greatest(last_seq, \(seq)) WHERE tenant_id = \(tenantID)",
+            logger: logger.forQuery)
+    }
+
+    /// Stores the documents in one statement; one already stored (same source and format) is
+    /// kept as it is. Returns the ids stored now.
+    @discardableResult
+    public func insert(_ documents: [ArchivedDocument], tenantID: String, on conn: PostgresConnection) async throws
+        -> [String]
+    {
+        guard !documents.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            INSERT INTO documents (tenant_id, document_id, source_type, source_id, format, content, sha256,
+                template_version, created_at)
+            SELECT \(tenantID), i, st, s, f, decode(c, 'base64'), h, v, at
+            FROM unnest(\(documents.map(\.id)), \(documents.map(\.source.rawValue)), \(documents.map(\.sourceID)),
+                        \(documents.map(\.format.rawValue)), \(documents.map { $0.content.base64EncodedString() }),
+                        \(documents.map(\.sha256)), \(documents.map(\.templateVersion)), \(documents.map(\.createdAt)))
+                 AS d(i, st, s, f, c, h, v, at)
+            ON CONFLICT (tenant_id, source_type, source_id, format) DO NOTHING
+            RETURNING document_id
+            """,
+            logger: logger.forQuery)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    public func find(
+        source: ArchivedDocument.Source, sourceID: String, format: ArchivedDocument.Format, tenantID: String,
+        on conn: PostgresConnection
+    ) async throws -> ArchivedDocument? {
+        let rows = try await conn.query(
+            """
+            SELECT document_id, content, sha256, template_version, created_at FROM documents
+            WHERE tenant_id = \(tenantID) AND source_type = \(source.rawValue) AND source_id = \(sourceID)
+              AND format = \(format.rawValue)
+            """,
+            logger: logger.forQuery)
+        for try await (id, content, sha, version, at) in rows.decode((String, ByteBuffer, String, String, Date).self) {
+            return ArchivedDocument(
+                id: id, source: source, sourceID: sourceID, format: format, content: Data(content.readableBytesView),
+                sha256: sha,
+                templateVersion: version, createdAt: at)
+        }
+        return nil
+    }
+}
