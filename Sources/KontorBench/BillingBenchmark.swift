@@ -32,6 +32,11 @@ public struct BillingBenchmark: Sendable {
         public var events: Int
         public var copySeconds: Double
         public var peakMemoryMiB: Double
+        /// The document worker over the run's invoices: seconds, documents stored (CII + UBL
+        /// per invoice, hashed), and their mean size.
+        public var archiveSeconds: Double = 0
+        public var documents: Int = 0
+        public var documentBytes: Int = 0
 
         public var invoicesPerSecond: Double { Double(invoices) / billingSeconds }
         public var ratioToCopy: Double { billingSeconds / copySeconds }
@@ -62,12 +67,20 @@ public struct BillingBenchmark: Sendable {
         }
         let billingSeconds = (clock.now - billingStart).seconds
         let counts = try await seeds.billingCounts(tenantID: tenant.id, on: database.client)
+        // What the document worker does after such a run: every invoice in both syntaxes.
+        let archiveStart = clock.now
+        _ = try await DocumentArchive(database: database, batchSize: batchSize).run(now: now, tenantID: tenant.id)
+        let archiveSeconds = (clock.now - archiveStart).seconds
+        let documents = try await seeds.documentSizes(tenantID: tenant.id, on: database.client)
         let copySeconds = try await copyFloor(invoices: counts.invoices, lines: counts.lines)
-        return Result(
+        var result = Result(
             seedSeconds: seedSeconds, billingSeconds: billingSeconds, invoices: counts.invoices, lines: counts.lines,
             ledgerEntries: counts.ledger, events: counts.events, copySeconds: copySeconds,
             peakMemoryMiB: Self.peakResidentMiB()
         )
+        result.archiveSeconds = archiveSeconds
+        (result.documents, result.documentBytes) = documents
+        return result
     }
 
     /// Customers and subscriptions in two set-based statements; every subscription starts today,

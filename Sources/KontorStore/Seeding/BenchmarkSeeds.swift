@@ -105,6 +105,15 @@ public struct BenchmarkSeeds: Sendable {
         _ = try await client.query("ANALYZE", logger: logger.forQuery)
     }
 
+    /// How many documents the tenant has archived, and their mean size in bytes.
+    public func documentSizes(tenantID: String, on client: PostgresClient) async throws -> (count: Int, bytes: Int) {
+        let rows = try await client.query(
+            "SELECT count(*), coalesce(avg(octet_length(content)), 0)::bigint FROM documents WHERE tenant_id = \(tenantID)",
+            logger: logger.forQuery)
+        for try await (count, bytes) in rows.decode((Int64, Int64).self) { return (Int(count), Int(bytes)) }
+        return (0, 0)
+    }
+
     /// Rows the tenant has of what a billing run writes.
     public func billingCounts(tenantID: String, on client: PostgresClient) async throws
         -> (invoices: Int, lines: Int, ledger: Int, events: Int)

@@ -53,6 +53,7 @@ struct Bench: AsyncParsableCommand {
                   invoices/s:        \(Int(result.invoicesPerSecond))
                   raw COPY floor:    \(f(result.copySeconds)) s for \(result.invoices) invoice + \(result.lines) line rows
                   ratio run / COPY:  \(f(result.ratioToCopy))
+                  documents:         \(result.documents) (CII + UBL per invoice, SHA-256, archived) in \(f(result.archiveSeconds)) s: \(Int(Double(result.documents) / max(result.archiveSeconds, 0.001)))/s, \(result.documentBytes) bytes each
                   peak memory (RSS): \(f(result.peakMemoryMiB)) MiB
                 """
             )
