@@ -125,4 +125,37 @@ import Testing
             #expect(try await fx.count("documents") == 2)
         }
     }
+
+    /// A public buyer's Leitweg-ID is checked (422 naming the field) and becomes the buyer
+    /// reference of its e-invoices.
+    @Test func aLeitwegIDIsCheckedAndBecomesTheBuyerReference() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            let bad = try await client.post(
+                "/v1/customers", fx,
+                #"{"name": "Stadt X", "kind": "business", "leitweg_id": "991-33333TEST-34", "address": {"country": "DE"}}"#
+            )
+            #expect(bad.status == .unprocessableContent)
+            #expect(try bad.errorFields() == ["leitweg_id"])
+            let badEmail = try await client.post(
+                "/v1/customers", fx, #"{"name": "Stadt X", "email": "rechnung@", "address": {"country": "DE"}}"#)
+            #expect(try badEmail.errorFields() == ["email"])
+            let cus = try await client.post(
+                "/v1/customers", fx,
+                #"{"name": "Stadt X", "kind": "business", "email": "rechnung@stadt-x.example", "leitweg_id": "991-33333test-33", "address": {"line1": "Rathausplatz 1", "postal_code": "12345", "city": "X-Stadt", "country": "DE"}}"#
+            )
+            #expect(try cus.json()["leitweg_id"] as? String == "991-33333TEST-33")
+            let id = try cus.json()["id"] as! String
+            let invoice =
+                try await client.post(
+                    "/v1/invoices", fx,
+                    #"{"customer": "\#(id)", "currency": "EUR", "lines": [{"description": "Beratung", "unit_amount": 50000}]}"#
+                ).json()["id"] as! String
+            let ubl = try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx).text
+            #expect(ubl.contains("<cbc:BuyerReference>991-33333TEST-33</cbc:BuyerReference>"))
+            #expect(ubl.contains(#"<cbc:EndpointID schemeID="EM">rechnung@stadt-x.example</cbc:EndpointID>"#))
+            let report = try await EInvoiceOracle.check(["ubl": ubl])
+            #expect(report["ubl"]?.failed.map(\.text) == [])
+        }
+    }
 }

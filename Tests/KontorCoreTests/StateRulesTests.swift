@@ -80,3 +80,16 @@ import Testing
     }
 
 }
+
+@Suite struct LeitwegIDTests {
+    @Test func aLeitwegIDHasCoarseAndFineAddressAndMod97CheckDigits() {
+        #expect(LeitwegID("991-33333TEST-33")?.value == "991-33333TEST-33")
+        #expect(LeitwegID("04011000-1234512345-06") != nil)
+        #expect(LeitwegID("991-33333test-33")?.value == "991-33333TEST-33")
+        #expect(LeitwegID("991-33333TEST-34") == nil)  // wrong check digits
+        #expect(LeitwegID("04011000-12345-34") == nil)
+        #expect(LeitwegID("1-33333TEST-33") == nil)  // coarse address too short
+        #expect(LeitwegID("991-3333 TEST-33") == nil)
+        #expect(LeitwegID("99133333TEST33") == nil)  // no hyphens
+    }
+}

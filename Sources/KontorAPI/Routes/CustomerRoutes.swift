@@ -58,6 +58,7 @@ struct CustomerRoutes {
         input.externalID = reader.string("external_id")
         input.kind = reader.requiredString("kind")
         input.taxID = reader.string("tax_id")
+        input.leitwegID = reader.string("leitweg_id")
         input.taxExempt = reader.bool("tax_exempt")
         input.currency = reader.string("currency")
         input.dunningPolicy = reader.string("dunning_policy")

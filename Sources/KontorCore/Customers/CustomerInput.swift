@@ -16,6 +16,7 @@ public struct CustomerInput: Sendable, Equatable {
     public var currency: String??
     public var dunningPolicy: String??
     public var metadata: [String: String]?
+    public var leitwegID: String??
 
     public init() {}
 }
@@ -38,12 +39,14 @@ public struct CustomerFields: Sendable, Equatable {
     public var currency: Currency?
     public var dunningPolicy: String?
     public var metadata: [String: String]
+    /// A public buyer's Leitweg-ID: the buyer reference of its e-invoices.
+    public var leitwegID: LeitwegID?
 
     public init(
         name: String? = nil, email: EmailAddress? = nil, externalID: String? = nil, kind: CustomerKind = .consumer,
         addressLine1: String? = nil, addressLine2: String? = nil, postalCode: String? = nil, city: String? = nil,
         country: CountryCode? = nil, taxID: VATID? = nil, taxExempt: Bool = false, currency: Currency? = nil,
-        dunningPolicy: String? = nil, metadata: [String: String] = [:]
+        dunningPolicy: String? = nil, metadata: [String: String] = [:], leitwegID: LeitwegID? = nil
     ) {
         self.name = name
         self.email = email
@@ -59,5 +62,6 @@ public struct CustomerFields: Sendable, Equatable {
         self.currency = currency
         self.dunningPolicy = dunningPolicy
         self.metadata = metadata
+        self.leitwegID = leitwegID
     }
 }

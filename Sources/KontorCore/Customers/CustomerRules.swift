@@ -84,6 +84,20 @@ public enum CustomerRules {
             }
         }
         if let exempt = input.taxExempt { fields.taxExempt = exempt }
+        if let leitweg = input.leitwegID {
+            if let leitweg {
+                if let id = LeitwegID(leitweg) {
+                    fields.leitwegID = id
+                } else {
+                    errors.append(
+                        FieldError(
+                            field: "leitweg_id",
+                            message: "is not a Leitweg-ID (digits-[letters and digits-]two check digits, mod 97)"))
+                }
+            } else {
+                fields.leitwegID = nil
+            }
+        }
         if let metadata = input.metadata {
             if metadata.count > maxMetadataKeys {
                 errors.append(FieldError(field: "metadata", message: "must have at most \(maxMetadataKeys) keys"))

@@ -20,6 +20,7 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
     public var kind: String
     public var address: Address
     public var taxId: String?
+    public var leitwegId: String?
     public var taxExempt: Bool
     public var currency: String?
     public var dunningPolicy: String?
@@ -41,6 +42,7 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
             country: f.country?.code
         )
         taxId = f.taxID?.description
+        leitwegId = f.leitwegID?.value
         taxExempt = f.taxExempt
         currency = f.currency?.code
         dunningPolicy = f.dunningPolicy

@@ -75,11 +75,12 @@ public struct DocumentArchive: Sendable {
         let byID = Dictionary(
             try await invoices.find(ids: Array(Set(invoiceIDs)), tenantID: tenantID, on: conn).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
-        let emails = Dictionary(
+        let customersByID = Dictionary(
             try await customers.find(ids: Array(Set(byID.values.map(\.customerID))), tenantID: tenantID, on: conn)
-                .map { ($0.id, $0.fields.email?.value) }, uniquingKeysWith: { a, _ in a })
+                .map { ($0.id, $0.fields) }, uniquingKeysWith: { a, _ in a })
         func buyer(_ invoice: Invoice) -> BuyerDetails {
-            BuyerDetails(electronicAddress: emails[invoice.customerID] ?? nil)
+            let fields = customersByID[invoice.customerID]
+            return BuyerDetails(reference: fields?.leitwegID?.value, electronicAddress: fields?.email?.value)
         }
         var result: [ArchivedDocument] = []
         for p in pending where p.source == .invoice {

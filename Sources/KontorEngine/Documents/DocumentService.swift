@@ -86,7 +86,8 @@ public struct DocumentService: Sendable {
 
     func buyer(_ invoice: Invoice, _ op: OperationContext) async throws -> BuyerDetails {
         let customer = try await customers.find(invoice.customerID, tenant: op.tenant, on: op.connection)
-        return BuyerDetails(electronicAddress: customer?.fields.email?.value)
+        return BuyerDetails(
+            reference: customer?.fields.leitwegID?.value, electronicAddress: customer?.fields.email?.value)
     }
 
     /// The seller as the invoice names it, with the tenant's current document details; a
