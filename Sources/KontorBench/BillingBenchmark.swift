@@ -52,6 +52,13 @@ public struct BillingBenchmark: Sendable {
             tenant.id, legalName: "Bench GmbH", address: "Benchstraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
             homeCountry: "DE"
         )
+        try await database.transaction { conn in
+            try await TenantRepository(database: database).updateDocumentDetails(
+                tenant.id,
+                SellerDocumentDetails(
+                    contactName: "Bench Billing", contactPhone: "+49 30 1234567", contactEmail: "billing@bench.example",
+                    bankIBAN: "DE02120300000000202051", bankBIC: "BYLADEM1001"), on: conn)
+        }
         try await Engine(database: database).catalog.sync(
             directory: plansDirectory, tenantIDs: [tenant.id], now: now
         )

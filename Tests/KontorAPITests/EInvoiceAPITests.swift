@@ -30,13 +30,23 @@ import Testing
         return try invoice.json()["id"] as! String
     }
 
+    /// The seller details an XRechnung needs besides `prepareForBilling`'s.
+    func completeSeller(_ client: some TestClientProtocol, _ fx: APIFixture) async throws {
+        let patch = try await client.send(
+            .patch, "/v1/tenant", key: fx.apiKey,
+            json:
+                #"{"bank_iban": "DE02120300000000202051", "contact_email": "billing@test.example", "contact_name": "Erika Mustermann", "contact_phone": "+49 30 1234567"}"#
+        )
+        #expect(patch.status == .ok)
+    }
+
     @Test func anIssuedInvoiceAndItsCreditNoteAreValidEInvoicesInBothSyntaxes() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
             let patch = try await client.send(
                 .patch, "/v1/tenant", key: fx.apiKey,
                 json:
-                    #"{"bank_iban": "DE02 1203 0000 0000 2020 51", "bank_bic": "BYLADEM1001", "contact_email": "billing@test.example", "tax_number": "30/123/45678"}"#
+                    #"{"bank_iban": "DE02 1203 0000 0000 2020 51", "bank_bic": "BYLADEM1001", "contact_email": "billing@test.example", "tax_number": "30/123/45678", "contact_name": "Erika Mustermann", "contact_phone": "+49 30 1234567"}"#
             )
             #expect(patch.status == .ok)
             #expect(try patch.json()["bank_iban"] as? String == "DE02120300000000202051")
@@ -96,6 +106,7 @@ import Testing
     @Test func issuedDocumentsAreArchivedOnceAndServedAsStored() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
+            try await completeSeller(client, fx)
             let invoice = try await issue(client, fx)
             let archived = try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id)
             #expect(archived == 1)
@@ -131,6 +142,7 @@ import Testing
     @Test func aLeitwegIDIsCheckedAndBecomesTheBuyerReference() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()
+            try await completeSeller(client, fx)
             let bad = try await client.post(
                 "/v1/customers", fx,
                 #"{"name": "Stadt X", "kind": "business", "leitweg_id": "991-33333TEST-34", "address": {"country": "DE"}}"#
@@ -156,6 +168,25 @@ import Testing
             #expect(ubl.contains(#"<cbc:EndpointID schemeID="EM">rechnung@stadt-x.example</cbc:EndpointID>"#))
             let report = try await EInvoiceOracle.check(["ubl": ubl])
             #expect(report["ubl"]?.failed.map(\.text) == [])
+        }
+    }
+
+    /// UBL claims XRechnung: without the seller's contact, bank details or the buyer's e-mail it
+    /// is a 409 naming them, while the CII (EN 16931 only) is served.
+    @Test func anXRechnungNeedsWhatXRechnungAddsAndSaysWhatIsMissing() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            let invoice = try await issue(client, fx)
+            #expect(try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=cii", fx).status == .ok)
+            let ubl = try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx)
+            #expect(ubl.status == .conflict)
+            for field in ["contact_name", "contact_phone", "contact_email", "electronic_address", "bank_iban"] {
+                #expect(ubl.text.contains(field), "\(field)")
+            }
+            #expect(!ubl.text.contains("customer.email"))
+            // The worker archives what is valid: the CII only.
+            _ = try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id)
+            #expect(try await fx.count("documents WHERE format = 'ubl'") == 0)
         }
     }
 }

@@ -130,6 +130,19 @@ import Testing
         }
     }
 
+    @Test func anXRechnungNamesWhatItStillNeeds() throws {
+        let domestic = try Self.invoice(
+            "2027-0099", treatment: .taxable(country: "DE", rate: 1900), lines: [Self.base()])
+        #expect(EInvoice(invoice: domestic, seller: Self.seller).xrechnungGaps == ["customer.email"])
+        let complete = EInvoice(
+            invoice: domestic, seller: Self.seller, buyer: BuyerDetails(electronicAddress: "ap@kundin.example"))
+        #expect(complete.xrechnungGaps == [])
+        let bare = SellerDetails(name: "X GmbH", address: "Weg 1\n10115 Berlin", country: "DE", vatID: "DE136695976")
+        #expect(
+            EInvoice(invoice: domestic, seller: bare, buyer: BuyerDetails(electronicAddress: "ap@kundin.example"))
+                .xrechnungGaps == ["contact_name", "contact_phone", "contact_email", "electronic_address", "bank_iban"])
+    }
+
     @Test func aSellerWithoutAddressOrTaxIdentityCannotIssueDocuments() {
         let bare = SellerDetails(name: "", address: "Somewhere", country: "DE")
         #expect(bare.missingFields == ["legal_name", "address", "vat_id"])

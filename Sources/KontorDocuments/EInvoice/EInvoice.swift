@@ -216,3 +216,22 @@ public enum VATCategory: String, Sendable, Equatable, CaseIterable {
 public enum DocumentTemplate {
     public static let version = "einvoice-1"
 }
+
+extension EInvoice {
+    /// What XRechnung 3.0 requires beyond EN 16931 and this document lacks, as the fields to
+    /// set (tenant fields, or `customer.…`): the seller's contact with name, telephone and
+    /// e-mail (BR-DE-2, -5, -6, -7), both electronic addresses (BT-34, BT-49), postcode and city
+    /// of both parties (BR-DE-3, -4, -8, -9) and payment instructions (BR-DE-1). Empty: the UBL
+    /// document may claim XRechnung.
+    public var xrechnungGaps: [String] {
+        var gaps: [String] = []
+        if seller.contact?.name == nil { gaps.append("contact_name") }
+        if seller.contact?.phone == nil { gaps.append("contact_phone") }
+        if seller.contact?.email == nil { gaps.append("contact_email") }
+        if seller.electronicAddress == nil { gaps.append("electronic_address") }
+        if kind == .invoice && paymentMeans == nil { gaps.append("bank_iban") }
+        if buyer.electronicAddress == nil { gaps.append("customer.email") }
+        if buyer.address.postcode == nil || buyer.address.city == nil { gaps.append("customer.address") }
+        return gaps
+    }
+}

@@ -32,6 +32,7 @@ public struct DocumentService: Sendable {
             let invoice = try await issued(invoiceID, op)
             let seller = try Self.seller(invoice, try await op.profile())
             let e = EInvoice(invoice: invoice, seller: seller, buyer: try await buyer(invoice, op))
+            try Self.requireXRechnung(e, for: syntax)
             return DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: op.now)
         }
     }
@@ -46,6 +47,7 @@ public struct DocumentService: Sendable {
             else { throw EngineError.notFound(resource: "credit_note", id: creditNoteID) }
             let seller = try Self.seller(invoice, try await op.profile())
             let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: try await buyer(invoice, op))
+            try Self.requireXRechnung(e, for: syntax)
             return DocumentRenderer.documents(of: e, source: .creditNote, sourceID: note.id, now: op.now)
         }
     }
@@ -69,6 +71,18 @@ public struct DocumentService: Sendable {
                 throw EngineError.notFound(resource: source.rawValue, id: id)
             }
             return document
+        }
+    }
+
+    /// A UBL document claims XRechnung: one whose data falls short of it is a 409 naming what
+    /// to set, never a document that says more than it is.
+    static func requireXRechnung(_ e: EInvoice, for format: Syntax) throws {
+        guard format == .ubl else { return }
+        let gaps = e.xrechnungGaps
+        guard gaps.isEmpty else {
+            throw EngineError.conflict(
+                "An XRechnung (syntax=ubl) needs \(gaps.joined(separator: ", ")): set the tenant's with PATCH /v1/tenant, the customer's on the customer; syntax=cii needs none of them"
+            )
         }
     }
 

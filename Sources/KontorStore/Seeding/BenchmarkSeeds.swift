@@ -21,11 +21,11 @@ public struct BenchmarkSeeds: Sendable {
         _ = try await conn.query(
             """
             INSERT INTO customers (tenant_id, customer_id, name, kind, address_line1, postal_code, city, country,
-                                   tax_id, currency, livemode)
+                                   tax_id, currency, livemode, email)
             SELECT \(tenantID), 'cus_bench' || i, 'Customer ' || i,
                    CASE i % 3 WHEN 1 THEN 'business' ELSE 'consumer' END, 'Straße ' || i, '10115', 'Berlin',
                    CASE i % 3 WHEN 0 THEN 'DE' WHEN 1 THEN 'AT' ELSE 'FR' END,
-                   CASE i % 3 WHEN 1 THEN 'ATU13585627' END, 'EUR', false
+                   CASE i % 3 WHEN 1 THEN 'ATU13585627' END, 'EUR', false, 'ap' || i || '@bench.example'
             FROM generate_series(1, \(count)) AS i
             """,
             logger: logger.forQuery
