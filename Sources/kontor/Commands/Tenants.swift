@@ -22,22 +22,10 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Seller VAT ID (USt-IdNr.) printed on invoices, e.g. DE136695976.") var vatID: String?
         @Option(help: "Home country for VAT (ISO 3166-1, default DE).") var country = "DE"
         @Option(help: "Bank fee for a returned debit charged on to the customer, in minor units.") var returnFee: Int64?
-        @Option(help: "Steuernummer printed on e-invoices (BT-32).") var taxNumber: String?
-        @Option(help: "Seller contact name on e-invoices.") var contactName: String?
-        @Option(help: "Seller contact telephone.") var contactPhone: String?
-        @Option(help: "Seller contact e-mail.") var contactEmail: String?
-        @Option(help: "Seller electronic address (e-mail) on e-invoices; default: the contact e-mail.")
-        var electronicAddress: String?
-        @Option(help: "IBAN customers pay into.") var iban: String?
-        @Option(help: "BIC of that account.") var bic: String?
-        @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
+        @OptionGroup var seller: SellerDocumentOptions
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
 
-        var documents: SellerDocumentDetails {
-            SellerDocumentDetails(
-                taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
-                electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
-        }
+        var documents: SellerDocumentDetails { seller.details }
 
         func validate() throws {
             var settings = TenantSettingsInput()
@@ -95,15 +83,7 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Legal name printed as seller.") var legalName: String?
         @Option(help: "Seller address; separate lines with \\n.") var address: String?
         @Option(help: "Seller VAT ID (USt-IdNr.).") var vatID: String?
-        @Option(help: "Steuernummer printed on e-invoices (BT-32).") var taxNumber: String?
-        @Option(help: "Seller contact name on e-invoices.") var contactName: String?
-        @Option(help: "Seller contact telephone.") var contactPhone: String?
-        @Option(help: "Seller contact e-mail.") var contactEmail: String?
-        @Option(help: "Seller electronic address (e-mail) on e-invoices; default: the contact e-mail.")
-        var electronicAddress: String?
-        @Option(help: "IBAN customers pay into.") var iban: String?
-        @Option(help: "BIC of that account.") var bic: String?
-        @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
+        @OptionGroup var seller: SellerDocumentOptions
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
 
         var settings: TenantSettingsInput {
@@ -113,9 +93,7 @@ struct Tenants: AsyncParsableCommand {
             s.legalName = legalName
             s.address = address?.replacingOccurrences(of: "\\n", with: "\n")
             s.vatID = vatID
-            s.documents = SellerDocumentDetails(
-                taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
-                electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
+            s.documents = seller.details
             return s
         }
 
@@ -144,5 +122,24 @@ struct Tenants: AsyncParsableCommand {
                 "Updated tenant \(profile.tenantID): return fee \(profile.returnFee), fee items \(profile.feeItemNumberFormat)"
             )
         }
+    }
+}
+
+/// The seller details e-invoices carry, as flags of `tenants create` and `tenants update`.
+struct SellerDocumentOptions: ParsableArguments {
+    @Option(help: "Steuernummer printed on e-invoices (BT-32).") var taxNumber: String?
+    @Option(help: "Seller contact name on e-invoices.") var contactName: String?
+    @Option(help: "Seller contact telephone.") var contactPhone: String?
+    @Option(help: "Seller contact e-mail.") var contactEmail: String?
+    @Option(help: "Seller electronic address (e-mail) on e-invoices; default: the contact e-mail.")
+    var electronicAddress: String?
+    @Option(help: "IBAN customers pay into.") var iban: String?
+    @Option(help: "BIC of that account.") var bic: String?
+    @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
+
+    var details: SellerDocumentDetails {
+        SellerDocumentDetails(
+            taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
+            electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
     }
 }
