@@ -32,7 +32,7 @@ struct Tenants: AsyncParsableCommand {
             settings.returnFee = returnFee
             settings.documents = documents
             if let error = settings.validate().first {
-                throw ValidationError("--\(error.field.replacingOccurrences(of: "_", with: "-")) \(error.message)")
+                throw ValidationError("\(SellerDocumentOptions.flag(error.field)) \(error.message)")
             }
         }
 
@@ -101,7 +101,7 @@ struct Tenants: AsyncParsableCommand {
             let errors = settings.validate()
             guard errors.isEmpty else {
                 throw ValidationError(
-                    errors.map { "--\($0.field.replacingOccurrences(of: "_", with: "-")) \($0.message)" }
+                    errors.map { "\(SellerDocumentOptions.flag($0.field)) \($0.message)" }
                         .joined(separator: "; "))
             }
         }
@@ -136,6 +136,12 @@ struct SellerDocumentOptions: ParsableArguments {
     @Option(help: "IBAN customers pay into.") var iban: String?
     @Option(help: "BIC of that account.") var bic: String?
     @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
+
+    /// The flag that sets an API field (`bank_iban` → `--iban`).
+    static func flag(_ field: String) -> String {
+        let renamed = ["bank_iban": "iban", "bank_bic": "bic", "sepa_creditor_id": "creditor_id"][field] ?? field
+        return "--" + renamed.replacingOccurrences(of: "_", with: "-")
+    }
 
     var details: SellerDocumentDetails {
         SellerDocumentDetails(
