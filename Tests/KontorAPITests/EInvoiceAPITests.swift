@@ -189,4 +189,44 @@ import Testing
             #expect(try await fx.count("documents WHERE format = 'ubl'") == 0)
         }
     }
+
+    /// An invoice collected by SEPA direct debit says so (payment means 59, the mandate and the
+    /// account debited), and a payment collected after the issue is not "paid in advance".
+    @Test func aDirectDebitInvoiceNamesTheMandateAndNotTheLaterPayment() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await completeSeller(client, fx)
+            _ = try await client.send(
+                .patch, "/v1/tenant", key: fx.apiKey, json: #"{"sepa_creditor_id": "DE98ZZZ09999999999"}"#)
+            let cus =
+                try await client.post(
+                    "/v1/customers", fx,
+                    #"{"name": "Ada GmbH", "kind": "business", "email": "ap@ada.example", "address": {"line1": "Weg 2", "postal_code": "10115", "city": "Berlin", "country": "DE"}}"#
+                ).json()["id"] as! String
+            let pm = try await client.post(
+                "/v1/payment_methods", fx,
+                #"{"customer": "\#(cus)", "type": "sepa_debit", "sepa_debit": {"iban": "DE89370400440532013000", "mandate_reference": "MNDT-ADA-1", "mandate_date": "2026-11-01"}}"#
+            )
+            #expect(pm.status == .created)
+            let sub = try await client.post(
+                "/v1/subscriptions", fx, #"{"customer": "\#(cus)", "plan": "starter", "trial_days": 0}"#)
+            #expect(sub.status == .created)
+            let invoices = try await client.get("/v1/invoices?customer=\(cus)", fx).json()["data"] as! [[String: Any]]
+            let invoice = try #require(invoices.first)
+            #expect(invoice["amount_paid"] as? Int == invoice["total"] as? Int)  // collected at once
+            let cii = try await client.get("/v1/invoices/\(invoice["id"] as! String)/einvoice", fx).text
+            #expect(cii.contains("<ram:TypeCode>59</ram:TypeCode>"))
+            #expect(cii.contains("<ram:DirectDebitMandateID>MNDT-ADA-1</ram:DirectDebitMandateID>"))
+            #expect(cii.contains("<ram:IBANID>DE89370400440532013000</ram:IBANID>"))
+            #expect(cii.contains("<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>"))
+            #expect(!cii.contains("TotalPrepaidAmount"))
+            let ubl = try await client.get("/v1/invoices/\(invoice["id"] as! String)/einvoice?syntax=ubl", fx)
+            #expect(ubl.status == .ok)
+            let reports = try await EInvoiceOracle.check(["cii": cii, "ubl": ubl.text])
+            for (name, report) in reports {
+                #expect(report.xsd == "ok", "\(name)")
+                #expect(report.failed.map(\.text) == [], "\(name)")
+            }
+        }
+    }
 }

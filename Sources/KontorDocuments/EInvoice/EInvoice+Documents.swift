@@ -2,8 +2,11 @@ import KontorCore
 
 extension EInvoice {
     /// An issued invoice as an e-invoice. `customerID` stands in for the buyer reference when
-    /// the customer has none (XRechnung requires BT-10).
-    public init(invoice: Invoice, seller: SellerDetails, buyer details: BuyerDetails = BuyerDetails()) {
+    /// the customer has none (XRechnung requires BT-10). `prepaid` is what was paid when it was
+    /// issued (customer credit applied); by default what the invoice has been paid so far.
+    public init(
+        invoice: Invoice, seller: SellerDetails, buyer details: BuyerDetails = BuyerDetails(), prepaid: Int64? = nil
+    ) {
         let treatment = TaxTreatment(code: invoice.taxTreatment) ?? .exempt
         let currency = Currency(code: invoice.currency) ?? .eur
         self.init(
@@ -15,7 +18,8 @@ extension EInvoice {
             buyer: Self.party(invoice.buyer, treatment: treatment, electronicAddress: details.electronicAddress),
             lines: Self.lines(invoice.lines, treatment: treatment),
             taxGroups: Self.groups(invoice.taxBreakdown, treatment: treatment, subtotal: invoice.subtotal),
-            lineTotal: invoice.subtotal, taxTotal: invoice.tax, grandTotal: invoice.total, prepaid: invoice.amountPaid,
+            lineTotal: invoice.subtotal, taxTotal: invoice.tax, grandTotal: invoice.total,
+            prepaid: prepaid ?? invoice.amountPaid,
             dueDate: invoice.dueDate,
             paymentTerms: Self.terms(due: invoice.dueDate, issued: invoice.issueDate, debit: details.mandate != nil),
             paymentMeans: Self.means(seller, details), precedingInvoice: nil)

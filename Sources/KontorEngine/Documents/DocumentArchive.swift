@@ -18,7 +18,7 @@ public struct DocumentArchive: Sendable {
     let tenants: TenantRepository
     let documents: DocumentRepository
     let invoices: InvoiceRepository
-    let customers: CustomerRepository
+    let buyers: BuyerDirectory
     let outbox: EventOutbox
     let batchSize: Int
 
@@ -27,7 +27,7 @@ public struct DocumentArchive: Sendable {
         self.tenants = TenantRepository(database: database)
         self.documents = DocumentRepository(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
-        self.customers = CustomerRepository(logger: database.logger)
+        self.buyers = BuyerDirectory(logger: database.logger)
         self.outbox = EventOutbox(logger: database.logger)
         self.batchSize = batchSize
     }
@@ -75,19 +75,16 @@ public struct DocumentArchive: Sendable {
         let byID = Dictionary(
             try await invoices.find(ids: Array(Set(invoiceIDs)), tenantID: tenantID, on: conn).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
-        let customersByID = Dictionary(
-            try await customers.find(ids: Array(Set(byID.values.map(\.customerID))), tenantID: tenantID, on: conn)
-                .map { ($0.id, $0.fields) }, uniquingKeysWith: { a, _ in a })
-        func buyer(_ invoice: Invoice) -> BuyerDetails {
-            let fields = customersByID[invoice.customerID]
-            return BuyerDetails(reference: fields?.leitwegID?.value, electronicAddress: fields?.email?.value)
-        }
+        let directory = try await buyers.details(for: Array(byID.values), tenantID: tenantID, on: conn)
+        let credit = try await documents.creditAppliedAtIssue(
+            invoiceIDs: pending.filter { $0.source == .invoice }.map(\.sourceID), tenantID: tenantID, on: conn)
+        func buyer(_ invoice: Invoice) -> BuyerDetails { BuyerDirectory.buyer(of: invoice, in: directory) }
         var result: [ArchivedDocument] = []
         for p in pending where p.source == .invoice {
             guard let invoice = byID[p.sourceID], invoice.kind == .invoice,
                 let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
-            let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice))
+            let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice), prepaid: credit[invoice.id] ?? 0)
             result += DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: now)
         }
         for note in notes {

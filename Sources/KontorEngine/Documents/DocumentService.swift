@@ -17,13 +17,13 @@ public struct DocumentService: Sendable {
 
     let operations: OperationRunner
     let invoices: InvoiceRepository
-    let customers: CustomerRepository
+    let buyers: BuyerDirectory
     let documents: DocumentRepository
 
     init(database: Database, operations: OperationRunner) {
         self.operations = operations
         self.invoices = InvoiceRepository(logger: database.logger)
-        self.customers = CustomerRepository(logger: database.logger)
+        self.buyers = BuyerDirectory(logger: database.logger)
         self.documents = DocumentRepository(logger: database.logger)
     }
 
@@ -31,7 +31,10 @@ public struct DocumentService: Sendable {
         try await archived(.invoice, invoiceID, syntax, tenant) { op in
             let invoice = try await issued(invoiceID, op)
             let seller = try Self.seller(invoice, try await op.profile())
-            let e = EInvoice(invoice: invoice, seller: seller, buyer: try await buyer(invoice, op))
+            let credit = try await documents.creditAppliedAtIssue(
+                invoiceIDs: [invoice.id], tenantID: tenant.id, on: op.connection)
+            let e = EInvoice(
+                invoice: invoice, seller: seller, buyer: try await buyer(invoice, op), prepaid: credit[invoice.id] ?? 0)
             try Self.requireXRechnung(e, for: syntax)
             return DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: op.now)
         }
@@ -99,9 +102,8 @@ public struct DocumentService: Sendable {
     }
 
     func buyer(_ invoice: Invoice, _ op: OperationContext) async throws -> BuyerDetails {
-        let customer = try await customers.find(invoice.customerID, tenant: op.tenant, on: op.connection)
-        return BuyerDetails(
-            reference: customer?.fields.leitwegID?.value, electronicAddress: customer?.fields.email?.value)
+        let directory = try await buyers.details(for: [invoice], tenantID: op.tenant.id, on: op.connection)
+        return BuyerDirectory.buyer(of: invoice, in: directory)
     }
 
     /// The seller as the invoice names it, with the tenant's current document details; a

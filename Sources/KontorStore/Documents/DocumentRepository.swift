@@ -85,6 +85,26 @@ public struct DocumentRepository: Sendable {
         return ids
     }
 
+    /// Customer credit applied to each invoice when it was issued (what its document shows as
+    /// paid in advance, BT-113) — not payments collected after, which a document issued before
+    /// them cannot know.
+    public func creditAppliedAtIssue(invoiceIDs: [String], tenantID: String, on conn: PostgresConnection)
+        async throws -> [String: Int64]
+    {
+        guard !invoiceIDs.isEmpty else { return [:] }
+        let rows = try await conn.query(
+            """
+            SELECT invoice_id, sum(amount)::bigint FROM allocations
+            WHERE tenant_id = \(tenantID) AND invoice_id = ANY(\(invoiceIDs))
+              AND kind = \(AllocationKind.customerCredit.rawValue)
+            GROUP BY invoice_id
+            """,
+            logger: logger.forQuery)
+        var result: [String: Int64] = [:]
+        for try await (id, amount) in rows.decode((String, Int64).self) { result[id] = amount }
+        return result
+    }
+
     public func find(
         source: ArchivedDocument.Source, sourceID: String, format: ArchivedDocument.Format, tenantID: String,
         on conn: PostgresConnection
