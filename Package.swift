@@ -176,7 +176,6 @@ let package = Package(
                 "KontorAPI",
                 "KontorEmbedded",
                 "KontorTestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -5,7 +5,12 @@ import KontorCore
 public enum CIIWriter {
     public static let guideline = "urn:cen.eu:en16931:2017"
 
-    public static func xml(_ e: EInvoice) -> String {
+    public static func xml(_ e: EInvoice) -> String { build(e).text }
+
+    /// The document as UTF-8 bytes (what the archive stores).
+    public static func bytes(_ e: EInvoice) -> [UInt8] { build(e).bytes }
+
+    static func build(_ e: EInvoice) -> XMLBuilder {
         var x = XMLBuilder()
         x.element(
             "rsm:CrossIndustryInvoice",
@@ -36,7 +41,7 @@ public enum CIIWriter {
                 settlement(e, &x)
             }
         }
-        return x.text
+        return x
     }
 
     static func date(_ name: String, _ day: LocalDate, _ x: inout XMLBuilder, qualified: Bool = false) {

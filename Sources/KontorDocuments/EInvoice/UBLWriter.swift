@@ -5,7 +5,12 @@ public enum UBLWriter {
     public static let customization = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
     public static let profile = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
-    public static func xml(_ e: EInvoice) -> String {
+    public static func xml(_ e: EInvoice) -> String { build(e).text }
+
+    /// The document as UTF-8 bytes (what the archive stores).
+    public static func bytes(_ e: EInvoice) -> [UInt8] { build(e).bytes }
+
+    static func build(_ e: EInvoice) -> XMLBuilder {
         let invoice = e.kind == .invoice
         let root = invoice ? "Invoice" : "CreditNote"
         var x = XMLBuilder()
@@ -49,7 +54,7 @@ public enum UBLWriter {
             totals(e, &x)
             for line in e.lines { self.line(line, kind: e.kind, e.currency, &x) }
         }
-        return x.text
+        return x
     }
 
     static func amount(_ name: String, _ minor: Int64, _ c: Currency, _ x: inout XMLBuilder) {

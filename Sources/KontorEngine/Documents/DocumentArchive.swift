@@ -79,20 +79,20 @@ public struct DocumentArchive: Sendable {
         let credit = try await documents.creditAppliedAtIssue(
             invoiceIDs: pending.filter { $0.source == .invoice }.map(\.sourceID), tenantID: tenantID, on: conn)
         func buyer(_ invoice: Invoice) -> BuyerDetails { BuyerDirectory.buyer(of: invoice, in: directory) }
-        var result: [ArchivedDocument] = []
+        var work: [(EInvoice, ArchivedDocument.Source, String)] = []
         for p in pending where p.source == .invoice {
             guard let invoice = byID[p.sourceID], invoice.kind == .invoice,
                 let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
             let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice), prepaid: credit[invoice.id] ?? 0)
-            result += DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: now)
+            work.append((e, .invoice, invoice.id))
         }
         for note in notes {
             guard let invoice = byID[note.invoiceID], let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
-            let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice))
-            result += DocumentRenderer.documents(of: e, source: .creditNote, sourceID: note.id, now: now)
+            work.append(
+                (EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice)), .creditNote, note.id))
         }
-        return result
+        return await DocumentRenderer.documents(of: work, now: now)
     }
 }
