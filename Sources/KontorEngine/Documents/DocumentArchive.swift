@@ -37,7 +37,9 @@ public struct DocumentArchive: Sendable {
     @discardableResult
     public func run(now: Date, tenantID: String? = nil) async throws -> Int {
         var total = 0
-        let ids = if let tenantID { [tenantID] } else { try await tenants.allIDs() }
+        let ids = try await database.withConnection {
+            try await documents.tenantsWithPending(tenantID: tenantID, on: $0)
+        }
         for id in ids {
             while !Task.isShuttingDownGracefully {
                 let read = try await database.transaction { try await batch(tenantID: id, now: now, on: $0) }

@@ -17,6 +17,24 @@ public struct DocumentRepository: Sendable {
         public let sourceID: String
     }
 
+    /// The tenants (or `tenantID`) with issued documents after their cursor, in one query
+    /// (the events index answers each tenant's question): an idle tick touches no cursor.
+    public func tenantsWithPending(tenantID: String?, on conn: PostgresConnection) async throws -> [String] {
+        let rows = try await conn.query(
+            """
+            SELECT t.tenant_id FROM tenants t LEFT JOIN document_cursors c ON c.tenant_id = t.tenant_id
+            WHERE (\(tenantID)::text IS NULL OR t.tenant_id = \(tenantID))
+              AND EXISTS (SELECT 1 FROM events e
+                          WHERE e.tenant_id = t.tenant_id AND e.seq > coalesce(c.last_seq, 0)
+                            AND e.type = ANY(\([EventType.invoiceFinalized.rawValue, EventType.creditNoteCreated.rawValue])))
+            ORDER BY t.tenant_id
+            """,
+            logger: logger.forQuery)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
     /// Locks the tenant's cursor for this transaction — nil when another node holds it — and
     /// returns the position read up to.
     public func lockCursor(tenantID: String, on conn: PostgresConnection) async throws -> Int64? {

@@ -154,30 +154,28 @@ public struct BenchmarkSeeds: Sendable {
             "total", "tax_treatment", "tax_breakdown", "seller_name", "seller_address", "seller_vat_id",
             "buyer_name", "buyer_address", "buyer_country", "collection_method", "livemode", "issued_at",
         ]
-        try await conn.copyFrom(table: "bench_copy_invoices", columns: columns, logger: logger.forQuery) { writer in
-            var buffer = ByteBuffer()
-            for i in 0..<invoices {
-                buffer.writeString(
-                    "ten_bench\tinv_copy\(i)\t2026-\(i)\tcus_bench\(i)\tsub_bench\(i)\tsubscription_cycle\t2026-11-22\tEUR\t2026-11-22\t2026-12-06\t2026-11-22\t2026-12-22\t4900\t931\t5831\ttaxable:DE:1900\t[{\"net\":4900,\"rate\":1900,\"tax\":931}]\tBench GmbH\tBenchstraße 1\\n10115 Berlin\tDE136695976\tCustomer \(i)\tStraße \(i)\\n10115 Berlin\\nDE\tDE\tsend_invoice\tf\t2026-11-22 00:00:00+01\n"
-                )
-                if buffer.readableBytes > 1 << 20 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        try await copy(invoices, into: "bench_copy_invoices", columns: columns, on: conn) { i in
+            "ten_bench\tinv_copy\(i)\t2026-\(i)\tcus_bench\(i)\tsub_bench\(i)\tsubscription_cycle\t2026-11-22\tEUR\t2026-11-22\t2026-12-06\t2026-11-22\t2026-12-22\t4900\t931\t5831\ttaxable:DE:1900\t[{\"net\":4900,\"rate\":1900,\"tax\":931}]\tBench GmbH\tBenchstraße 1\\n10115 Berlin\tDE136695976\tCustomer \(i)\tStraße \(i)\\n10115 Berlin\\nDE\tDE\tsend_invoice\tf\t2026-11-22 00:00:00+01\n"
         }
         let lineColumns = [
             "tenant_id", "invoice_id", "line_no", "description", "charge_code", "period_start", "period_end",
             "quantity", "unit_amount", "amount", "tax_rate", "tax_amount",
         ]
         let perInvoice = max(1, lines / max(1, invoices))
-        try await conn.copyFrom(table: "bench_copy_lines", columns: lineColumns, logger: logger.forQuery) { writer in
+        try await copy(lines, into: "bench_copy_lines", columns: lineColumns, on: conn) { i in
+            "ten_bench\tinv_copy\(i / perInvoice)\t\(i % perInvoice + 1)\tTeam – Base fee\tbase\t2026-11-22\t2026-12-22\t1\t4900\t4900\t1900\t931\n"
+        }
+    }
+
+    /// `count` rows of `row(i)` (COPY text format) into `table`, sent in chunks of about 1 MiB.
+    func copy(
+        _ count: Int, into table: String, columns: [String], on conn: PostgresConnection,
+        row: @escaping @Sendable (Int) -> String
+    ) async throws {
+        try await conn.copyFrom(table: table, columns: columns, logger: logger.forQuery) { writer in
             var buffer = ByteBuffer()
-            for i in 0..<lines {
-                buffer.writeString(
-                    "ten_bench\tinv_copy\(i / perInvoice)\t\(i % perInvoice + 1)\tTeam – Base fee\tbase\t2026-11-22\t2026-12-22\t1\t4900\t4900\t1900\t931\n"
-                )
+            for i in 0..<count {
+                buffer.writeString(row(i))
                 if buffer.readableBytes > 1 << 20 {
                     try await writer.write(buffer)
                     buffer.clear()
