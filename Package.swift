@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -38,7 +39,14 @@ let package = Package(
         ),
         .target(
             name: "KontorDocuments",
-            dependencies: ["KontorCore"],
+            dependencies: [
+                "KontorCore",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Resources/Fonts/LICENSE-DejaVu.txt"],
+            resources: [.copy("Resources/Fonts")],
             swiftSettings: strict
         ),
         .target(
