@@ -44,7 +44,9 @@ public struct Engine: Sendable {
         let collection = CollectionRun(database: database, gateways: gateways, dunning: dunning)
         self.dunning = dunning
         self.collection = collection
-        let followUps = FollowUpRunner(database: database, dunning: dunning, collection: collection)
+        let archive = DocumentArchive(database: database)
+        self.archive = archive
+        let followUps = FollowUpRunner(database: database, dunning: dunning, collection: collection, archive: archive)
         let operations = OperationRunner(database: database, clock: clock, followUps: followUps)
         self.followUps = followUps
         self.operations = operations
@@ -67,7 +69,6 @@ public struct Engine: Sendable {
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
         documents = DocumentService(database: database, operations: operations)
-        archive = DocumentArchive(database: database)
         authentication = TenantRepository(database: database)
     }
 

@@ -110,8 +110,8 @@ import Testing
             let invoice = try await issue(client, fx)
             let archived = try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id)
             #expect(archived == 1)
-            #expect(try await fx.count("documents") == 2)
-            #expect(try await fx.count("events WHERE type = 'document.created'") == 2)
+            #expect(try await fx.count("documents") == 3)
+            #expect(try await fx.count("events WHERE type = 'document.created'") == 3)
             let first = try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx)
             let rows = try await fx.database.client.query(
                 "SELECT sha256, template_version FROM documents WHERE format = 'ubl'", logger: fx.database.logger)
@@ -125,7 +125,7 @@ import Testing
             _ = try await client.send(.patch, "/v1/tenant", key: fx.apiKey, json: #"{"contact_name": "Someone Else"}"#)
             #expect(try await client.get("/v1/invoices/\(invoice)/einvoice?syntax=ubl", fx).text == first.text)
             #expect(try await Engine(database: fx.database).archive.run(now: Date(), tenantID: fx.tenant.id) == 0)
-            #expect(try await fx.count("documents") == 2)
+            #expect(try await fx.count("documents") == 3)
             await #expect(throws: (any Error).self) {
                 _ = try await fx.database.client.query(
                     "UPDATE documents SET content = 'x'::bytea", logger: fx.database.logger)
@@ -133,7 +133,7 @@ import Testing
             await #expect(throws: (any Error).self) {
                 _ = try await fx.database.client.query("DELETE FROM documents", logger: fx.database.logger)
             }
-            #expect(try await fx.count("documents") == 2)
+            #expect(try await fx.count("documents") == 3)
         }
     }
 

@@ -59,6 +59,7 @@ struct CustomerRoutes {
         input.kind = reader.requiredString("kind")
         input.taxID = reader.string("tax_id")
         input.leitwegID = reader.string("leitweg_id")
+        input.locale = reader.string("locale")
         input.taxExempt = reader.bool("tax_exempt")
         input.currency = reader.string("currency")
         input.dunningPolicy = reader.string("dunning_policy")

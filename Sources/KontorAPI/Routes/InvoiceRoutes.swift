@@ -29,7 +29,7 @@ struct InvoiceRoutes {
             throw Problem.invalid([FieldError(field: String(key), message: "is not a parameter of this operation")])
         }
         guard let raw = query["syntax"].map(String.init) else { return .cii }
-        guard let syntax = DocumentService.Syntax(rawValue: raw) else {
+        guard let syntax = DocumentService.Syntax(rawValue: raw), syntax != .pdf else {
             throw Problem.invalid([FieldError(field: "syntax", message: "must be cii or ubl")])
         }
         return syntax

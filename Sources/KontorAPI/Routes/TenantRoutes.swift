@@ -30,7 +30,9 @@ struct TenantRoutes {
             contactPhone: reader.requiredString("contact_phone"), contactEmail: reader.requiredString("contact_email"),
             electronicAddress: reader.requiredString("electronic_address"),
             bankIBAN: reader.requiredString("bank_iban"), bankBIC: reader.requiredString("bank_bic"),
-            sepaCreditorID: reader.requiredString("sepa_creditor_id"))
+            sepaCreditorID: reader.requiredString("sepa_creditor_id"),
+            documentFooter: reader.requiredString("document_footer"))
+        input.logoBase64 = reader.requiredString("logo")
         try reader.finish()
         return try .json(TenantJSON(try await service.update(tenant, input)))
     }

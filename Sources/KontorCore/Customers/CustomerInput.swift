@@ -17,6 +17,7 @@ public struct CustomerInput: Sendable, Equatable {
     public var dunningPolicy: String??
     public var metadata: [String: String]?
     public var leitwegID: String??
+    public var locale: String??
 
     public init() {}
 }
@@ -41,12 +42,15 @@ public struct CustomerFields: Sendable, Equatable {
     public var metadata: [String: String]
     /// A public buyer's Leitweg-ID: the buyer reference of its e-invoices.
     public var leitwegID: LeitwegID?
+    /// The language of the customer's documents (`de` when not set).
+    public var locale: LanguageTag?
 
     public init(
         name: String? = nil, email: EmailAddress? = nil, externalID: String? = nil, kind: CustomerKind = .consumer,
         addressLine1: String? = nil, addressLine2: String? = nil, postalCode: String? = nil, city: String? = nil,
         country: CountryCode? = nil, taxID: VATID? = nil, taxExempt: Bool = false, currency: Currency? = nil,
-        dunningPolicy: String? = nil, metadata: [String: String] = [:], leitwegID: LeitwegID? = nil
+        dunningPolicy: String? = nil, metadata: [String: String] = [:], leitwegID: LeitwegID? = nil,
+        locale: LanguageTag? = nil
     ) {
         self.name = name
         self.email = email
@@ -63,5 +67,6 @@ public struct CustomerFields: Sendable, Equatable {
         self.dunningPolicy = dunningPolicy
         self.metadata = metadata
         self.leitwegID = leitwegID
+        self.locale = locale
     }
 }

@@ -98,6 +98,18 @@ public enum CustomerRules {
                 fields.leitwegID = nil
             }
         }
+        if let locale = input.locale {
+            if let locale {
+                if let tag = LanguageTag(locale) {
+                    fields.locale = tag
+                } else {
+                    errors.append(
+                        FieldError(field: "locale", message: "is not a language tag like de, de-DE or en-GB"))
+                }
+            } else {
+                fields.locale = nil
+            }
+        }
         if let metadata = input.metadata {
             if metadata.count > maxMetadataKeys {
                 errors.append(FieldError(field: "metadata", message: "must have at most \(maxMetadataKeys) keys"))

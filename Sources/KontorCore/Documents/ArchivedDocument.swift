@@ -5,17 +5,22 @@ public struct ArchivedDocument: Sendable, Equatable {
     public enum Source: String, Sendable, CaseIterable {
         case invoice
         case creditNote = "credit_note"
+        case dunningNotice = "dunning_notice"
+        /// An account statement; its source id names the customer, the day and what it showed.
+        case statement
     }
 
-    /// What the bytes are: an e-invoice syntax (later also `pdf`).
+    /// What the bytes are: an e-invoice syntax or the PDF.
     public enum Format: String, Sendable, CaseIterable {
         /// UN/CEFACT CII, Factur-X / ZUGFeRD EN 16931.
         case cii
         /// UBL 2.1, XRechnung 3.0.
         case ubl
+        /// PDF/A-3b; for invoices and credit notes with the CII embedded (ZUGFeRD hybrid).
+        case pdf
 
-        public var contentType: String { "application/xml; charset=utf-8" }
-        public var fileExtension: String { "xml" }
+        public var contentType: String { self == .pdf ? "application/pdf" : "application/xml; charset=utf-8" }
+        public var fileExtension: String { self == .pdf ? "pdf" : "xml" }
     }
 
     public var id: String

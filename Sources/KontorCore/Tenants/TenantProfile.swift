@@ -68,11 +68,13 @@ public struct SellerDocumentDetails: Sendable, Equatable {
     public var bankBIC: String?
     /// The SEPA creditor identifier (Gläubiger-ID, BT-90).
     public var sepaCreditorID: String?
+    /// A line at the foot of every letter (register court, managing directors, …).
+    public var documentFooter: String?
 
     public init(
         taxNumber: String? = nil, contactName: String? = nil, contactPhone: String? = nil,
         contactEmail: String? = nil, electronicAddress: String? = nil, bankIBAN: String? = nil,
-        bankBIC: String? = nil, sepaCreditorID: String? = nil
+        bankBIC: String? = nil, sepaCreditorID: String? = nil, documentFooter: String? = nil
     ) {
         self.taxNumber = taxNumber
         self.contactName = contactName
@@ -82,5 +84,6 @@ public struct SellerDocumentDetails: Sendable, Equatable {
         self.bankIBAN = bankIBAN
         self.bankBIC = bankBIC
         self.sepaCreditorID = sepaCreditorID
+        self.documentFooter = documentFooter
     }
 }

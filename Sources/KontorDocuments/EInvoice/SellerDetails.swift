@@ -59,11 +59,14 @@ public struct BuyerDetails: Sendable, Equatable {
     public var electronicAddress: String?
     /// How the buyer pays: a SEPA mandate makes the document a direct-debit notice (code 59).
     public var mandate: (reference: String, iban: String)?
+    /// The customer's `locale`: the language of the PDF.
+    public var locale: String?
 
     public init(
         reference: String? = nil, orderReference: String? = nil, electronicAddress: String? = nil,
-        mandate: (reference: String, iban: String)? = nil
+        mandate: (reference: String, iban: String)? = nil, locale: String? = nil
     ) {
+        self.locale = locale
         self.reference = reference
         self.orderReference = orderReference
         self.electronicAddress = electronicAddress
@@ -73,6 +76,6 @@ public struct BuyerDetails: Sendable, Equatable {
     public static func == (a: BuyerDetails, b: BuyerDetails) -> Bool {
         a.reference == b.reference && a.orderReference == b.orderReference
             && a.electronicAddress == b.electronicAddress && a.mandate?.reference == b.mandate?.reference
-            && a.mandate?.iban == b.mandate?.iban
+            && a.mandate?.iban == b.mandate?.iban && a.locale == b.locale
     }
 }

@@ -78,3 +78,15 @@ enum IBANText {
         return String(plain.prefix(4)) + " •••• " + String(plain.suffix(4))
     }
 }
+
+extension DocumentSeller {
+    /// The tenant as the writer of a letter that is no invoice (a notice, a statement).
+    public init(_ details: SellerDetails, footerNote: String?) {
+        self.init(
+            party: EInvoice.Party(
+                name: details.name ?? "", address: PostalAddress(text: details.address, country: details.country),
+                vatID: details.vatID, taxNumber: details.taxNumber, electronicAddress: details.electronicAddress,
+                contact: EInvoice.Contact(name: details.contactName, phone: details.phone, email: details.email)),
+            iban: details.iban, bic: details.bic, creditorID: details.creditorID, footerNote: footerNote)
+    }
+}

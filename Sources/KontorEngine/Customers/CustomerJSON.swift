@@ -21,6 +21,8 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
     public var address: Address
     public var taxId: String?
     public var leitwegId: String?
+    /// The language of the customer's documents.
+    public var locale: String?
     public var taxExempt: Bool
     public var currency: String?
     public var dunningPolicy: String?
@@ -43,6 +45,7 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
         )
         taxId = f.taxID?.description
         leitwegId = f.leitwegID?.value
+        locale = f.locale?.value
         taxExempt = f.taxExempt
         currency = f.currency?.code
         dunningPolicy = f.dunningPolicy

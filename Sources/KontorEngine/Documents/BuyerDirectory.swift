@@ -38,7 +38,7 @@ struct BuyerDirectory: Sendable {
             let f = fields[id]
             result[id] = BuyerDetails(
                 reference: f?.leitwegID?.value, electronicAddress: f?.email?.value,
-                mandate: defaults[id].flatMap { mandates[$0] })
+                mandate: defaults[id].flatMap { mandates[$0] }, locale: f?.locale?.value)
         }
         return result
     }

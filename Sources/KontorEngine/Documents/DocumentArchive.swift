@@ -6,7 +6,8 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// The document worker: reads each tenant's outbox after its cursor (`invoice.finalized`,
-/// `credit_note.created`), renders each issued document once in every format, archives it and
+/// `credit_note.created`, `dunning.level_reached`), renders each issued document once in every
+/// format (CII, UBL when XRechnung-complete, the PDF; a notice as PDF), archives it and
 /// announces `document.created` — within seconds of the issue, never inside the issuing
 /// transaction. Any number of nodes may run it: a tenant's cursor is locked with
 /// `SKIP LOCKED`, and a document already archived is kept as it is.
@@ -19,6 +20,8 @@ public struct DocumentArchive: Sendable {
     let documents: DocumentRepository
     let invoices: InvoiceRepository
     let buyers: BuyerDirectory
+    let dunning: DunningRepository
+    let customers: CustomerRepository
     let outbox: EventOutbox
     let batchSize: Int
 
@@ -28,6 +31,8 @@ public struct DocumentArchive: Sendable {
         self.documents = DocumentRepository(logger: database.logger)
         self.invoices = InvoiceRepository(logger: database.logger)
         self.buyers = BuyerDirectory(logger: database.logger)
+        self.dunning = DunningRepository(logger: database.logger)
+        self.customers = CustomerRepository(logger: database.logger)
         self.outbox = EventOutbox(logger: database.logger)
         self.batchSize = batchSize
     }
@@ -81,20 +86,39 @@ public struct DocumentArchive: Sendable {
         let credit = try await documents.creditAppliedAtIssue(
             invoiceIDs: pending.filter { $0.source == .invoice }.map(\.sourceID), tenantID: tenantID, on: conn)
         func buyer(_ invoice: Invoice) -> BuyerDetails { BuyerDirectory.buyer(of: invoice, in: directory) }
-        var work: [(EInvoice, ArchivedDocument.Source, String)] = []
+        func language(_ invoice: Invoice) -> DocumentLanguage { DocumentLanguage(locale: buyer(invoice).locale) }
+        var work: [RenderJob] = []
         for p in pending where p.source == .invoice {
             guard let invoice = byID[p.sourceID], invoice.kind == .invoice,
                 let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
             let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice), prepaid: credit[invoice.id] ?? 0)
-            work.append((e, .invoice, invoice.id))
+            work.append(RenderJob(invoice: e, source: .invoice, sourceID: invoice.id, language: language(invoice)))
         }
         for note in notes {
             guard let invoice = byID[note.invoiceID], let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
             work.append(
-                (EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice)), .creditNote, note.id))
+                RenderJob(
+                    invoice: EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice)),
+                    source: .creditNote, sourceID: note.id, language: language(invoice)))
         }
-        return await DocumentRenderer.documents(of: work, now: now)
+        let noticeIDs = pending.filter { $0.source == .dunningNotice }.map(\.sourceID)
+        guard !work.isEmpty || !noticeIDs.isEmpty else { return [] }
+        let letterhead = Letterhead(profile: profile, logo: try await tenants.logo(tenantID, on: conn))
+        var archived = await DocumentRenderer.documents(of: work, letterhead: letterhead, now: now)
+        if !noticeIDs.isEmpty, let seller = try? LetterSources.seller(profile) {
+            let notices = try await dunning.notices(ids: noticeIDs, tenantID: tenantID, on: conn)
+            let addressees = Dictionary(
+                try await customers.find(ids: Array(Set(notices.map(\.customerID))), tenantID: tenantID, on: conn).map {
+                    ($0.id, $0)
+                }, uniquingKeysWith: { a, _ in a })
+            archived += notices.map {
+                LetterSources.noticePDF(
+                    $0, customer: addressees[$0.customerID], seller: seller, profile: profile, letterhead: letterhead,
+                    now: now)
+            }
+        }
+        return archived
     }
 }

@@ -5,10 +5,10 @@ import KontorCore
 public struct DocumentJSON: Codable, Sendable, Equatable {
     public var id: String
     public var object = "document"
-    /// `invoice` or `credit_note`.
+    /// `invoice`, `credit_note`, `dunning_notice` or `statement`.
     public var sourceType: String
     public var source: String
-    /// `cii` or `ubl`.
+    /// `cii`, `ubl` or `pdf`.
     public var format: String
     public var contentType: String
     public var size: Int

@@ -3,44 +3,73 @@ import Foundation
 import KontorCore
 import KontorDocuments
 
+/// What a tenant's letters carry besides the seller on the document: the footer line, the
+/// logo and the SEPA creditor identifier (read once per batch; the logo only then).
+struct Letterhead: Sendable {
+    var footer: String?
+    var logo: JPEGImage?
+    var creditorID: String?
+
+    init(profile: TenantProfile, logo: [UInt8]?) {
+        footer = profile.documents.documentFooter
+        self.logo = logo.flatMap { try? JPEGImage(bytes: $0) }
+        creditorID = profile.documents.sepaCreditorID
+    }
+
+    func seller(_ e: EInvoice) -> DocumentSeller { DocumentSeller(e, creditorID: creditorID, footerNote: footer) }
+}
+
+/// One issued invoice or credit note to render, in the language of its buyer.
+struct RenderJob: Sendable {
+    var invoice: EInvoice
+    var source: ArchivedDocument.Source
+    var sourceID: String
+    var language: DocumentLanguage
+}
+
 /// Renders an issued invoice or credit note into the archive's documents — one per format —
 /// with their SHA-256 and the template version. Pure: everything it needs is given.
 enum DocumentRenderer {
-    /// Every format the document can be valid in: CII always, UBL only when the document
-    /// meets what XRechnung adds (it claims XRechnung in its CustomizationID).
-    static func documents(
-        of e: EInvoice, source: ArchivedDocument.Source, sourceID: String, now: Date
-    ) -> [ArchivedDocument] {
-        ArchivedDocument.Format.allCases.filter { $0 != .ubl || e.xrechnungGaps.isEmpty }.map { format in
-            let content = Data(bytes(e, format))
-            return ArchivedDocument(
-                id: Identifier.make("doc"), source: source, sourceID: sourceID, format: format, content: content,
-                sha256: SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined(),
-                templateVersion: DocumentTemplate.version, createdAt: now)
+    static let pdf = DocumentPDF()
+
+    /// Every format the document can be valid in: CII and the PDF always, UBL only when the
+    /// document meets what XRechnung adds (it claims XRechnung in its CustomizationID).
+    static func documents(of job: RenderJob, letterhead: Letterhead, now: Date) -> [ArchivedDocument] {
+        let e = job.invoice
+        return ArchivedDocument.Format.allCases.filter { $0 != .ubl || e.xrechnungGaps.isEmpty }.map { format in
+            let bytes: [UInt8] =
+                switch format {
+                case .cii: CIIWriter.bytes(e)
+                case .ubl: UBLWriter.bytes(e)
+                case .pdf: pdf.invoice(e, seller: letterhead.seller(e), language: job.language, logo: letterhead.logo)
+                }
+            return archived(bytes, source: job.source, sourceID: job.sourceID, format: format, now: now)
         }
     }
 
-    static func bytes(_ e: EInvoice, _ format: ArchivedDocument.Format) -> [UInt8] {
-        switch format {
-        case .cii: CIIWriter.bytes(e)
-        case .ubl: UBLWriter.bytes(e)
-        }
+    static func archived(
+        _ bytes: [UInt8], source: ArchivedDocument.Source, sourceID: String, format: ArchivedDocument.Format,
+        now: Date
+    ) -> ArchivedDocument {
+        ArchivedDocument(
+            id: Identifier.make("doc"), source: source, sourceID: sourceID, format: format, content: Data(bytes),
+            sha256: hex(SHA256.hash(data: bytes)), templateVersion: DocumentTemplate.version, createdAt: now)
     }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     /// Renders many documents on all cores: the work is pure, so chunks run side by side and
     /// come back in the order given.
-    static func documents(
-        of work: [(EInvoice, ArchivedDocument.Source, String)], now: Date
-    ) async -> [ArchivedDocument] {
+    static func documents(of work: [RenderJob], letterhead: Letterhead, now: Date) async -> [ArchivedDocument] {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard work.count > 8, cores > 1 else {
-            return work.flatMap { documents(of: $0.0, source: $0.1, sourceID: $0.2, now: now) }
+            return work.flatMap { documents(of: $0, letterhead: letterhead, now: now) }
         }
         let size = (work.count + cores - 1) / cores
         let chunks = stride(from: 0, to: work.count, by: size).map { Array(work[$0..<min($0 + size, work.count)]) }
         return await withTaskGroup(of: (Int, [ArchivedDocument]).self) { group in
             for (i, chunk) in chunks.enumerated() {
-                group.addTask { (i, chunk.flatMap { documents(of: $0.0, source: $0.1, sourceID: $0.2, now: now) }) }
+                group.addTask { (i, chunk.flatMap { documents(of: $0, letterhead: letterhead, now: now) }) }
             }
             var parts = [[ArchivedDocument]](repeating: [], count: chunks.count)
             for await (i, part) in group { parts[i] = part }

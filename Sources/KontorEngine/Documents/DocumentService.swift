@@ -3,7 +3,7 @@ import KontorCore
 import KontorDocuments
 import KontorStore
 
-/// E-invoices (EN 16931) of issued invoices and credit notes, served from the archive: as the
+/// E-invoices (EN 16931) and PDFs of issued invoices and credit notes, served from the archive: as the
 /// document worker stored them right after the issue, with their SHA-256. A document not yet
 /// archived (the worker has not reached it, or the seller's details were incomplete then) is
 /// rendered now and archived in the same step — so each is rendered once, and served as stored
@@ -19,14 +19,28 @@ public struct DocumentService: Sendable {
     let invoices: InvoiceRepository
     let buyers: BuyerDirectory
     let documents: DocumentRepository
+    let tenants: TenantRepository
+    let customers: CustomerRepository
+    let dunning: DunningRepository
+    let openItems: OpenItemRepository
 
     init(database: Database, operations: OperationRunner) {
         self.operations = operations
         self.invoices = InvoiceRepository(logger: database.logger)
         self.buyers = BuyerDirectory(logger: database.logger)
         self.documents = DocumentRepository(logger: database.logger)
+        self.tenants = TenantRepository(database: database)
+        self.customers = CustomerRepository(logger: database.logger)
+        self.dunning = DunningRepository(logger: database.logger)
+        self.openItems = OpenItemRepository(logger: database.logger)
     }
 
+    /// What a batch of letters carries from the tenant: footer, logo, creditor id.
+    func letterhead(_ op: OperationContext) async throws -> Letterhead {
+        Letterhead(profile: try await op.profile(), logo: try await tenants.logo(op.tenant.id, on: op.connection))
+    }
+
+    /// An invoice's archived document in `syntax` (`cii`, `ubl` or `pdf`).
     public func einvoice(invoiceID: String, syntax: Syntax, tenant: Tenant) async throws -> ArchivedDocument {
         try await archived(.invoice, invoiceID, syntax, tenant) { op in
             let invoice = try await issued(invoiceID, op)
@@ -36,7 +50,10 @@ public struct DocumentService: Sendable {
             let e = EInvoice(
                 invoice: invoice, seller: seller, buyer: try await buyer(invoice, op), prepaid: credit[invoice.id] ?? 0)
             try Self.requireXRechnung(e, for: syntax)
-            return DocumentRenderer.documents(of: e, source: .invoice, sourceID: invoice.id, now: op.now)
+            let job = RenderJob(
+                invoice: e, source: .invoice, sourceID: invoice.id,
+                language: DocumentLanguage(locale: try await buyer(invoice, op).locale))
+            return DocumentRenderer.documents(of: job, letterhead: try await letterhead(op), now: op.now)
         }
     }
 
@@ -49,9 +66,12 @@ public struct DocumentService: Sendable {
                 let invoice = try await invoices.find(note.invoiceID, tenantID: tenant.id, on: op.connection)
             else { throw EngineError.notFound(resource: "credit_note", id: creditNoteID) }
             let seller = try Self.seller(invoice, try await op.profile())
-            let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: try await buyer(invoice, op))
+            let details = try await buyer(invoice, op)
+            let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: details)
             try Self.requireXRechnung(e, for: syntax)
-            return DocumentRenderer.documents(of: e, source: .creditNote, sourceID: note.id, now: op.now)
+            let job = RenderJob(
+                invoice: e, source: .creditNote, sourceID: note.id, language: DocumentLanguage(locale: details.locale))
+            return DocumentRenderer.documents(of: job, letterhead: try await letterhead(op), now: op.now)
         }
     }
 

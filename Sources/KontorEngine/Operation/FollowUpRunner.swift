@@ -16,9 +16,11 @@ struct FollowUpRunner: Sendable {
     let reversals: ReversalMonitor
     let overdue: OverdueMonitor
     let expiry: CardExpiryMonitor
+    let archive: DocumentArchive
     let logger: Logger
 
-    init(database: Database, dunning: DunningRun, collection: CollectionRun) {
+    init(database: Database, dunning: DunningRun, collection: CollectionRun, archive: DocumentArchive) {
+        self.archive = archive
         self.dunning = dunning
         self.collection = collection
         self.billing = BillingRun(database: database, batchSize: 1000)
@@ -29,7 +31,8 @@ struct FollowUpRunner: Sendable {
     }
 
     /// Every worker's due work for one tenant at `at`, in the order a day runs: bill, charge,
-    /// take back, notices, dunning. Returns the invoices issued.
+    /// take back, notices, dunning, and the documents of what was issued. Returns the invoices
+    /// issued.
     func runDueWork(at: Date, tenantID: String) async throws -> Int {
         let issued = try await billing.run(now: at, tenantID: tenantID).invoices
         try await collection.run(now: at, tenantID: tenantID)
@@ -37,6 +40,7 @@ struct FollowUpRunner: Sendable {
         try await overdue.run(now: at, tenantID: tenantID)
         try await expiry.run(now: at, tenantID: tenantID)
         try await dunning.run(now: at, tenantID: tenantID)
+        try await archive.run(now: at, tenantID: tenantID)
         return issued
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KontorCore
+import KontorDocuments
 import KontorStore
 
 /// The settings a merchant changes itself (`PATCH /v1/tenant`, `kontor tenants update`).
@@ -13,8 +14,21 @@ public struct TenantSettingsInput: Sendable {
     public var vatID: String?
     /// What e-invoices say about the seller besides the above.
     public var documents = SellerDocumentDetails()
+    /// The logo for letters: a JPEG (gray or RGB), base64 in the API.
+    public var logoBase64: String?
 
     public init() {}
+
+    /// The largest logo accepted: a letter with it stays a small file.
+    public static let maxLogoBytes = 32 * 1024
+
+    /// The decoded, checked logo; nil when none was given or it is not acceptable.
+    public var logo: JPEGImage? {
+        guard let logoBase64, let data = Data(base64Encoded: logoBase64), data.count <= Self.maxLogoBytes else {
+            return nil
+        }
+        return try? JPEGImage(bytes: [UInt8](data))
+    }
 
     /// Checks every field; errors name them as the API spells them.
     public func validate() -> [FieldError] {
@@ -37,6 +51,12 @@ public struct TenantSettingsInput: Sendable {
         if let vatID, (try? VATID(vatID)) == nil {
             errors.append(FieldError(field: "vat_id", message: "is not a valid EU VAT ID"))
         }
+        if logoBase64 != nil && logo == nil {
+            errors.append(
+                FieldError(
+                    field: "logo",
+                    message: "must be a base64 JPEG (gray or RGB) of at most \(Self.maxLogoBytes / 1024) KB"))
+        }
         return errors + Self.validate(documents)
     }
 
@@ -48,6 +68,7 @@ public struct TenantSettingsInput: Sendable {
             }
         }
         text(d.taxNumber, "tax_number", max: 40)
+        text(d.documentFooter, "document_footer", max: 300)
         text(d.contactName, "contact_name", max: 200)
         text(d.contactPhone, "contact_phone", max: 40)
         if let phone = d.contactPhone, !phone.allSatisfy({ $0.isNumber || " +-/()".contains($0) }) {
@@ -95,6 +116,7 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     public var bankIban: String?
     public var bankBic: String?
     public var sepaCreditorId: String?
+    public var documentFooter: String?
 
     public init(_ p: TenantProfile) {
         id = p.tenantID
@@ -118,6 +140,7 @@ public struct TenantJSON: Codable, Sendable, Equatable {
         bankIban = p.documents.bankIBAN
         bankBic = p.documents.bankBIC
         sepaCreditorId = p.documents.sepaCreditorID
+        documentFooter = p.documents.documentFooter
     }
 }
 
@@ -156,6 +179,7 @@ public struct TenantService: Sendable {
             documents.bankBIC = documents.bankBIC?.uppercased()
             documents.sepaCreditorID = documents.sepaCreditorID?.uppercased()
             try await tenants.updateDocumentDetails(tenant.id, documents, on: op.connection)
+            if let logo = input.logo { try await tenants.setLogo(tenant.id, logo.bytes, on: op.connection) }
             // Read after the change (the context's profile is the one before it).
             return try await tenants.profile(tenant.id, on: op.connection)
         }

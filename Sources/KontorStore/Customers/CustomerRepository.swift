@@ -15,7 +15,7 @@ public struct CustomerRepository: Sendable {
     static let columns = """
         customer_id, name, email, external_id, kind, address_line1, address_line2, postal_code, city,
         country, tax_id, tax_exempt, currency, dunning_policy, metadata::text, balance, livemode, created_at, updated_at,
-        leitweg_id
+        leitweg_id, locale
         """
 
     public func insert(_ fields: CustomerFields, id: String, tenant: Tenant, now: Date, on conn: PostgresConnection)
@@ -26,12 +26,12 @@ public struct CustomerRepository: Sendable {
             """
             INSERT INTO customers (tenant_id, customer_id, name, email, external_id, kind, address_line1, address_line2,
                 postal_code, city, country, tax_id, tax_exempt, currency, dunning_policy, metadata, livemode,
-                created_at, updated_at, leitweg_id)
+                created_at, updated_at, leitweg_id, locale)
             VALUES (\(tenant.id), \(id), \(fields.name), \(fields.email?.value), \(fields.externalID),
                 \(fields.kind.rawValue), \(fields.addressLine1), \(fields.addressLine2), \(fields.postalCode),
                 \(fields.city), \(fields.country?.code), \(fields.taxID?.description), \(fields.taxExempt),
                 \(fields.currency?.code), \(fields.dunningPolicy), \(metadata)::jsonb, \(tenant.livemode), \(now), \(now),
-                \(fields.leitwegID?.value))
+                \(fields.leitwegID?.value), \(fields.locale?.value))
             """,
             logger: logger.forQuery
         )
@@ -50,7 +50,7 @@ public struct CustomerRepository: Sendable {
                 postal_code = \(f.postalCode), city = \(f.city), country = \(f.country?.code),
                 tax_id = \(f.taxID?.description), tax_exempt = \(f.taxExempt), currency = \(f.currency?.code),
                 dunning_policy = \(f.dunningPolicy), metadata = \(metadata)::jsonb, updated_at = \(now),
-                leitweg_id = \(f.leitwegID?.value)
+                leitweg_id = \(f.leitwegID?.value), locale = \(f.locale?.value)
             WHERE tenant_id = \(tenant.id) AND customer_id = \(customer.id)
             RETURNING \(unescaped: Self.columns)
             """,
@@ -128,7 +128,7 @@ public struct CustomerRepository: Sendable {
             let r = try row.decode(
                 (
                     String, String?, String?, String?, String, String?, String?, String?, String?, String?, String?,
-                    Bool, String?, String?, String, Int64, Bool, Date, Date, String?
+                    Bool, String?, String?, String, Int64, Bool, Date, Date, String?, String?
                 ).self
             )
             let metadata = try MetadataJSON.decode(r.14)
@@ -137,7 +137,8 @@ public struct CustomerRepository: Sendable {
                 kind: CustomerKind(rawValue: r.4) ?? .consumer, addressLine1: r.5, addressLine2: r.6,
                 postalCode: r.7, city: r.8, country: r.9.flatMap(CountryCode.init),
                 taxID: r.10.flatMap { try? VATID($0) }, taxExempt: r.11, currency: r.12.flatMap { Currency(code: $0) },
-                dunningPolicy: r.13, metadata: metadata, leitwegID: r.19.flatMap(LeitwegID.init)
+                dunningPolicy: r.13, metadata: metadata, leitwegID: r.19.flatMap(LeitwegID.init),
+                locale: r.20.flatMap(LanguageTag.init)
             )
             result.append(
                 Customer(id: r.0, fields: fields, balance: r.15, livemode: r.16, createdAt: r.17, updatedAt: r.18)

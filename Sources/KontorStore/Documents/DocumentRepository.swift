@@ -10,6 +10,21 @@ public struct DocumentRepository: Sendable {
 
     public init(logger: Logger) { self.logger = logger }
 
+    /// The events that announce a document: an invoice finalized, a credit note created, a
+    /// dunning notice sent.
+    static let sourceEvents = [
+        EventType.invoiceFinalized.rawValue, EventType.creditNoteCreated.rawValue,
+        EventType.dunningLevelReached.rawValue,
+    ]
+
+    static func source(of type: String) -> ArchivedDocument.Source {
+        switch type {
+        case EventType.creditNoteCreated.rawValue: .creditNote
+        case EventType.dunningLevelReached.rawValue: .dunningNotice
+        default: .invoice
+        }
+    }
+
     /// An issued document the worker has still to render: the event that announced it.
     public struct Pending: Sendable, Equatable {
         public let seq: Int64
@@ -26,7 +41,7 @@ public struct DocumentRepository: Sendable {
             WHERE (\(tenantID)::text IS NULL OR t.tenant_id = \(tenantID))
               AND EXISTS (SELECT 1 FROM events e
                           WHERE e.tenant_id = t.tenant_id AND e.seq > coalesce(c.last_seq, 0)
-                            AND e.type = ANY(\([EventType.invoiceFinalized.rawValue, EventType.creditNoteCreated.rawValue])))
+                            AND e.type = ANY(\(Self.sourceEvents)))
             ORDER BY t.tenant_id
             """,
             logger: logger.forQuery)
@@ -48,15 +63,16 @@ public struct DocumentRepository: Sendable {
         return nil
     }
 
-    /// Invoices and credit notes issued after `seq`, in issue order (`invoice.finalized`,
-    /// `credit_note.created`; fee items are no invoices and get none).
+    /// Invoices, credit notes and dunning notices issued after `seq`, in issue order
+    /// (`invoice.finalized`, `credit_note.created`, `dunning.level_reached`; fee items are no
+    /// invoices and get none).
     public func pending(tenantID: String, after seq: Int64, limit: Int, on conn: PostgresConnection) async throws
         -> [Pending]
     {
         let rows = try await conn.query(
             """
             SELECT seq, type, object_id FROM events
-            WHERE tenant_id = \(tenantID) AND type = ANY(\([EventType.invoiceFinalized.rawValue, EventType.creditNoteCreated.rawValue]))
+            WHERE tenant_id = \(tenantID) AND type = ANY(\(Self.sourceEvents))
               AND seq > \(seq)
               AND object_id IS NOT NULL
             ORDER BY seq LIMIT \(limit)
@@ -64,10 +80,7 @@ public struct DocumentRepository: Sendable {
             logger: logger.forQuery)
         var result: [Pending] = []
         for try await (s, type, id) in rows.decode((Int64, String, String).self) {
-            result.append(
-                Pending(
-                    seq: s, source: type == EventType.creditNoteCreated.rawValue ? .creditNote : .invoice, sourceID: id)
-            )
+            result.append(Pending(seq: s, source: Self.source(of: type), sourceID: id))
         }
         return result
     }

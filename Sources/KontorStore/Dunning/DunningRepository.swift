@@ -275,11 +275,18 @@ public struct DunningRepository: Sendable {
     public func notices(customerID: String?, noticeID: String?, tenantID: String, on conn: PostgresConnection)
         async throws -> [DunningNotice]
     {
+        try await notices(customerID: customerID, ids: noticeID.map { [$0] }, tenantID: tenantID, on: conn)
+    }
+
+    /// The notices with these ids (all of the customer's, or the tenant's, when nil), in order.
+    public func notices(customerID: String? = nil, ids: [String]?, tenantID: String, on conn: PostgresConnection)
+        async throws -> [DunningNotice]
+    {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.noticeColumns) FROM dunning_notices
             WHERE tenant_id = \(tenantID) AND (\(customerID)::text IS NULL OR customer_id = \(customerID))
-              AND (\(noticeID)::text IS NULL OR notice_id = \(noticeID))
+              AND (\(ids)::text[] IS NULL OR notice_id = ANY(\(ids)))
             ORDER BY seq
             """,
             logger: logger.forQuery

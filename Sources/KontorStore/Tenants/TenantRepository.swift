@@ -1,6 +1,7 @@
 import Foundation
 import KontorCore
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// Tenants and their API keys.
@@ -81,7 +82,7 @@ public struct TenantRepository: Sendable {
         tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
         credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
         datev_client, fiscal_year_start_month, fee_item_number_format, tax_number, contact_name, contact_phone,
-        contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id
+        contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id, document_footer
         """
 
     /// The billing profile (seller fields, formats, test clock) of a tenant.
@@ -93,7 +94,8 @@ public struct TenantRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
-                Int32, Int32, Int32, String, String?, String?, String?, String?, String?, String?, String?, String?
+                Int32, Int32, Int32, String, String?, String?, String?, String?, String?, String?, String?, String?,
+                String?
             ).self
         ) {
             var profile = TenantProfile(
@@ -108,7 +110,7 @@ public struct TenantRepository: Sendable {
             profile.feeItemNumberFormat = r.16
             profile.documents = SellerDocumentDetails(
                 taxNumber: r.17, contactName: r.18, contactPhone: r.19, contactEmail: r.20, electronicAddress: r.21,
-                bankIBAN: r.22, bankBIC: r.23, sepaCreditorID: r.24)
+                bankIBAN: r.22, bankBIC: r.23, sepaCreditorID: r.24, documentFooter: r.25)
             return profile
         }
         throw StoreError.notFound
@@ -168,11 +170,28 @@ public struct TenantRepository: Sendable {
                 contact_email = coalesce(\(d.contactEmail), contact_email),
                 electronic_address = coalesce(\(d.electronicAddress), electronic_address),
                 bank_iban = coalesce(\(d.bankIBAN), bank_iban), bank_bic = coalesce(\(d.bankBIC), bank_bic),
-                sepa_creditor_id = coalesce(\(d.sepaCreditorID), sepa_creditor_id)
+                sepa_creditor_id = coalesce(\(d.sepaCreditorID), sepa_creditor_id),
+                document_footer = coalesce(\(d.documentFooter), document_footer)
             WHERE tenant_id = \(tenantID)
             """,
             logger: database.logger.forQuery
         )
+    }
+
+    /// Sets the logo letters carry (JPEG bytes, checked by the caller).
+    public func setLogo(_ tenantID: String, _ jpeg: [UInt8], on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            "UPDATE tenants SET logo = \(ByteBuffer(bytes: jpeg)) WHERE tenant_id = \(tenantID)",
+            logger: database.logger.forQuery)
+    }
+
+    /// The tenant's logo, if it has one: read only when a letter is rendered, never with the
+    /// profile every operation reads.
+    public func logo(_ tenantID: String, on conn: PostgresConnection) async throws -> [UInt8]? {
+        let rows = try await conn.query(
+            "SELECT logo FROM tenants WHERE tenant_id = \(tenantID)", logger: database.logger.forQuery)
+        for try await logo in rows.decode(ByteBuffer?.self) { return logo.map { Array($0.readableBytesView) } }
+        return nil
     }
 
     /// Moves a test-mode tenant's clock (never a live one: the table refuses it).

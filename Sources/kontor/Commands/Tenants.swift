@@ -84,6 +84,7 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Seller address; separate lines with \\n.") var address: String?
         @Option(help: "Seller VAT ID (USt-IdNr.).") var vatID: String?
         @OptionGroup var seller: SellerDocumentOptions
+        @Option(help: "A JPEG file (gray or RGB, at most 32 KB) printed at the top of every letter.") var logo: String?
         @Option(help: "Directory for the private PostgreSQL cluster.") var stateDirectory = ".kontor"
 
         var settings: TenantSettingsInput {
@@ -94,6 +95,9 @@ struct Tenants: AsyncParsableCommand {
             s.address = address?.replacingOccurrences(of: "\\n", with: "\n")
             s.vatID = vatID
             s.documents = seller.details
+            s.logoBase64 = logo.map { path in
+                (try? Data(contentsOf: URL(fileURLWithPath: path)))?.base64EncodedString() ?? "unreadable"
+            }
             return s
         }
 
@@ -136,16 +140,20 @@ struct SellerDocumentOptions: ParsableArguments {
     @Option(help: "IBAN customers pay into.") var iban: String?
     @Option(help: "BIC of that account.") var bic: String?
     @Option(help: "SEPA creditor identifier (Gläubiger-ID).") var creditorID: String?
+    @Option(help: "A line at the foot of every letter (register court, managing directors).") var footer: String?
 
     /// The flag that sets an API field (`bank_iban` → `--iban`).
     static func flag(_ field: String) -> String {
-        let renamed = ["bank_iban": "iban", "bank_bic": "bic", "sepa_creditor_id": "creditor_id"][field] ?? field
+        let renamed =
+            ["bank_iban": "iban", "bank_bic": "bic", "sepa_creditor_id": "creditor_id", "document_footer": "footer"][
+                field] ?? field
         return "--" + renamed.replacingOccurrences(of: "_", with: "-")
     }
 
     var details: SellerDocumentDetails {
         SellerDocumentDetails(
             taxNumber: taxNumber, contactName: contactName, contactPhone: contactPhone, contactEmail: contactEmail,
-            electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID)
+            electronicAddress: electronicAddress, bankIBAN: iban, bankBIC: bic, sepaCreditorID: creditorID,
+            documentFooter: footer)
     }
 }
