@@ -106,12 +106,21 @@ public struct BenchmarkSeeds: Sendable {
     }
 
     /// How many documents the tenant has archived, and their mean size in bytes.
-    public func documentSizes(tenantID: String, on client: PostgresClient) async throws -> (count: Int, bytes: Int) {
+    /// How many documents the tenant's archive holds per format, and their mean size.
+    public func documentSizes(tenantID: String, on client: PostgresClient) async throws
+        -> [String: (count: Int, bytes: Int)]
+    {
         let rows = try await client.query(
-            "SELECT count(*), coalesce(avg(octet_length(content)), 0)::bigint FROM documents WHERE tenant_id = \(tenantID)",
+            """
+            SELECT format, count(*), coalesce(avg(octet_length(content)), 0)::bigint FROM documents
+            WHERE tenant_id = \(tenantID) GROUP BY format
+            """,
             logger: logger.forQuery)
-        for try await (count, bytes) in rows.decode((Int64, Int64).self) { return (Int(count), Int(bytes)) }
-        return (0, 0)
+        var result: [String: (count: Int, bytes: Int)] = [:]
+        for try await (format, count, bytes) in rows.decode((String, Int64, Int64).self) {
+            result[format] = (Int(count), Int(bytes))
+        }
+        return result
     }
 
     /// Rows the tenant has of what a billing run writes.

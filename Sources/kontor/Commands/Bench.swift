@@ -44,6 +44,10 @@ struct Bench: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             func f(_ x: Double) -> String { String(format: "%.2f", x) }
+            let documented = result.documents["pdf"]?.count ?? 0
+            let total = result.documents.values.reduce(0) { $0 + $1.count }
+            let sizes = result.documents.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.bytes) B" }
+                .joined(separator: ", ")
             print(
                 """
                 kontor bench billing — \(subscriptions) subscriptions, \(workers) workers, batches of \(batchSize)
@@ -53,7 +57,8 @@ struct Bench: AsyncParsableCommand {
                   invoices/s:        \(Int(result.invoicesPerSecond))
                   raw COPY floor:    \(f(result.copySeconds)) s for \(result.invoices) invoice + \(result.lines) line rows
                   ratio run / COPY:  \(f(result.ratioToCopy))
-                  documents:         \(result.documents) (CII + UBL per invoice, SHA-256, archived) in \(f(result.archiveSeconds)) s: \(Int(Double(result.documents) / max(result.archiveSeconds, 0.001)))/s, \(result.documentBytes) bytes each
+                  documents:         \(documented) invoices as PDF + CII + UBL (SHA-256, archived) in \(f(result.archiveSeconds)) s: \(Int(Double(documented) / max(result.archiveSeconds, 0.001))) invoices/s, \(Int(Double(total) / max(result.archiveSeconds, 0.001))) files/s
+                  document sizes:    \(sizes)
                   peak memory (RSS): \(f(result.peakMemoryMiB)) MiB
                 """
             )
