@@ -211,10 +211,12 @@ public enum VATCategory: String, Sendable, Equatable, CaseIterable {
     public var allowsVATIdentifiers: Bool { self != .outsideScope }
 }
 
-/// The version of what the writers produce. Archived documents carry it; a change to the
-/// writers that changes bytes bumps it — documents already archived stay as they were.
+/// The version of what the writers produce (the CII and UBL writers, the PDF letters and
+/// their fonts). Archived documents carry it; a change that changes bytes bumps it —
+/// documents already archived stay as they were. History: `einvoice-1` the XML writers,
+/// `documents-2` with the PDF/A-3 letters.
 public enum DocumentTemplate {
-    public static let version = "einvoice-1"
+    public static let version = "documents-2"
 }
 
 extension EInvoice {

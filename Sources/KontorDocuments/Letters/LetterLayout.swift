@@ -84,7 +84,10 @@ public struct LetterLayout: Sendable {
         var y = 52 * mm
         for (label, value) in letter.info {
             page.text(label, x: 125 * mm, y: y, size: 7.5, color: .gray)
-            page.text(fit(value, width: 40 * mm, size: 8.5, style: .regular), x: 150 * mm, y: y, size: 8.5)
+            // A long value (an id) is set smaller rather than cut, down to 6 pt.
+            let natural = width(value, 8.5, .regular)
+            let size = natural > 40 * mm ? max(6, 8.5 * 40 * mm / natural) : 8.5
+            page.text(fit(value, width: 40 * mm, size: size, style: .regular), x: 150 * mm, y: y, size: size)
             y += 4.3 * mm
         }
     }

@@ -75,7 +75,7 @@ public enum NoticeLetter {
             Letter.Row(
                 [
                     item.number, l.date(item.dueDate), item.overdue ? "\(item.daysOverdue)" : "—",
-                    item.interest.map(plain) ?? "", plain(item.open),
+                    item.interest.flatMap { $0 > 0 ? plain($0) : nil } ?? "—", plain(item.open),
                 ],
                 detail: item.overdue
                     ? item.interestFrom.map { from in
@@ -229,6 +229,18 @@ public enum StatementLetter {
                 l.pick(
                     "Bitte prüfen Sie den Auszug; Einwendungen erbitten wir innerhalb von 30 Tagen.",
                     "Please check this statement and let us know of any discrepancy within 30 days.")
-            ])
+            ],
+            paymentCode: seller.iban.flatMap {
+                EPCPaymentCode.code(
+                    name: seller.party.name, iban: $0, bic: seller.bic, amount: s.openTotal, currency: s.currency,
+                    remittance: s.customerReference)
+            }.map {
+                Letter.PaymentCode(
+                    code: $0,
+                    caption: [
+                        l.pick("Offenen Saldo zahlen", "Pay the balance"),
+                        l.pick("Mit der Banking-App scannen:", "Scan with your banking app:"), money(s.openTotal),
+                    ])
+            })
     }
 }
