@@ -91,8 +91,9 @@ public struct DocumentRepository: Sendable {
             logger: logger.forQuery)
     }
 
-    /// Stores the documents in one statement; one already stored (same source and format) is
-    /// kept as it is. Returns the ids stored now.
+    /// Stores the documents in one statement (the contents bound as a binary `bytea[]`, no
+    /// text encoding); one already stored (same source and format) is kept as it is. Returns the
+    /// ids stored now.
     @discardableResult
     public func insert(_ documents: [ArchivedDocument], tenantID: String, on conn: PostgresConnection) async throws
         -> [String]
@@ -102,9 +103,9 @@ public struct DocumentRepository: Sendable {
             """
             INSERT INTO documents (tenant_id, document_id, source_type, source_id, format, content, sha256,
                 template_version, created_at)
-            SELECT \(tenantID), i, st, s, f, decode(c, 'base64'), h, v, at
+            SELECT \(tenantID), i, st, s, f, c, h, v, at
             FROM unnest(\(documents.map(\.id)), \(documents.map(\.source.rawValue)), \(documents.map(\.sourceID)),
-                        \(documents.map(\.format.rawValue)), \(documents.map { $0.content.base64EncodedString() }),
+                        \(documents.map(\.format.rawValue)), \(documents.map { ByteBuffer(bytes: $0.content) }),
                         \(documents.map(\.sha256)), \(documents.map(\.templateVersion)), \(documents.map(\.createdAt)))
                  AS d(i, st, s, f, c, h, v, at)
             ON CONFLICT (tenant_id, source_type, source_id, format) DO NOTHING
