@@ -26,9 +26,11 @@ public struct LetterLayout: Sendable {
         var pages: [PDFPage] = [PDFPage()]
         var y: Double = 0
 
+        /// The page being filled, changed in place (a get-and-set would copy every operation
+        /// drawn so far for each one added).
         var page: PDFPage {
             get { pages[pages.count - 1] }
-            set { pages[pages.count - 1] = newValue }
+            _modify { yield &pages[pages.count - 1] }
         }
     }
 

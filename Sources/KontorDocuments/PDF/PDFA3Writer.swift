@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import Foundation
 
 /// A file to carry inside the PDF (PDF/A-3 § 6.8): for a hybrid invoice, the CII as
@@ -96,7 +97,7 @@ public enum PDFA3Writer {
         w.write(
             pagesNode,
             "<</Type /Pages /Kids [\(kids.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(kids.count)>>")
-        let icc = w.add(stream: Flate.compress(ICCProfile.sRGB), dictionary: "/N 3 /Filter /FlateDecode")
+        let icc = w.add(stream: ICCProfile.compressed, dictionary: "/N 3 /Filter /FlateDecode")
         let intent = w.add(
             "<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)"
                 + " /Info (sRGB IEC61966-2.1) /DestOutputProfile \(icc) 0 R>>")
@@ -134,8 +135,8 @@ public enum PDFA3Writer {
         let font = subset.font
         let scale = { (v: Int) in (v * 1000) / font.unitsPerEm }
         let name = "\(subset.tag)+\(font.postScriptName)"
-        let file = subset.fontFile()
-        let fontFile = w.add(stream: Flate.compress(file), dictionary: "/Length1 \(file.count) /Filter /FlateDecode")
+        let file = FontFiles.compressed(subset)
+        let fontFile = w.add(stream: file.bytes, dictionary: "/Length1 \(file.length) /Filter /FlateDecode")
         let box = font.boundingBox
         let descriptor = w.add(
             "<</Type /FontDescriptor /FontName /\(name) /Flags 4 /FontBBox [\(scale(box.0)) \(scale(box.1))"
@@ -204,5 +205,31 @@ public enum PDFA3Writer {
             }
         }
         return Array(out.utf8)
+    }
+}
+
+/// Compressed subset font files by the glyphs they hold: letters of one tenant mostly use the
+/// same characters, and building and deflating a font file is most of a PDF's work. A pure
+/// function's memo — the same glyphs give the same bytes, cached or not; bounded, emptied when
+/// full.
+enum FontFiles {
+    struct Key: Hashable {
+        let font: String
+        let glyphs: [UInt16]
+    }
+
+    static let limit = 512
+    static let cache = Mutex<[Key: (bytes: [UInt8], length: Int)]>([:])
+
+    static func compressed(_ subset: FontSubset) -> (bytes: [UInt8], length: Int) {
+        let key = Key(font: subset.font.postScriptName, glyphs: subset.original)
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let file = subset.fontFile()
+        let made = (Flate.compress(file), file.count)
+        cache.withLock { cache in
+            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = made
+        }
+        return made
     }
 }

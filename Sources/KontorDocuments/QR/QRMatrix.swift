@@ -182,18 +182,25 @@ extension QRCode {
             return score
         }
 
-        /// Occurrences of 1:1:3:1:1 dark-light with four light modules on one side.
+        static let finderPattern: [Bool] = [true, false, true, true, true, false, true]
+
+        /// Occurrences of 1:1:3:1:1 dark-light with four light modules (or the edge) on one
+        /// side. Compared in place: this runs for every row and column of all eight masks.
         static func finderLike(_ line: [Bool]) -> Int {
-            let pattern: [Bool] = [true, false, true, true, true, false, true]
-            var count = 0
             let n = line.count
             guard n >= 7 else { return 0 }
-            for i in 0...(n - 7) where Array(line[i..<i + 7]) == pattern {
-                let before = (max(0, i - 4)..<i).allSatisfy { !line[$0] } && i >= 4
-                let after = (i + 7..<min(n, i + 11)).allSatisfy { !line[$0] } && i + 11 <= n
-                let beforeEdge = i - 4 < 0 && (0..<i).allSatisfy { !line[$0] }
-                let afterEdge = i + 11 > n && (i + 7..<n).allSatisfy { !line[$0] }
-                if before || after || beforeEdge || afterEdge { count += 1 }
+            var count = 0
+            func light(_ range: Range<Int>) -> Bool {
+                for k in range where k >= 0 && k < n && line[k] { return false }
+                return true
+            }
+            for i in 0...(n - 7) {
+                var matches = true
+                for k in 0..<7 where line[i + k] != finderPattern[k] {
+                    matches = false
+                    break
+                }
+                if matches && (light(i - 4..<i) || light(i + 7..<i + 11)) { count += 1 }
             }
             return count
         }
