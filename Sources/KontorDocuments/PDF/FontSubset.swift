@@ -22,7 +22,11 @@ public struct FontSubset: Sendable {
             for scalar in text.unicodeScalars {
                 let g = font.glyph(for: scalar)
                 used.insert(g)
-                if g != 0, unicode[g] == nil { unicode[g] = String(scalar) }
+                // Of several characters drawn by one glyph, the lowest stands for it: the
+                // map does not depend on the order the text came in.
+                if g != 0, unicode[g].map({ scalar.value < $0.unicodeScalars.first!.value }) ?? true {
+                    unicode[g] = String(scalar)
+                }
             }
         }
         var pending = Array(used)

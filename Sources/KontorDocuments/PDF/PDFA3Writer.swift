@@ -1,6 +1,6 @@
 import Crypto
-import Synchronization
 import Foundation
+import Synchronization
 
 /// A file to carry inside the PDF (PDF/A-3 § 6.8): for a hybrid invoice, the CII as
 /// `factur-x.xml`, related to the document as its `Alternative`.
@@ -148,7 +148,7 @@ public enum PDFA3Writer {
             "<</Type /Font /Subtype /CIDFontType2 /BaseFont /\(name)"
                 + " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                 + " /FontDescriptor \(descriptor) 0 R /W [0 [\(widths)]] /CIDToGIDMap /Identity>>")
-        let toUnicode = w.add(stream: Flate.compress(toUnicodeCMap(subset)), dictionary: "/Filter /FlateDecode")
+        let toUnicode = w.add(stream: file.toUnicode, dictionary: "/Filter /FlateDecode")
         return w.add(
             "<</Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H"
                 + " /DescendantFonts [\(cid) 0 R] /ToUnicode \(toUnicode) 0 R>>")
@@ -174,16 +174,15 @@ public enum PDFA3Writer {
         return Array(s.utf8)
     }
 
-    /// The page's operations as PDF content, y turned so the origin is bottom left.
+    /// The page's operations as PDF content, y turned so the origin is bottom left. Written
+    /// as bytes with integer number formatting: this is the inner loop of every document.
     static func contentStream(_ page: PDFPage, fonts: [PDFPage.Style: (name: String, subset: FontSubset)]) -> [UInt8] {
-        var out = ""
-        out.reserveCapacity(page.operations.count * 48)
-        let n = PDFSyntax.number
-        func y(_ v: Double) -> String { n(PDFPage.height - v) }
+        var out = ContentBytes()
+        out.bytes.reserveCapacity(page.operations.count * 40)
         var fill: PDFPage.Color?
         var stroke: PDFPage.Color?
         func setFill(_ c: PDFPage.Color) {
-            if fill != c { out += "\(n(c.r)) \(n(c.g)) \(n(c.b)) rg\n" }
+            if fill != c { out.color(c, " rg\n") }
             fill = c
         }
         for op in page.operations {
@@ -191,41 +190,116 @@ public enum PDFA3Writer {
             case .text(let x, let baseline, let size, let style, let color, let text):
                 guard let font = fonts[style] else { continue }
                 setFill(color)
-                out += "BT /\(font.name) \(n(size)) Tf \(n(x)) \(y(baseline)) Td <"
-                out += PDFSyntax.hex(font.subset.encode(text)) + "> Tj ET\n"
+                out.ascii("BT /")
+                out.ascii(font.name)
+                out.number(size)
+                out.ascii(" Tf")
+                out.number(x)
+                out.number(PDFPage.height - baseline)
+                out.ascii(" Td <")
+                out.hex(font.subset.encode(text))
+                out.ascii("> Tj ET\n")
             case .rectangle(let x, let top, let width, let height, let color):
                 setFill(color)
-                out += "\(n(x)) \(y(top + height)) \(n(width)) \(n(height)) re f\n"
+                out.number(x)
+                out.number(PDFPage.height - top - height)
+                out.number(width)
+                out.number(height)
+                out.ascii(" re f\n")
             case .line(let x1, let y1, let x2, let y2, let width, let color):
-                if stroke != color { out += "\(n(color.r)) \(n(color.g)) \(n(color.b)) RG\n" }
+                if stroke != color { out.color(color, " RG\n") }
                 stroke = color
-                out += "\(n(width)) w \(n(x1)) \(y(y1)) m \(n(x2)) \(y(y2)) l S\n"
+                out.number(width)
+                out.ascii(" w")
+                out.number(x1)
+                out.number(PDFPage.height - y1)
+                out.ascii(" m")
+                out.number(x2)
+                out.number(PDFPage.height - y2)
+                out.ascii(" l S\n")
             case .image(let x, let top, let width, let height):
-                out += "q \(n(width)) 0 0 \(n(height)) \(n(x)) \(y(top + height)) cm /Im0 Do Q\n"
+                out.ascii("q")
+                out.number(width)
+                out.ascii(" 0 0")
+                out.number(height)
+                out.number(x)
+                out.number(PDFPage.height - top - height)
+                out.ascii(" cm /Im0 Do Q\n")
             }
         }
-        return Array(out.utf8)
+        return out.bytes
     }
 }
 
-/// Compressed subset font files by the glyphs they hold: letters of one tenant mostly use the
+/// Content stream bytes. `number` writes a space, then the value with at most two decimals.
+struct ContentBytes {
+    var bytes: [UInt8] = []
+
+    mutating func ascii(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func number(_ v: Double) {
+        bytes.append(0x20)
+        var hundredths = Int((v * 100).rounded())
+        if hundredths < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            hundredths = -hundredths
+        }
+        digits(hundredths / 100)
+        let fraction = hundredths % 100
+        guard fraction != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(48 + fraction / 10))
+        if fraction % 10 != 0 { bytes.append(UInt8(48 + fraction % 10)) }
+    }
+
+    mutating func digits(_ v: Int) {
+        if v >= 10 { digits(v / 10) }
+        bytes.append(UInt8(48 + v % 10))
+    }
+
+    mutating func color(_ c: PDFPage.Color, _ op: String) {
+        number(c.r)
+        number(c.g)
+        number(c.b)
+        ascii(op)
+    }
+
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    mutating func hex(_ data: [UInt8]) {
+        for b in data {
+            bytes.append(Self.hexDigits[Int(b >> 4)])
+            bytes.append(Self.hexDigits[Int(b & 0xF)])
+        }
+    }
+
+}
+
+/// Compressed subset font files (and their ToUnicode maps) by the glyphs they hold: letters of one tenant mostly use the
 /// same characters, and building and deflating a font file is most of a PDF's work. A pure
 /// function's memo — the same glyphs give the same bytes, cached or not; bounded, emptied when
 /// full.
 enum FontFiles {
+    /// The font, its glyphs and the text each stands for (the ToUnicode map is part of
+    /// what is cached, so it is part of the key).
     struct Key: Hashable {
         let font: String
         let glyphs: [UInt16]
+        let text: [String]
     }
 
     static let limit = 512
-    static let cache = Mutex<[Key: (bytes: [UInt8], length: Int)]>([:])
+    typealias Entry = (bytes: [UInt8], length: Int, toUnicode: [UInt8])
+    static let cache = Mutex<[Key: Entry]>([:])
 
-    static func compressed(_ subset: FontSubset) -> (bytes: [UInt8], length: Int) {
-        let key = Key(font: subset.font.postScriptName, glyphs: subset.original)
+    /// The deflated font file, its length, and the deflated ToUnicode map of the same glyphs.
+    static func compressed(_ subset: FontSubset) -> Entry {
+        let key = Key(
+            font: subset.font.postScriptName, glyphs: subset.original,
+            text: subset.text.sorted { $0.key < $1.key }.map(\.value))
         if let hit = cache.withLock({ $0[key] }) { return hit }
         let file = subset.fontFile()
-        let made = (Flate.compress(file), file.count)
+        let made = (Flate.compress(file), file.count, Flate.compress(PDFA3Writer.toUnicodeCMap(subset)))
         cache.withLock { cache in
             if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
             cache[key] = made

@@ -27,6 +27,9 @@ public struct TrueTypeFont: Sendable {
     let sideBearings: [UInt16]
     let glyphOffsets: [Int]
     let cmap: [UInt32: UInt16]
+    /// The Basic Multilingual Plane of `cmap` as a table: text is measured and encoded a
+    /// character at a time, and a dictionary lookup per character showed in profiles.
+    let bmp: [UInt16]
 
     public init(bytes: [UInt8], postScriptName: String) throws {
         data = bytes
@@ -78,11 +81,17 @@ public struct TrueTypeFont: Sendable {
             isBold = false
         }
         italicAngle = tables["post"].map { Double(bytes.i16($0.lowerBound + 4)) } ?? 0
-        cmap = try Self.readCmap(bytes, at: try table("cmap"))
+        let cmap = try Self.readCmap(bytes, at: try table("cmap"))
+        self.cmap = cmap
+        var bmp = [UInt16](repeating: 0, count: 0x10000)
+        for (c, g) in cmap where c < 0x10000 { bmp[Int(c)] = g }
+        self.bmp = bmp
     }
 
     /// The glyph for a character; `.notdef` (0) when the font has none.
-    public func glyph(for scalar: Unicode.Scalar) -> UInt16 { cmap[scalar.value] ?? 0 }
+    public func glyph(for scalar: Unicode.Scalar) -> UInt16 {
+        scalar.value < 0x10000 ? bmp[Int(scalar.value)] : cmap[scalar.value] ?? 0
+    }
 
     public func advance(of glyph: UInt16) -> Int { Int(advances[Int(glyph)]) }
 

@@ -144,65 +144,53 @@ extension QRCode {
         }
 
         /// The penalty score of § 7.8.3: runs of five or more, 2×2 blocks, finder-like
-        /// patterns, and the balance of dark and light.
+        /// patterns (1:1:3:1:1 with four light modules on a side, the quiet zone counting as
+        /// light), and the balance of dark and light. Runs for all eight masks: one pass per
+        /// line with an 11-module window, no allocation.
         func penalty() -> Int {
-            var score = 0
-            func at(_ x: Int, _ y: Int) -> Bool { dark[y * size + x] }
-            for horizontal in [true, false] {
-                for a in 0..<size {
-                    var run = 0
-                    var last = false
-                    var line: [Bool] = []
-                    line.reserveCapacity(size)
-                    for b in 0..<size {
-                        let v = horizontal ? at(b, a) : at(a, b)
-                        line.append(v)
-                        if b > 0 && v == last {
-                            run += 1
-                        } else {
-                            if run >= 5 { score += run - 2 }
-                            run = 1
+            dark.withUnsafeBufferPointer { d in
+                var score = 0
+                for horizontal in [true, false] {
+                    for a in 0..<size {
+                        var run = 0
+                        var last = false
+                        // Light modules before the line stand for the quiet zone.
+                        var window: UInt32 = 0
+                        for b in 0..<size {
+                            let v = horizontal ? d[a * size + b] : d[b * size + a]
+                            if b > 0 && v == last {
+                                run += 1
+                            } else {
+                                if run >= 5 { score += run - 2 }
+                                run = 1
+                            }
+                            last = v
+                            window = ((window << 1) | (v ? 1 : 0)) & 0x7FF
+                            if window == 0b000_0101_1101 || window == 0b101_1101_0000 { score += 40 }
                         }
-                        last = v
+                        if run >= 5 { score += run - 2 }
+                        for _ in 0..<4 {
+                            window = (window << 1) & 0x7FF
+                            if window == 0b101_1101_0000 { score += 40 }
+                        }
                     }
-                    if run >= 5 { score += run - 2 }
-                    score += 40 * Self.finderLike(line)
                 }
-            }
-            for y in 0..<size - 1 {
-                for x in 0..<size - 1 {
-                    let v = at(x, y)
-                    if v == at(x + 1, y) && v == at(x, y + 1) && v == at(x + 1, y + 1) { score += 3 }
+                var darkCount = 0
+                for y in 0..<size {
+                    for x in 0..<size {
+                        let v = d[y * size + x]
+                        if v { darkCount += 1 }
+                        if x < size - 1 && y < size - 1 && v == d[y * size + x + 1] && v == d[(y + 1) * size + x]
+                            && v == d[(y + 1) * size + x + 1]
+                        {
+                            score += 3
+                        }
+                    }
                 }
+                let total = size * size
+                let k = (abs(darkCount * 20 - total * 10) + total - 1) / total - 1
+                return score + max(0, k) * 10
             }
-            let darkCount = dark.filter { $0 }.count
-            let total = size * size
-            let k = (abs(darkCount * 20 - total * 10) + total - 1) / total - 1
-            score += max(0, k) * 10
-            return score
-        }
-
-        static let finderPattern: [Bool] = [true, false, true, true, true, false, true]
-
-        /// Occurrences of 1:1:3:1:1 dark-light with four light modules (or the edge) on one
-        /// side. Compared in place: this runs for every row and column of all eight masks.
-        static func finderLike(_ line: [Bool]) -> Int {
-            let n = line.count
-            guard n >= 7 else { return 0 }
-            var count = 0
-            func light(_ range: Range<Int>) -> Bool {
-                for k in range where k >= 0 && k < n && line[k] { return false }
-                return true
-            }
-            for i in 0...(n - 7) {
-                var matches = true
-                for k in 0..<7 where line[i + k] != finderPattern[k] {
-                    matches = false
-                    break
-                }
-                if matches && (light(i - 4..<i) || light(i + 7..<i + 11)) { count += 1 }
-            }
-            return count
         }
     }
 }
