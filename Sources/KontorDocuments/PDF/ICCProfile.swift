@@ -6,7 +6,7 @@ import Foundation
 enum ICCProfile {
     static let sRGB: [UInt8] = make()
     /// Deflated once: every PDF embeds the same bytes.
-    static let compressed: [UInt8] = Flate.compress(sRGB)
+    static let compressed: [UInt8] = Flate.compress(sRGB, effort: .thorough)
 
     static func make() -> [UInt8] {
         func s15(_ v: Double) -> [UInt8] { be32(UInt32(bitPattern: Int32((v * 65536).rounded()))) }

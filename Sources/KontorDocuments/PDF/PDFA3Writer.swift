@@ -299,7 +299,10 @@ enum FontFiles {
             text: subset.text.sorted { $0.key < $1.key }.map(\.value))
         if let hit = cache.withLock({ $0[key] }) { return hit }
         let file = subset.fontFile()
-        let made = (Flate.compress(file), file.count, Flate.compress(PDFA3Writer.toUnicodeCMap(subset)))
+        let made = (
+            Flate.compress(file, effort: .thorough), file.count,
+            Flate.compress(PDFA3Writer.toUnicodeCMap(subset), effort: .thorough)
+        )
         cache.withLock { cache in
             if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
             cache[key] = made
