@@ -61,20 +61,25 @@ public struct DocumentArchive: Sendable {
         let pending = try await documents.pending(tenantID: tenantID, after: cursor, limit: batchSize, on: conn)
         guard let last = pending.last else { return 0 }
         let profile = try await tenants.profile(tenantID, on: conn)
-        let archived = try await render(pending, profile: profile, now: now, on: conn)
-        let stored = Set(try await documents.insert(archived, tenantID: tenantID, on: conn))
+        var stored: [ArchivedDocument] = []
+        try await render(pending, profile: profile, now: now, on: conn) { rendered in
+            let ids = Set(try await documents.insert(rendered, tenantID: tenantID, on: conn))
+            stored += rendered.filter { ids.contains($0.id) }
+        }
         try await outbox.append(
-            archived.filter { stored.contains($0.id) }.map { .document(.documentCreated, DocumentJSON($0)) }, at: now,
-            tenantID: tenantID, livemode: profile.livemode, on: conn)
+            stored.map { .document(.documentCreated, DocumentJSON($0)) }, at: now, tenantID: tenantID,
+            livemode: profile.livemode, on: conn)
         try await documents.advance(tenantID: tenantID, to: last.seq, on: conn)
         return pending.count
     }
 
-    /// The documents of the pending sources: invoices, credit notes (with their invoices) and
-    /// customers read in one query each.
-    func render(_ pending: [DocumentRepository.Pending], profile: TenantProfile, now: Date, on conn: PostgresConnection)
-        async throws -> [ArchivedDocument]
-    {
+    /// The documents of the pending sources — invoices, credit notes (with their invoices),
+    /// notices and customers read in one query each — handed to `store` a part at a time while
+    /// the next part renders.
+    func render(
+        _ pending: [DocumentRepository.Pending], profile: TenantProfile, now: Date, on conn: PostgresConnection,
+        store: ([ArchivedDocument]) async throws -> Void
+    ) async throws {
         let tenantID = profile.tenantID
         let notes = try await invoices.findCreditNotes(
             ids: pending.filter { $0.source == .creditNote }.map(\.sourceID), tenantID: tenantID, on: conn)
@@ -104,21 +109,21 @@ public struct DocumentArchive: Sendable {
                     source: .creditNote, sourceID: note.id, language: language(invoice)))
         }
         let noticeIDs = pending.filter { $0.source == .dunningNotice }.map(\.sourceID)
-        guard !work.isEmpty || !noticeIDs.isEmpty else { return [] }
+        guard !work.isEmpty || !noticeIDs.isEmpty else { return }
         let letterhead = Letterhead(profile: profile, logo: try await tenants.logo(tenantID, on: conn))
-        var archived = await DocumentRenderer.documents(of: work, letterhead: letterhead, now: now)
+        try await DocumentRenderer.render(work, letterhead: letterhead, now: now, store: store)
         if !noticeIDs.isEmpty, let seller = try? LetterSources.seller(profile) {
             let notices = try await dunning.notices(ids: noticeIDs, tenantID: tenantID, on: conn)
             let addressees = Dictionary(
                 try await customers.find(ids: Array(Set(notices.map(\.customerID))), tenantID: tenantID, on: conn).map {
                     ($0.id, $0)
                 }, uniquingKeysWith: { a, _ in a })
-            archived += notices.map {
-                LetterSources.noticePDF(
-                    $0, customer: addressees[$0.customerID], seller: seller, profile: profile, letterhead: letterhead,
-                    now: now)
-            }
+            try await store(
+                notices.map {
+                    LetterSources.noticePDF(
+                        $0, customer: addressees[$0.customerID], seller: seller, profile: profile,
+                        letterhead: letterhead, now: now)
+                })
         }
-        return archived
     }
 }

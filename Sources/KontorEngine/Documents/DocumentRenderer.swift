@@ -58,6 +58,26 @@ enum DocumentRenderer {
 
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
+    /// Renders `work` in parts of `part` and hands each part to `store` while the next one
+    /// renders: the database stores one part as the cores make the next, instead of the cores
+    /// waiting for the database and the database for the cores. Parts reach `store` in order,
+    /// one at a time.
+    static func render(
+        _ work: [RenderJob], letterhead: Letterhead, now: Date, part: Int = 64,
+        store: ([ArchivedDocument]) async throws -> Void
+    ) async throws {
+        var carry: [ArchivedDocument]?
+        var start = 0
+        while start < work.count {
+            let slice = Array(work[start..<min(start + part, work.count)])
+            start += part
+            async let next = documents(of: slice, letterhead: letterhead, now: now)
+            if let carry { try await store(carry) }
+            carry = await next
+        }
+        if let carry { try await store(carry) }
+    }
+
     /// Renders many documents on all cores: the work is pure, so chunks run side by side and
     /// come back in the order given.
     static func documents(of work: [RenderJob], letterhead: Letterhead, now: Date) async -> [ArchivedDocument] {
