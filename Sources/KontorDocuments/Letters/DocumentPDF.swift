@@ -12,16 +12,16 @@ public struct DocumentPDF: Sendable {
         self.layout = LetterLayout(fonts: fonts)
     }
 
-    /// The hybrid invoice or credit note.
-    public func invoice(_ e: EInvoice, seller: DocumentSeller, language: DocumentLanguage, logo: JPEGImage? = nil)
-        -> [UInt8]
-    {
+    /// The hybrid invoice or credit note; `cii` is `CIIWriter.bytes(e)` when the caller has it.
+    public func invoice(
+        _ e: EInvoice, cii: [UInt8]? = nil, seller: DocumentSeller, language: DocumentLanguage, logo: JPEGImage? = nil
+    ) -> [UInt8] {
         let letter = InvoiceLetter.letter(e, seller: seller, language: language)
         return PDFA3Writer.write(
             pages: layout.pages(letter, logo: logo), fonts: fonts,
             metadata: PDFMetadata(
                 title: letter.subject, author: e.seller.name, date: e.issueDate.description, language: language.tag),
-            attachment: .facturX(CIIWriter.bytes(e)), logo: logo)
+            attachment: .facturX(cii ?? CIIWriter.bytes(e)), logo: logo)
     }
 
     /// Any other letter (a dunning notice, a statement), dated `date`.

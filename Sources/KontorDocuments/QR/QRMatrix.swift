@@ -145,51 +145,62 @@ extension QRCode {
 
         /// The penalty score of § 7.8.3: runs of five or more, 2×2 blocks, finder-like
         /// patterns (1:1:3:1:1 with four light modules on a side, the quiet zone counting as
-        /// light), and the balance of dark and light. Runs for all eight masks: one pass per
-        /// line with an 11-module window, no allocation.
+        /// light), and the balance of dark and light. It runs for all eight masks, so it is
+        /// written to be branch-free: modules as 0/1 bytes, columns scanned as the rows of a
+        /// transposed copy, an 11-module window for the finder patterns.
         func penalty() -> Int {
-            dark.withUnsafeBufferPointer { d in
+            let n = size
+            var rows = [UInt8](repeating: 0, count: n * n)
+            var columns = [UInt8](repeating: 0, count: n * n)
+            var darkCount = 0
+            for y in 0..<n {
+                for x in 0..<n {
+                    let v: UInt8 = dark[y * n + x] ? 1 : 0
+                    rows[y * n + x] = v
+                    columns[x * n + y] = v
+                    darkCount += Int(v)
+                }
+            }
+            var score = Self.linePenalty(rows, n) + Self.linePenalty(columns, n)
+            rows.withUnsafeBufferPointer { m in
+                var blocks = 0
+                for y in 0..<n - 1 {
+                    for x in 0..<n - 1 {
+                        let a = m[y * n + x]
+                        let same = (a ^ m[y * n + x + 1]) | (a ^ m[(y + 1) * n + x]) | (a ^ m[(y + 1) * n + x + 1])
+                        blocks += Int(same ^ 1)
+                    }
+                }
+                score += 3 * blocks
+            }
+            let total = n * n
+            let k = (abs(darkCount * 20 - total * 10) + total - 1) / total - 1
+            return score + max(0, k) * 10
+        }
+
+        /// Runs (N1) and finder-like patterns (N3) along each row of `m`.
+        static func linePenalty(_ m: [UInt8], _ n: Int) -> Int {
+            m.withUnsafeBufferPointer { m in
                 var score = 0
-                for horizontal in [true, false] {
-                    for a in 0..<size {
-                        var run = 0
-                        var last = false
-                        // Light modules before the line stand for the quiet zone.
-                        var window: UInt32 = 0
-                        for b in 0..<size {
-                            let v = horizontal ? d[a * size + b] : d[b * size + a]
-                            if b > 0 && v == last {
-                                run += 1
-                            } else {
-                                if run >= 5 { score += run - 2 }
-                                run = 1
-                            }
-                            last = v
-                            window = ((window << 1) | (v ? 1 : 0)) & 0x7FF
-                            if window == 0b000_0101_1101 || window == 0b101_1101_0000 { score += 40 }
-                        }
-                        if run >= 5 { score += run - 2 }
-                        for _ in 0..<4 {
-                            window = (window << 1) & 0x7FF
-                            if window == 0b101_1101_0000 { score += 40 }
-                        }
+                for row in 0..<n {
+                    var run = 0
+                    var last: UInt8 = 2
+                    // Light modules before the line stand for the quiet zone.
+                    var window: UInt32 = 0
+                    for i in row * n..<(row + 1) * n {
+                        let v = m[i]
+                        run = v == last ? run + 1 : 1
+                        last = v
+                        score += (run == 5 ? 3 : 0) + (run > 5 ? 1 : 0)
+                        window = ((window << 1) | UInt32(v)) & 0x7FF
+                        score += (window == 0b000_0101_1101 ? 40 : 0) + (window == 0b101_1101_0000 ? 40 : 0)
+                    }
+                    for _ in 0..<4 {
+                        window = (window << 1) & 0x7FF
+                        score += window == 0b101_1101_0000 ? 40 : 0
                     }
                 }
-                var darkCount = 0
-                for y in 0..<size {
-                    for x in 0..<size {
-                        let v = d[y * size + x]
-                        if v { darkCount += 1 }
-                        if x < size - 1 && y < size - 1 && v == d[y * size + x + 1] && v == d[(y + 1) * size + x]
-                            && v == d[(y + 1) * size + x + 1]
-                        {
-                            score += 3
-                        }
-                    }
-                }
-                let total = size * size
-                let k = (abs(darkCount * 20 - total * 10) + total - 1) / total - 1
-                return score + max(0, k) * 10
+                return score
             }
         }
     }

@@ -36,12 +36,16 @@ enum DocumentRenderer {
     /// document meets what XRechnung adds (it claims XRechnung in its CustomizationID).
     static func documents(of job: RenderJob, letterhead: Letterhead, now: Date) -> [ArchivedDocument] {
         let e = job.invoice
+        // The CII is written once: it is a document of its own and the PDF's attachment.
+        let cii = CIIWriter.bytes(e)
         return ArchivedDocument.Format.allCases.filter { $0 != .ubl || e.xrechnungGaps.isEmpty }.map { format in
             let bytes: [UInt8] =
                 switch format {
-                case .cii: CIIWriter.bytes(e)
+                case .cii: cii
                 case .ubl: UBLWriter.bytes(e)
-                case .pdf: pdf.invoice(e, seller: letterhead.seller(e), language: job.language, logo: letterhead.logo)
+                case .pdf:
+                    pdf.invoice(
+                        e, cii: cii, seller: letterhead.seller(e), language: job.language, logo: letterhead.logo)
                 }
             return archived(bytes, source: job.source, sourceID: job.sourceID, format: format, now: now)
         }
@@ -56,7 +60,18 @@ enum DocumentRenderer {
             sha256: hex(SHA256.hash(data: bytes)), templateVersion: DocumentTemplate.version, createdAt: now)
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex (`String(format:)` per byte was a twentieth of a document's work).
+    static func hex(_ digest: SHA256.Digest) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Renders `work` in parts of `part` and hands each part to `store` while the next one
     /// renders: the database stores one part as the cores make the next, instead of the cores
