@@ -82,6 +82,7 @@ import Testing
             ])
             for (name, report) in reports {
                 #expect(report.qpdf == "ok", "\(name): \(report.qpdf)")
+                #expect(report.pdfa == [], "\(name): with the logo")
                 #expect(report.facturx == "ok", "\(name): \(report.facturx)")
                 #expect(report.text.contains("Amtsgericht Berlin HRB 4711"), "\(name) has the tenant's footer")
             }
@@ -138,12 +139,14 @@ import Testing
             ])
             let n = try #require(reports["notice"])
             #expect(n.qpdf == "ok", "\(n.qpdf)")
+            #expect(n.pdfa == [])
             #expect(n.facturx == "none")
             #expect(n.text.contains(notices.first?["level_name"] as! String))
             #expect(n.text.contains(number))
             #expect(n.qr.first?.hasPrefix("BCD\n002\n1\nSCT\n") == true, "a notice carries the transfer code")
             let s = try #require(reports["statement"])
             #expect(s.qpdf == "ok", "\(s.qpdf)")
+            #expect(s.pdfa == [])
             #expect(s.text.contains("Kontoauszug zum 20.04.2027"))
             #expect(s.text.contains(number))
         }

@@ -31,9 +31,10 @@ public enum EInvoiceOracle {
         try making.withLock { _ in try makeVenv() }
     }
 
-    /// What the oracles import: factur-x and Saxon-HE (e-invoices, PDFs), python-qrcode (QR codes).
+    /// What the oracles import: factur-x and Saxon-HE (e-invoices, PDFs), python-qrcode (QR codes),
+    /// pikepdf, Pillow (LittleCMS) and fontTools (the PDF/A rules `pdf_check.py` checks).
     /// `.ci/run` installs the same list.
-    static let packages = ["factur-x", "saxonche", "qrcode"]
+    static let packages = ["factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools"]
 
     static func makeVenv() throws -> URL {
         let python = venv.appendingPathComponent("bin/python")

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a recipient's tools read from PDFs the tests produce: `Tests/Oracles/pdf_check.py`
-/// runs `qpdf --check`, factur-x's `get_xml_from_pdf(check_xsd=True)`, `pdftotext`, and
+/// runs `qpdf --check`, factur-x's `get_xml_from_pdf(check_xsd=True)`, the PDF/A-3b rules a
+/// reader can check (pikepdf, LittleCMS, fontTools), `pdftotext`, and
 /// `zbarimg` on page 1 rendered by `pdftoppm` (the venv of `EInvoiceOracle`; qpdf,
 /// poppler-utils and zbar-tools from the system, which `.ci/run` installs).
 public enum PDFOracle {
@@ -16,9 +17,11 @@ public enum PDFOracle {
         public let text: String
         public let pages: Int
         public let qr: [String]
+        /// The PDF/A-3b rules the file breaks, of those `pdf_check.py` can check.
+        public let pdfa: [String]
 
         enum CodingKeys: String, CodingKey {
-            case file, qpdf, facturx, flavor, level, text, pages, qr
+            case file, qpdf, facturx, flavor, level, text, pages, qr, pdfa
             case xmlName = "xml_name"
             case xmlSha256 = "xml_sha256"
         }
