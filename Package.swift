@@ -50,6 +50,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KontorMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KontorStore",
             dependencies: [
                 "KontorCore",
@@ -164,6 +172,14 @@ let package = Package(
         .testTarget(
             name: "KontorDocumentsTests",
             dependencies: ["KontorCore", "KontorDocuments", "KontorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KontorMailTests",
+            dependencies: [
+                "KontorMail", "KontorTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -32,9 +32,10 @@ public enum EInvoiceOracle {
     }
 
     /// What the oracles import: factur-x and Saxon-HE (e-invoices, PDFs), python-qrcode (QR codes),
-    /// pikepdf, Pillow (LittleCMS) and fontTools (the PDF/A rules `pdf_check.py` checks).
+    /// pikepdf, Pillow (LittleCMS) and fontTools (the PDF/A rules `pdf_check.py` checks),
+    /// aiosmtpd (the mail tests' SMTP server).
     /// `.ci/run` installs the same list.
-    static let packages = ["factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools"]
+    static let packages = ["factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools", "aiosmtpd"]
 
     static func makeVenv() throws -> URL {
         let python = venv.appendingPathComponent("bin/python")
