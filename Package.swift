@@ -72,6 +72,7 @@ let package = Package(
             name: "KontorEngine",
             dependencies: [
                 "KontorDocuments",
+                "KontorMail",
                 "KontorCore",
                 "KontorStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -129,6 +130,7 @@ let package = Package(
                 "KontorAPI",
                 "KontorEmbedded",
                 "KontorBench",
+                "KontorMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +197,7 @@ let package = Package(
             name: "KontorAPITests",
             dependencies: [
                 "KontorCore",
+                "KontorMail",
                 "KontorStore",
                 "KontorEngine",
                 "KontorAPI",

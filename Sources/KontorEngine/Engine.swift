@@ -1,5 +1,6 @@
 import Foundation
 import KontorCore
+import KontorMail
 import KontorStore
 import Logging
 import ServiceLifecycle
@@ -33,11 +34,18 @@ public struct Engine: Sendable {
     public let dunningQueries: DunningQueries
     public let documents: DocumentService
     public let archive: DocumentArchive
+    public let mail: MailWorker
+    public let messages: MessageService
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
 
-    public init(database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly) {
+    /// `mail` is where messages go (`serve`: SMTP from `KONTOR_SMTP_URL`, else a folder); nil
+    /// makes messages but delivers none.
+    public init(
+        database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly,
+        mail transport: (any MailTransport)? = nil
+    ) {
         self.database = database
         self.clock = clock
         let dunning = DunningRun(database: database)
@@ -69,6 +77,8 @@ public struct Engine: Sendable {
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
         documents = DocumentService(database: database, operations: operations)
+        mail = MailWorker(database: database, transport: transport)
+        messages = MessageService(database: database, operations: operations)
         authentication = TenantRepository(database: database)
     }
 
@@ -80,6 +90,7 @@ public struct Engine: Sendable {
             RecurringWork.cardExpiry(followUps.expiry, database: database, interval: .seconds(60)),
             RecurringWork.webhooks(database: database, interval: .seconds(1)),
             RecurringWork.documents(archive, database: database, interval: .seconds(2)),
+            RecurringWork.mail(mail, database: database, interval: .seconds(5)),
             RecurringWork.collection(
                 collection, reversals: followUps.reversals, overdue: followUps.overdue, database: database,
                 interval: .seconds(10)),

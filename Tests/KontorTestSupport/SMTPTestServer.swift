@@ -61,9 +61,13 @@ public final class SMTPTestServer: @unchecked Sendable {
         self.port = port
     }
 
-    /// Stops the server (closing its stdin ends it).
+    /// Stops the server. (Closing its stdin is not enough: a process started later — the test
+    /// PostgreSQL — may have inherited the pipe's other end.)
     public func stop() {
         try? input.fileHandleForWriting.close()
+        // SIGKILL: the test process may ignore SIGTERM, and an ignored signal stays ignored in
+        // its children.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }

@@ -38,7 +38,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     SubscriptionRoutes(service: engine.subscriptions).register(on: v1)
     UsageRoutes(service: engine.usage).register(on: v1)
     InvoiceRoutes(service: engine.invoices, documents: engine.documents).register(on: v1)
-    DocumentRoutes(documents: engine.documents).register(on: v1)
+    DocumentRoutes(documents: engine.documents, messages: engine.messages).register(on: v1)
     TestClockRoutes(service: engine.testClock).register(on: v1)
     PaymentMethodRoutes(service: engine.paymentMethods).register(on: v1)
     WebhookRoutes(service: engine.webhooks).register(on: v1)

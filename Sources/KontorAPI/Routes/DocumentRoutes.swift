@@ -9,12 +9,25 @@ import KontorEngine
 /// `format=pdf`).
 struct DocumentRoutes {
     let documents: DocumentService
+    let messages: MessageService
 
     func register(on group: RouterGroup<KontorRequestContext>) {
         group.get("invoices/{id}/pdf", use: invoicePDF)
         group.get("credit_notes/{id}/pdf", use: creditNotePDF)
         group.get("dunning_notices/{id}/pdf", use: noticePDF)
         group.get("customers/{id}/statement", use: statement)
+        group.get("customers/{id}/messages", use: customerMessages)
+    }
+
+    /// The e-mails sent (or tried) to the customer, newest first.
+    @Sendable func customerMessages(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try Self.only([], request)
+        let id = try context.parameters.require("id")
+        guard ListQuery.looksLikeID(id), id.hasPrefix("cus_") else {
+            throw EngineError.notFound(resource: "customer", id: id)
+        }
+        let list = try await messages.list(customerID: id, tenant: try context.requireTenant())
+        return try .json(ListPage(data: list, hasMore: false))
     }
 
     /// Refuses a query parameter the operation does not have (a typo must not pass unseen).

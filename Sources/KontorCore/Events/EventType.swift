@@ -31,6 +31,8 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case dunningLevelReached = "dunning.level_reached"
     case feeItemCreated = "fee_item.created"
     case documentCreated = "document.created"
+    case messageSent = "message.sent"
+    case messageFailed = "message.failed"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

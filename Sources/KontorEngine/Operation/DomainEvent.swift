@@ -18,11 +18,13 @@ public enum DomainEvent: Sendable {
     case paymentMethod(EventType, PaymentMethodJSON)
     case dunningNotice(EventType, DunningNoticeJSON)
     case document(EventType, DocumentJSON)
+    case message(EventType, MessageJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
-            .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _):
+            .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _),
+            .message(let t, _):
             t
         }
     }
@@ -37,6 +39,7 @@ public enum DomainEvent: Sendable {
         case .paymentMethod(_, let m): m.id
         case .dunningNotice(_, let n): n.id
         case .document(_, let d): d.id
+        case .message(_, let m): m.id
         }
     }
 
@@ -51,6 +54,7 @@ public enum DomainEvent: Sendable {
         case .paymentMethod: ["payment_method"]
         case .dunningNotice: ["dunning"]
         case .document: ["document"]
+        case .message: ["message"]
         }
     }
 
@@ -68,6 +72,7 @@ public enum DomainEvent: Sendable {
             case .paymentMethod(_, let m): try KontorJSON.encode(m)
             case .dunningNotice(_, let n): try KontorJSON.encode(n)
             case .document(_, let d): try KontorJSON.encode(d)
+            case .message(_, let m): try KontorJSON.encode(m)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

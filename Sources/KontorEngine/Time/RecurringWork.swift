@@ -87,6 +87,14 @@ extension RecurringWork {
         }
     }
 
+    /// The mail worker every `interval`: messages for what was archived, and what is due.
+    public static func mail(_ worker: MailWorker, database: Database, interval: Duration) -> RecurringWork {
+        RecurringWork(name: "mail worker", interval: interval, logger: database.logger) { now in
+            let done = try await worker.run(now: now)
+            return done.made + done.attempted
+        }
+    }
+
     /// The webhook dispatcher every `interval`.
     public static func webhooks(database: Database, interval: Duration) -> RecurringWork {
         let dispatcher = WebhookDispatcher(database: database)

@@ -5,6 +5,7 @@ import KontorAPI
 import KontorCore
 import KontorEmbedded
 import KontorEngine
+import KontorMail
 import KontorStore
 import Logging
 import Metrics
@@ -45,7 +46,20 @@ struct Serve: AsyncParsableCommand {
 
         let client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
         let database = Database(client: client, logger: logger)
-        let engine = Engine(database: database, clock: SystemClock())
+        // Mail goes to KONTOR_SMTP_URL; without it, to .kontor/outbox as .eml files to read.
+        let mail: any MailTransport
+        if let url = ProcessInfo.processInfo.environment["KONTOR_SMTP_URL"], !url.isEmpty {
+            do {
+                mail = SMTPClient(configuration: try SMTPConfiguration(url: url))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        } else {
+            let folder = URL(fileURLWithPath: stateDirectory).appendingPathComponent("outbox")
+            logger.notice("KONTOR_SMTP_URL is not set: messages are kept in \(folder.path)")
+            mail = FolderTransport(directory: folder)
+        }
+        let engine = Engine(database: database, clock: SystemClock(), mail: mail)
         let deps = APIDependencies(engine: engine, metrics: registry)
         let keyFile = URL(fileURLWithPath: stateDirectory).appendingPathComponent("api-key")
         let migrations = try MigrationFile.load(from: MigrationFile.defaultDirectory)

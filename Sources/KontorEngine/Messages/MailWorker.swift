@@ -1,0 +1,149 @@
+import Foundation
+import KontorCore
+import KontorMail
+import KontorStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// The mail worker, in two steps, each its own transaction — never a business operation's:
+///
+/// 1. **Compose**: reads each tenant's outbox after its cursor for `document.created` PDFs of
+///    invoices, credit notes and notices, and makes one message per document (the unique key
+///    makes a rerun harmless) with the PDF as archived; a customer without e-mail, or a tenant
+///    without a sender address, gives a `failed` message saying so.
+/// 2. **Deliver**: claims due queued messages (`SKIP LOCKED`), hands each to the transport and
+///    records the outcome: sent; a 4xx queued again after `MessageRetry`'s delay, failed after
+///    the last attempt; a 5xx failed at once. `message.sent` / `message.failed` announce it.
+///
+/// A crash after the server took a message but before the commit sends it again on restart —
+/// with the same bytes and Message-ID, which receivers use to drop the copy.
+public struct MailWorker: Sendable {
+    let database: Database
+    let messages: MessageRepository
+    let tenants: TenantRepository
+    let outbox: EventOutbox
+    let transport: (any MailTransport)?
+    let batchSize: Int
+
+    public init(database: Database, transport: (any MailTransport)?, batchSize: Int = 200) {
+        self.database = database
+        self.messages = MessageRepository(logger: database.logger)
+        self.tenants = TenantRepository(database: database)
+        self.outbox = EventOutbox(logger: database.logger)
+        self.transport = transport
+        self.batchSize = batchSize
+    }
+
+    /// Composes what was archived and delivers what is due; returns how many messages were made
+    /// and how many attempts were made.
+    @discardableResult
+    public func run(now: Date, tenantID: String? = nil) async throws -> (made: Int, attempted: Int) {
+        var made = 0
+        let ids = try await database.withConnection {
+            try await messages.tenantsWithPending(tenantID: tenantID, on: $0)
+        }
+        for id in ids {
+            while !Task.isShuttingDownGracefully {
+                let (scanned, stored) = try await database.transaction {
+                    try await compose(tenantID: id, now: now, on: $0)
+                }
+                made += stored
+                if scanned < batchSize { break }
+            }
+        }
+        guard let transport else { return (made, 0) }
+        var attempted = 0
+        while !Task.isShuttingDownGracefully {
+            let n = try await database.transaction {
+                try await deliver(now: now, tenantID: tenantID, transport: transport, on: $0)
+            }
+            attempted += n
+            if n < 20 { break }
+        }
+        return (made, attempted)
+    }
+
+    func compose(tenantID: String, now: Date, on conn: PostgresConnection) async throws -> (Int, Int) {
+        guard let cursor = try await messages.lockCursor(tenantID: tenantID, on: conn) else { return (0, 0) }
+        let pending = try await messages.pending(tenantID: tenantID, after: cursor, limit: batchSize, on: conn)
+        guard let last = pending.last else { return (0, 0) }
+        let profile = try await tenants.profile(tenantID, on: conn)
+        let facts = Dictionary(
+            try await messages.facts(documentIDs: pending.documents.map(\.documentID), tenantID: tenantID, on: conn)
+                .map { ($0.documentID, $0) }, uniquingKeysWith: { a, _ in a })
+        let senderAddress = profile.documents.contactEmail ?? profile.documents.electronicAddress
+        let sender = senderAddress.map { MailMessage.Address(name: profile.legalName ?? profile.name, email: $0) }
+        var made: [OutgoingMessage] = []
+        for d in pending.documents {
+            guard let f = facts[d.documentID] else { continue }
+            let id = Identifier.make("msg")
+            let mail = sender.flatMap {
+                MailComposer.message(f, sourceType: d.sourceType, id: id, sender: $0, now: now)
+            }
+            let problem =
+                sender == nil
+                ? "the tenant has no contact_email to send from"
+                : mail == nil ? "the customer has no e-mail address" : nil
+            made.append(
+                OutgoingMessage(
+                    id: id, customerID: f.customerID, sourceType: d.sourceType, sourceID: d.sourceID,
+                    sender: sender?.email, recipient: f.email, subject: mail?.subject ?? f.number,
+                    content: mail.map { Data($0.rendered()) }, status: problem == nil ? .queued : .failed,
+                    nextAttemptAt: problem == nil ? now : nil, lastError: problem, createdAt: now))
+        }
+        let stored = Set(try await messages.insert(made, tenantID: tenantID, on: conn))
+        try await outbox.append(
+            made.filter { stored.contains($0.id) && $0.status == .failed }.map {
+                .message(.messageFailed, MessageJSON($0))
+            },
+            at: now, tenantID: tenantID, livemode: profile.livemode, on: conn)
+        try await messages.advance(tenantID: tenantID, to: last, on: conn)
+        return (pending.scanned, stored.count)
+    }
+
+    func deliver(now: Date, tenantID: String?, transport: any MailTransport, on conn: PostgresConnection) async throws
+        -> Int
+    {
+        let due = try await messages.claimDue(now: now, limit: 20, tenantID: tenantID, on: conn)
+        var livemode: [String: Bool] = [:]
+        for (tenant, var m) in due {
+            let outcome: SMTPOutcome =
+                if let content = m.content, let sender = m.sender, let recipient = m.recipient {
+                    await transport.deliver([UInt8](content), from: sender, to: [recipient])
+                } else {
+                    .permanent(code: 0, text: "nothing to send")
+                }
+            m.attempts += 1
+            switch outcome {
+            case .sent:
+                m.status = .sent
+                m.sentAt = now
+                m.nextAttemptAt = nil
+                m.lastError = nil
+            case .transient(let code, let text):
+                m.lastError = code == 0 ? text : "\(code) \(text)"
+                if let delay = MessageRetry.delay(afterAttempt: m.attempts) {
+                    m.nextAttemptAt = now.addingTimeInterval(delay)
+                } else {
+                    m.status = .failed
+                    m.nextAttemptAt = nil
+                }
+            case .permanent(let code, let text):
+                m.status = .failed
+                m.nextAttemptAt = nil
+                m.lastError = code == 0 ? text : "\(code) \(text)"
+            }
+            try await messages.record(
+                m.id, tenantID: tenant, status: m.status, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt,
+                error: m.lastError, sentAt: m.sentAt, on: conn)
+            guard m.status != .queued else { continue }
+            if livemode[tenant] == nil { livemode[tenant] = try await tenants.profile(tenant, on: conn).livemode }
+            m.content = nil
+            try await outbox.append(
+                [.message(m.status == .sent ? .messageSent : .messageFailed, MessageJSON(m))], at: now,
+                tenantID: tenant,
+                livemode: livemode[tenant] ?? false, on: conn)
+        }
+        return due.count
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import KontorCore
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension MessageStatus: StoredState {}
+
+/// The message log and the mail worker's cursor over the outbox.
+public struct MessageRepository: Sendable {
+    public let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    /// A PDF the archive announced that a message is still to be made for.
+    public struct PendingDocument: Sendable, Equatable {
+        public let seq: Int64
+        public let documentID: String
+        public let sourceType: String
+        public let sourceID: String
+    }
+
+    /// Tenants with announced PDFs after their cursor (one query; an idle tick locks nothing).
+    public func tenantsWithPending(tenantID: String?, on conn: PostgresConnection) async throws -> [String] {
+        let rows = try await conn.query(
+            """
+            SELECT t.tenant_id FROM tenants t LEFT JOIN message_cursors c ON c.tenant_id = t.tenant_id
+            WHERE (\(tenantID)::text IS NULL OR t.tenant_id = \(tenantID))
+              AND EXISTS (SELECT 1 FROM events e
+                          WHERE e.tenant_id = t.tenant_id AND e.seq > coalesce(c.last_seq, 0)
+                            AND e.type = \(EventType.documentCreated.rawValue))
+            ORDER BY t.tenant_id
+            """,
+            logger: logger.forQuery)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Locks the tenant's cursor (nil when another node holds it) and returns its position.
+    public func lockCursor(tenantID: String, on conn: PostgresConnection) async throws -> Int64? {
+        _ = try await conn.query(
+            "INSERT INTO message_cursors (tenant_id) VALUES (\(tenantID)) ON CONFLICT DO NOTHING",
+            logger: logger.forQuery)
+        let rows = try await conn.query(
+            "SELECT last_seq FROM message_cursors WHERE tenant_id = \(tenantID) FOR UPDATE SKIP LOCKED",
+            logger: logger.forQuery)
+        for try await seq in rows.decode(Int64.self) { return seq }
+        return nil
+    }
+
+    /// `document.created` events after `seq`, in order; only PDFs of invoices, credit notes and
+    /// notices become messages (the position still moves past the others).
+    public func pending(tenantID: String, after seq: Int64, limit: Int, on conn: PostgresConnection) async throws
+        -> (documents: [PendingDocument], last: Int64?, scanned: Int)
+    {
+        let rows = try await conn.query(
+            """
+            SELECT seq, object_id, data->>'format', data->>'source_type', data->>'source' FROM events
+            WHERE tenant_id = \(tenantID) AND type = \(EventType.documentCreated.rawValue) AND seq > \(seq)
+            ORDER BY seq LIMIT \(limit)
+            """,
+            logger: logger.forQuery)
+        var documents: [PendingDocument] = []
+        var last: Int64?
+        var scanned = 0
+        for try await (s, id, format, type, source) in rows.decode((Int64, String, String?, String?, String?).self) {
+            last = s
+            scanned += 1
+            guard format == "pdf", let type, let source, ["invoice", "credit_note", "dunning_notice"].contains(type)
+            else { continue }
+            documents.append(PendingDocument(seq: s, documentID: id, sourceType: type, sourceID: source))
+        }
+        return (documents, last, scanned)
+    }
+
+    public func advance(tenantID: String, to seq: Int64, on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            "UPDATE message_cursors SET last_seq = greatest(last_seq, \(seq)) WHERE tenant_id = \(tenantID)",
+            logger: logger.forQuery)
+    }
+
+    /// Stores the messages in one statement, all made at the same instant (a queued one is due
+    /// at once); one already made for the same document is kept. Returns the ids stored now.
+    @discardableResult
+    public func insert(_ messages: [OutgoingMessage], tenantID: String, on conn: PostgresConnection) async throws
+        -> [String]
+    {
+        guard !messages.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            INSERT INTO messages (tenant_id, message_id, customer_id, source_type, source_id, sender, recipient,
+                subject, content, status, attempts, next_attempt_at, last_error, created_at)
+            SELECT \(tenantID), i, c, st, s, nullif(f, ''), nullif(r, ''), sub, nullif(b, ''::bytea), m, 0,
+                   CASE WHEN m = \(state: MessageStatus.queued) THEN \(messages[0].createdAt)::timestamptz END,
+                   nullif(e, ''), \(messages[0].createdAt)
+            FROM unnest(\(messages.map(\.id)), \(messages.map(\.customerID)), \(messages.map(\.sourceType)),
+                        \(messages.map(\.sourceID)), \(messages.map { $0.sender ?? "" }),
+                        \(messages.map { $0.recipient ?? "" }), \(messages.map(\.subject)),
+                        \(messages.map { ByteBuffer(bytes: $0.content ?? Data()) }), \(messages.map(\.status.rawValue)),
+                        \(messages.map { $0.lastError ?? "" }))
+                 AS x(i, c, st, s, f, r, sub, b, m, e)
+            ON CONFLICT (tenant_id, source_type, source_id) DO NOTHING
+            RETURNING message_id
+            """,
+            logger: logger.forQuery)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    static let columns = """
+        message_id, customer_id, source_type, source_id, sender, recipient, subject, content, status, attempts,
+        next_attempt_at, last_error, created_at, sent_at
+        """
+
+    /// Queued messages due by `now`, claimed for this transaction (`SKIP LOCKED`: several
+    /// nodes share the work, none sends what another is sending).
+    public func claimDue(now: Date, limit: Int, tenantID: String?, on conn: PostgresConnection) async throws
+        -> [(tenantID: String, message: OutgoingMessage)]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT tenant_id, \(unescaped: Self.columns) FROM messages
+            WHERE status = \(state: MessageStatus.queued) AND next_attempt_at <= \(now)
+              AND (\(tenantID)::text IS NULL OR tenant_id = \(tenantID))
+            ORDER BY next_attempt_at LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+            """,
+            logger: logger.forQuery)
+        var result: [(String, OutgoingMessage)] = []
+        for try await row in rows {
+            result.append((try row.makeRandomAccess()[0].decode(String.self), try Self.message(row, offset: 1)))
+        }
+        return result
+    }
+
+    static func message(_ row: PostgresRow, offset: Int) throws -> OutgoingMessage {
+        let c = row.makeRandomAccess()
+        func at<T: PostgresDecodable>(_ i: Int, _ type: T.Type) throws -> T { try c[offset + i].decode(T.self) }
+        return OutgoingMessage(
+            id: try at(0, String.self), customerID: try at(1, String.self), sourceType: try at(2, String.self),
+            sourceID: try at(3, String.self), sender: try at(4, String?.self), recipient: try at(5, String?.self),
+            subject: try at(6, String.self), content: try at(7, ByteBuffer?.self).map { Data($0.readableBytesView) },
+            status: try MessageStatus.stored(try at(8, String.self)), attempts: Int(try at(9, Int32.self)),
+            nextAttemptAt: try at(10, Date?.self), lastError: try at(11, String?.self),
+            createdAt: try at(12, Date.self), sentAt: try at(13, Date?.self))
+    }
+
+    /// Records the outcome of an attempt.
+    public func record(
+        _ id: String, tenantID: String, status: MessageStatus, attempts: Int, nextAttemptAt: Date?, error: String?,
+        sentAt: Date?, on conn: PostgresConnection
+    ) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE messages SET status = \(status.rawValue), attempts = \(Int32(attempts)),
+                next_attempt_at = \(nextAttemptAt), last_error = \(error), sent_at = \(sentAt)
+            WHERE tenant_id = \(tenantID) AND message_id = \(id)
+            """,
+            logger: logger.forQuery)
+    }
+
+    /// A customer's messages, newest first, without their bytes.
+    public func list(customerID: String, tenantID: String, limit: Int, on conn: PostgresConnection) async throws
+        -> [OutgoingMessage]
+    {
+        let rows = try await conn.query(
+            """
+            SELECT \(unescaped: Self.columns.replacingOccurrences(of: "content", with: "NULL::bytea")) FROM messages
+            WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
+            ORDER BY created_at DESC, message_id LIMIT \(limit)
+            """,
+            logger: logger.forQuery)
+        var result: [OutgoingMessage] = []
+        for try await row in rows { result.append(try Self.message(row, offset: 0)) }
+        return result
+    }
+
+    /// What a message about each archived PDF says: its bytes, the customer, their e-mail and
+    /// locale, and the document's number, amount, currency and due day (one query for a batch).
+    public struct DocumentFacts: Sendable {
+        public let documentID: String
+        public let content: Data
+        public let customerID: String
+        public let email: String?
+        public let locale: String?
+        public let number: String
+        public let amount: Int64
+        public let currency: String
+        public let dueDate: LocalDate?
+    }
+
+    public func facts(documentIDs: [String], tenantID: String, on conn: PostgresConnection) async throws
+        -> [DocumentFacts]
+    {
+        guard !documentIDs.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT d.document_id, d.content, s.customer_id, c.email, c.locale, s.number, s.amount, s.currency, s.due
+            FROM documents d
+            JOIN LATERAL (
+                SELECT i.customer_id, i.number, i.total AS amount, i.currency, i.due_date AS due FROM invoices i
+                WHERE d.source_type = 'invoice' AND i.tenant_id = d.tenant_id AND i.invoice_id = d.source_id
+                UNION ALL
+                SELECT n.customer_id, n.number, n.total, n.currency, NULL FROM credit_notes n
+                WHERE d.source_type = 'credit_note' AND n.tenant_id = d.tenant_id AND n.credit_note_id = d.source_id
+                UNION ALL
+                SELECT m.customer_id, m.level_name, m.items_total + m.fee + m.interest + m.flat_fee, m.currency,
+                       m.notice_date + 10
+                FROM dunning_notices m
+                WHERE d.source_type = 'dunning_notice' AND m.tenant_id = d.tenant_id AND m.notice_id = d.source_id
+            ) s ON true
+            JOIN customers c ON c.tenant_id = d.tenant_id AND c.customer_id = s.customer_id
+            WHERE d.tenant_id = \(tenantID) AND d.document_id = ANY(\(documentIDs))
+            """,
+            logger: logger.forQuery)
+        var result: [DocumentFacts] = []
+        for try await (id, content, customer, email, locale, number, amount, currency, due) in rows.decode(
+            (String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?).self)
+        {
+            result.append(
+                DocumentFacts(
+                    documentID: id, content: Data(content.readableBytesView), customerID: customer, email: email,
+                    locale: locale, number: number, amount: amount, currency: currency, dueDate: due))
+        }
+        return result
+    }
+}
