@@ -32,35 +32,16 @@ public struct DocumentRepository: Sendable {
         public let sourceID: String
     }
 
-    /// The tenants (or `tenantID`) with issued documents after their cursor, in one query
-    /// (the events index answers each tenant's question): an idle tick touches no cursor.
+    var cursor: OutboxCursor { OutboxCursor(table: .documents, eventTypes: Self.sourceEvents, logger: logger) }
+
+    /// The tenants (or `tenantID`) with issued documents after their cursor.
     public func tenantsWithPending(tenantID: String?, on conn: PostgresConnection) async throws -> [String] {
-        let rows = try await conn.query(
-            """
-            SELECT t.tenant_id FROM tenants t LEFT JOIN document_cursors c ON c.tenant_id = t.tenant_id
-            WHERE (\(tenantID)::text IS NULL OR t.tenant_id = \(tenantID))
-              AND EXISTS (SELECT 1 FROM events e
-                          WHERE e.tenant_id = t.tenant_id AND e.seq > coalesce(c.last_seq, 0)
-                            AND e.type = ANY(\(Self.sourceEvents)))
-            ORDER BY t.tenant_id
-            """,
-            logger: logger.forQuery)
-        var ids: [String] = []
-        for try await id in rows.decode(String.self) { ids.append(id) }
-        return ids
+        try await cursor.tenantsWithPending(tenantID: tenantID, on: conn)
     }
 
-    /// Locks the tenant's cursor for this transaction — nil when another node holds it — and
-    /// returns the position read up to.
+    /// Locks the tenant's cursor for this transaction (nil when another node holds it).
     public func lockCursor(tenantID: String, on conn: PostgresConnection) async throws -> Int64? {
-        _ = try await conn.query(
-            "INSERT INTO document_cursors (tenant_id) VALUES (\(tenantID)) ON CONFLICT DO NOTHING",
-            logger: logger.forQuery)
-        let rows = try await conn.query(
-            "SELECT last_seq FROM document_cursors WHERE tenant_id = \(tenantID) FOR UPDATE SKIP LOCKED",
-            logger: logger.forQuery)
-        for try await seq in rows.decode(Int64.self) { return seq }
-        return nil
+        try await cursor.lock(tenantID: tenantID, on: conn)
     }
 
     /// Invoices, credit notes and dunning notices issued after `seq`, in issue order
@@ -86,9 +67,7 @@ public struct DocumentRepository: Sendable {
     }
 
     public func advance(tenantID: String, to seq: Int64, on conn: PostgresConnection) async throws {
-        _ = try await conn.query(
-            "UPDATE document_cursors SET last_seq = greatest(last_seq, \(seq)) WHERE tenant_id = \(tenantID)",
-            logger: logger.forQuery)
+        try await cursor.advance(tenantID: tenantID, to: seq, on: conn)
     }
 
     /// Stores the documents in one statement (the contents bound as a binary `bytea[]`, no

@@ -20,33 +20,18 @@ public struct MessageRepository: Sendable {
         public let sourceID: String
     }
 
-    /// Tenants with announced PDFs after their cursor (one query; an idle tick locks nothing).
+    var cursor: OutboxCursor {
+        OutboxCursor(table: .messages, eventTypes: [EventType.documentCreated.rawValue], logger: logger)
+    }
+
+    /// Tenants with announced documents after their cursor.
     public func tenantsWithPending(tenantID: String?, on conn: PostgresConnection) async throws -> [String] {
-        let rows = try await conn.query(
-            """
-            SELECT t.tenant_id FROM tenants t LEFT JOIN message_cursors c ON c.tenant_id = t.tenant_id
-            WHERE (\(tenantID)::text IS NULL OR t.tenant_id = \(tenantID))
-              AND EXISTS (SELECT 1 FROM events e
-                          WHERE e.tenant_id = t.tenant_id AND e.seq > coalesce(c.last_seq, 0)
-                            AND e.type = \(EventType.documentCreated.rawValue))
-            ORDER BY t.tenant_id
-            """,
-            logger: logger.forQuery)
-        var ids: [String] = []
-        for try await id in rows.decode(String.self) { ids.append(id) }
-        return ids
+        try await cursor.tenantsWithPending(tenantID: tenantID, on: conn)
     }
 
     /// Locks the tenant's cursor (nil when another node holds it) and returns its position.
     public func lockCursor(tenantID: String, on conn: PostgresConnection) async throws -> Int64? {
-        _ = try await conn.query(
-            "INSERT INTO message_cursors (tenant_id) VALUES (\(tenantID)) ON CONFLICT DO NOTHING",
-            logger: logger.forQuery)
-        let rows = try await conn.query(
-            "SELECT last_seq FROM message_cursors WHERE tenant_id = \(tenantID) FOR UPDATE SKIP LOCKED",
-            logger: logger.forQuery)
-        for try await seq in rows.decode(Int64.self) { return seq }
-        return nil
+        try await cursor.lock(tenantID: tenantID, on: conn)
     }
 
     /// `document.created` events after `seq`, in order; only PDFs of invoices, credit notes and
@@ -75,9 +60,7 @@ public struct MessageRepository: Sendable {
     }
 
     public func advance(tenantID: String, to seq: Int64, on conn: PostgresConnection) async throws {
-        _ = try await conn.query(
-            "UPDATE message_cursors SET last_seq = greatest(last_seq, \(seq)) WHERE tenant_id = \(tenantID)",
-            logger: logger.forQuery)
+        try await cursor.advance(tenantID: tenantID, to: seq, on: conn)
     }
 
     /// Stores the messages in one statement, all made at the same instant (a queued one is due
