@@ -36,15 +36,19 @@ public struct Engine: Sendable {
     public let archive: DocumentArchive
     public let mail: MailWorker
     public let messages: MessageService
+    public let portal: PortalService
+    public let portalLinks: PortalLinkService
+    public let proposals: InstalmentProposalService
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
 
     /// `mail` is where messages go (`serve`: SMTP from `KONTOR_SMTP_URL`, else a folder); nil
-    /// makes messages but delivers none.
+    /// makes messages but delivers none. `portalURL` is where debtors reach this server (the
+    /// links in e-mails point there).
     public init(
         database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly,
-        mail transport: (any MailTransport)? = nil
+        mail transport: (any MailTransport)? = nil, portalURL: String = "http://127.0.0.1:8080"
     ) {
         self.database = database
         self.clock = clock
@@ -77,8 +81,13 @@ public struct Engine: Sendable {
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
         documents = DocumentService(database: database, operations: operations)
-        mail = MailWorker(database: database, transport: transport)
+        mail = MailWorker(database: database, transport: transport, portalURL: portalURL)
         messages = MessageService(database: database, operations: operations)
+        portal = PortalService(
+            database: database, operations: operations, policies: dunningPolicies, disputes: disputes,
+            collection: collection, documents: documents)
+        portalLinks = PortalLinkService(database: database, operations: operations, baseURL: portalURL)
+        proposals = InstalmentProposalService(database: database, operations: operations)
         authentication = TenantRepository(database: database)
     }
 

@@ -60,6 +60,8 @@ import Testing
             #expect(m.to == "ap@kundin.example")
             #expect(m.from.contains("billing@test.example"))
             #expect(m.text?.contains("Guten Tag") == true)
+            let link = try await client.get("/v1/customers/\(cus)/portal_link", fx).json()["url"] as? String
+            #expect(link.map { m.text?.contains($0) == true } == true, "the e-mail carries the portal link")
             #expect(m.defects == [])
             #expect(m.attachments.map(\.sha256) == [try await pdfHash(fx, invoice: id) ?? "?"], "the archived PDF")
             // A second run sends nothing again.

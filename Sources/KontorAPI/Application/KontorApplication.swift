@@ -23,11 +23,13 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     // The request line is checked before it is logged: an id that is a card number is refused
     // unseen (InputGuardMiddleware checks it again, with the body, under /v1).
     router.middlewares.add(RequestLineMiddleware())
-    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(RequestLogMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     let engine = deps.engine
     OperationsRoutes(engine: engine, registry: deps.metrics).register(on: router)
+    PortalRoutes(portal: engine.portal, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:"))
+        .register(on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
     let v1 = router.group("v1")
         .add(middleware: DatabaseAvailabilityMiddleware(engine: engine))
         .add(middleware: InputGuardMiddleware())
@@ -45,6 +47,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     ReceivablesRoutes(
         service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
     ).register(on: v1)
+    PortalAPIRoutes(links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals).register(on: v1)
     ReportRoutes(
         reports: engine.reports, datev: engine.datev, policies: engine.dunningPolicies, dunning: engine.dunningQueries
     ).register(on: v1)

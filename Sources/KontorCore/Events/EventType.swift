@@ -33,6 +33,11 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case documentCreated = "document.created"
     case messageSent = "message.sent"
     case messageFailed = "message.failed"
+    case disputeCreated = "dispute.created"
+    case disputeResolved = "dispute.resolved"
+    case instalmentProposalCreated = "instalment_proposal.created"
+    case instalmentProposalAccepted = "instalment_proposal.accepted"
+    case instalmentProposalDeclined = "instalment_proposal.declined"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

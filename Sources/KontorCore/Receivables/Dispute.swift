@@ -2,8 +2,13 @@ import Foundation
 
 /// A dispute over one open item: while open, dunning leaves the item alone.
 public struct Dispute: Sendable, Equatable {
-    public enum Status: String, Sendable {
+    public enum Status: String, Sendable, CaseIterable {
         case open, resolved
+    }
+
+    /// Who opened it: a client of the API, or the debtor in the portal.
+    public enum Source: String, Sendable {
+        case api, portal
     }
 
     public let id: String
@@ -14,11 +19,13 @@ public struct Dispute: Sendable, Equatable {
     public let resolution: String?
     public let createdAt: Date
     public let resolvedAt: Date?
+    public let source: Source
 
     public init(
         id: String, invoiceID: String, customerID: String, reason: String, status: Status, resolution: String? = nil,
-        createdAt: Date, resolvedAt: Date? = nil
+        createdAt: Date, resolvedAt: Date? = nil, source: Source = .api
     ) {
+        self.source = source
         self.id = id
         self.invoiceID = invoiceID
         self.customerID = customerID

@@ -57,7 +57,7 @@ public struct CollectionRun: Sendable {
             }
             guard !leased.isEmpty else { return total }
             var paid: [String: [String]] = [:]
-            for lease in leased where try await collect(lease, now: now) {
+            for lease in leased where try await collect(lease, now: now)?.succeeded == true {
                 paid[lease.tenantID, default: []].append(lease.customerID)
             }
             // A charge that went through may have settled a dunning case: dunning looks again
@@ -70,8 +70,35 @@ public struct CollectionRun: Sendable {
         return total
     }
 
-    /// Charges one leased invoice; true when the charge went through.
-    func collect(_ lease: CollectionLease, now: Date) async throws -> Bool {
+    /// What a charge the debtor starts in the portal came to.
+    public enum ImmediateCharge: Sendable, Equatable {
+        case charged(ChargeOutcome)
+        /// Another charge of this invoice is under way (or it is settled, or not open).
+        case notCharged
+    }
+
+    /// Charges one open invoice now on `paymentMethodID` (the debtor pays it in the portal):
+    /// the same lease, intent and recording as every charge, so a double click or a crash never
+    /// charges twice. A decline is not retried on a schedule (the debtor is told at once).
+    public func chargeNow(invoiceID: String, paymentMethodID: String, tenantID: String, now: Date) async throws
+        -> ImmediateCharge
+    {
+        let leased = try await database.transaction { conn in
+            try await collection.lease(
+                now: now, tenantID: tenantID, lease: 300, limit: 1, only: (invoiceID, paymentMethodID), on: conn)
+        }
+        guard let lease = leased.first,
+            let outcome = try await collect(lease, now: now, retries: false)
+        else { return .notCharged }
+        if outcome.succeeded {
+            try await dunning.run(now: now, tenantID: tenantID, customerIDs: [lease.customerID])
+        }
+        return .charged(outcome)
+    }
+
+    /// Charges one leased invoice; the gateway's answer once recorded, nil when nothing was
+    /// charged or another node recorded it first.
+    func collect(_ lease: CollectionLease, now: Date, retries: Bool = true) async throws -> ChargeOutcome? {
         let zone = TimeZone(identifier: lease.timeZone) ?? TimeZone(identifier: "UTC")!
         let today = LocalDate(instant: now, in: zone)
         let method = try await database.withConnection { conn in
@@ -82,17 +109,17 @@ public struct CollectionRun: Sendable {
         guard let method, method.status == .active, method.kind != .bankTransfer else {
             // Nothing to charge: the invoice waits for a transfer (and, past due, for dunning).
             try await database.transaction { try await collection.stop(lease, on: $0) }
-            return false
+            return nil
         }
         // Settled otherwise since the lease (a transfer, a credit note): nothing is sent.
         guard try await database.transaction({ try await collection.confirmBeforeCharge(lease, on: $0) }) else {
-            return false
+            return nil
         }
         let outcome = try await charge(lease, method: method, now: now, today: today)
         let recorded = try await database.transaction { conn in
-            try await record(outcome, lease: lease, method: method, now: now, today: today, on: conn)
+            try await record(outcome, lease: lease, method: method, now: now, today: today, retries: retries, on: conn)
         }
-        return recorded && outcome.succeeded
+        return recorded ? outcome : nil
     }
 
     /// The gateway's answer for this lease's charge intent (its id is the idempotency key, the
@@ -117,7 +144,7 @@ public struct CollectionRun: Sendable {
     /// credit, the ledger and the events.
     func record(
         _ outcome: ChargeOutcome, lease: CollectionLease, method: PaymentMethod, now: Date, today: LocalDate,
-        on conn: PostgresConnection
+        retries: Bool = true, on conn: PostgresConnection
     ) async throws -> Bool {
         let paymentID = Identifier.make("pay")
         guard try await collection.resolve(lease, succeeded: outcome.succeeded, paymentID: paymentID, on: conn)
@@ -131,7 +158,7 @@ public struct CollectionRun: Sendable {
                 gatewayReference: reference, reversalDueOn: reversal?.on, reversalReason: reversal?.reason
             )
         case .declined(let code, let kind):
-            if kind == .soft {
+            if kind == .soft, retries {
                 retryAt = RetrySchedule(days: lease.retryDays).nextAttempt(
                     after: lease.attempt, firstAttemptAt: lease.firstAttemptAt
                 )

@@ -9,7 +9,7 @@ import KontorStore
 enum MailComposer {
     static func message(
         _ f: MessageRepository.DocumentFacts, sourceType: String, id: String, sender: MailMessage.Address,
-        now: Date
+        portalLink: String? = nil, now: Date
     ) -> MailMessage? {
         guard let email = f.email else { return nil }
         let l = DocumentLanguage(locale: f.locale)
@@ -39,9 +39,15 @@ enum MailComposer {
         let greeting = l.pick("Guten Tag,", "Hello,")
         let closing = l.pick("Mit freundlichen Grüßen", "Kind regards")
         let signature = sender.name ?? sender.email
-        let text = "\(greeting)\n\n\(body)\n\n\(closing)\n\(signature)\n"
+        let portal = l.pick(
+            "Ihr Kundenkonto – offene Posten, Zahlung, Rückfragen und Ratenzahlung:",
+            "Your account – open items, payment, questions and instalments:")
+        let text =
+            "\(greeting)\n\n\(body)\n\n" + (portalLink.map { "\(portal)\n\($0)\n\n" } ?? "")
+            + "\(closing)\n\(signature)\n"
         let html =
             "<!doctype html><html lang=\"\(l.rawValue)\"><body><p>\(escape(greeting))</p><p>\(escape(body))</p>"
+            + (portalLink.map { "<p>\(escape(portal))<br><a href=\"\(escape($0))\">\(escape($0))</a></p>" } ?? "")
             + "<p>\(escape(closing))<br>\(escape(signature))</p></body></html>"
         return MailMessage(
             from: sender, to: [MailMessage.Address(email: email)], subject: subject, text: text, html: html,

@@ -24,8 +24,15 @@ public struct MailWorker: Sendable {
     let outbox: EventOutbox
     let transport: (any MailTransport)?
     let batchSize: Int
+    let links: PortalLinkRepository
+    let portalURL: String
 
-    public init(database: Database, transport: (any MailTransport)?, batchSize: Int = 200) {
+    public init(
+        database: Database, transport: (any MailTransport)?, portalURL: String = "http://127.0.0.1:8080",
+        batchSize: Int = 200
+    ) {
+        self.links = PortalLinkRepository(logger: database.logger)
+        self.portalURL = portalURL
         self.database = database
         self.messages = MessageRepository(logger: database.logger)
         self.tenants = TenantRepository(database: database)
@@ -73,12 +80,17 @@ public struct MailWorker: Sendable {
                 .map { ($0.documentID, $0) }, uniquingKeysWith: { a, _ in a })
         let senderAddress = profile.documents.contactEmail ?? profile.documents.electronicAddress
         let sender = senderAddress.map { MailMessage.Address(name: profile.legalName ?? profile.name, email: $0) }
+        // Every e-mail carries the customer's portal link (made now for a customer without one).
+        let tokens = try await links.ensure(
+            customerIDs: facts.values.filter { $0.email != nil }.map(\.customerID), tenantID: tenantID, now: now,
+            on: conn)
         var made: [OutgoingMessage] = []
         for d in pending.documents {
             guard let f = facts[d.documentID] else { continue }
             let id = Identifier.make("msg")
+            let link = tokens[f.customerID].map { PortalLinkService.url(base: portalURL, token: $0) }
             let mail = sender.flatMap {
-                MailComposer.message(f, sourceType: d.sourceType, id: id, sender: $0, now: now)
+                MailComposer.message(f, sourceType: d.sourceType, id: id, sender: $0, portalLink: link, now: now)
             }
             let problem =
                 sender == nil

@@ -19,12 +19,14 @@ public enum DomainEvent: Sendable {
     case dunningNotice(EventType, DunningNoticeJSON)
     case document(EventType, DocumentJSON)
     case message(EventType, MessageJSON)
+    case dispute(EventType, DisputeJSON)
+    case proposal(EventType, InstalmentProposalJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
             .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _),
-            .message(let t, _):
+            .message(let t, _), .dispute(let t, _), .proposal(let t, _):
             t
         }
     }
@@ -40,6 +42,8 @@ public enum DomainEvent: Sendable {
         case .dunningNotice(_, let n): n.id
         case .document(_, let d): d.id
         case .message(_, let m): m.id
+        case .dispute(_, let d): d.id
+        case .proposal(_, let p): p.id
         }
     }
 
@@ -55,6 +59,8 @@ public enum DomainEvent: Sendable {
         case .dunningNotice: ["dunning"]
         case .document: ["document"]
         case .message: ["message"]
+        case .dispute: ["dispute"]
+        case .proposal: ["instalment_proposal"]
         }
     }
 
@@ -73,6 +79,8 @@ public enum DomainEvent: Sendable {
             case .dunningNotice(_, let n): try KontorJSON.encode(n)
             case .document(_, let d): try KontorJSON.encode(d)
             case .message(_, let m): try KontorJSON.encode(m)
+            case .dispute(_, let d): try KontorJSON.encode(d)
+            case .proposal(_, let p): try KontorJSON.encode(p)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

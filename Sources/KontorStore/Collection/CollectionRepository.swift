@@ -61,9 +61,16 @@ public struct CollectionRepository: Sendable {
     /// second. An intent's lease runs on the database clock (`leaseSeconds`), which all nodes
     /// share, never on a tenant's test clock (it jumps): while a lease holds, no other run, on
     /// this node or another, at this `now` or a later one, leases the invoice.
+    ///
+    /// `only` leases that one invoice whenever its next attempt is planned (the debtor pays it
+    /// now in the portal) and charges `method` instead of the customer's default: the intent
+    /// keeps the method, so a lease that expires mid-charge is resumed on the same one.
     public func lease(
-        now: Date, tenantID: String?, lease leaseSeconds: TimeInterval, limit: Int, on conn: PostgresConnection
+        now: Date, tenantID: String?, lease leaseSeconds: TimeInterval, limit: Int,
+        only: (invoiceID: String, method: String)? = nil, on conn: PostgresConnection
     ) async throws -> [CollectionLease] {
+        let onlyInvoice = only?.invoiceID
+        let method = only?.method
         let rows = try await conn.query(
             """
             WITH due AS (
@@ -71,7 +78,9 @@ public struct CollectionRepository: Sendable {
                        EXISTS (SELECT 1 FROM charge_intents ci WHERE ci.tenant_id = i.tenant_id
                                AND ci.invoice_id = i.invoice_id AND ci.status = \(state: ChargeIntentStatus.pending)) AS resumed
                 FROM invoices i
-                WHERE i.next_collection_at <= \(now) AND i.status = \(state: InvoiceStatus.open)
+                WHERE (i.next_collection_at <= \(now) OR i.invoice_id = \(onlyInvoice))
+                  AND (\(onlyInvoice)::text IS NULL OR i.invoice_id = \(onlyInvoice))
+                  AND i.status = \(state: InvoiceStatus.open)
                   AND i.total - i.amount_paid - i.amount_credited - i.amount_written_off > 0
                   AND (\(tenantID)::text IS NULL OR i.tenant_id = \(tenantID))
                   AND (\(tenantID)::text IS NOT NULL OR NOT EXISTS (
@@ -91,17 +100,18 @@ public struct CollectionRepository: Sendable {
                           i.collection_attempts, i.first_attempt_at, i.livemode
             ), intents AS (
                 INSERT INTO charge_intents (tenant_id, intent_id, invoice_id, attempt, amount, currency, status,
-                    leased_until, created_at)
+                    leased_until, created_at, payment_method_id)
                 SELECT l.tenant_id, 'ci_' || md5(l.tenant_id || l.invoice_id || l.collection_attempts || clock_timestamp()),
                        l.invoice_id, l.collection_attempts, l.amount, l.currency, \(state: ChargeIntentStatus.pending),
-                       clock_timestamp() + make_interval(secs => \(leaseSeconds)), \(now)
+                       clock_timestamp() + make_interval(secs => \(leaseSeconds)), \(now), \(method)::text
                 FROM leased l
                 ON CONFLICT (tenant_id, invoice_id) WHERE status = \(state: ChargeIntentStatus.pending)
                     DO UPDATE SET leased_until = EXCLUDED.leased_until
-                RETURNING tenant_id, invoice_id, intent_id, attempt, amount
+                RETURNING tenant_id, invoice_id, intent_id, attempt, amount, payment_method_id
             )
             SELECT n.intent_id, l.tenant_id, l.invoice_id, l.number, l.customer_id, l.subscription_id, n.amount,
-                   l.currency, n.attempt, l.first_attempt_at, c.default_payment_method, t.payment_retry_days,
+                   l.currency, n.attempt, l.first_attempt_at, coalesce(n.payment_method_id, c.default_payment_method),
+                   t.payment_retry_days,
                    t.time_zone, l.livemode
             FROM leased l
             JOIN intents n ON n.tenant_id = l.tenant_id AND n.invoice_id = l.invoice_id

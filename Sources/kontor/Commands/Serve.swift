@@ -59,7 +59,14 @@ struct Serve: AsyncParsableCommand {
             logger.notice("KONTOR_SMTP_URL is not set: messages are kept in \(folder.path)")
             mail = FolderTransport(directory: folder)
         }
-        let engine = Engine(database: database, clock: SystemClock(), mail: mail)
+        // Where debtors reach the portal (the links in e-mails): KONTOR_PUBLIC_URL, else this server.
+        let publicURL =
+            ProcessInfo.processInfo.environment["KONTOR_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), URL(string: publicURL) != nil else {
+            throw ValidationError("KONTOR_PUBLIC_URL must be an http:// or https:// URL, not \(publicURL)")
+        }
+        let engine = Engine(database: database, clock: SystemClock(), mail: mail, portalURL: publicURL)
         let deps = APIDependencies(engine: engine, metrics: registry)
         let keyFile = URL(fileURLWithPath: stateDirectory).appendingPathComponent("api-key")
         let migrations = try MigrationFile.load(from: MigrationFile.defaultDirectory)

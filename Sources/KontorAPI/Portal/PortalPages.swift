@@ -1,0 +1,159 @@
+import Foundation
+import KontorCore
+import KontorDocuments
+import KontorEngine
+import Mustache
+
+/// The portal's pages: Mustache templates (HTML-escaped) shipped in `Resources/Portal`, parsed
+/// once, filled with contexts made here in the debtor's language.
+struct PortalPages: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: String
+
+    static let shared = PortalPages()
+
+    init() {
+        var library = MustacheLibrary()
+        for name in ["layout", "account", "pay", "dispute", "message"] {
+            let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Portal")!
+            // The templates ship with the binary: one that does not parse is a build defect.
+            try! library.register(String(contentsOf: url, encoding: .utf8), named: name)
+        }
+        self.library = library
+        let css = Bundle.module.url(forResource: "portal", withExtension: "css", subdirectory: "Portal")!
+        self.stylesheet = (try? String(contentsOf: css, encoding: .utf8)) ?? ""
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+/// What every page shows: the frame, the language, the errors of a form sent back.
+struct PortalFrame {
+    let language: DocumentLanguage
+    let token: String
+    let seller: String
+    var customer: String?
+    var supportEmail: String?
+    var csrf: String?
+
+    var base: String { "/portal/\(token)" }
+    func url(_ path: String = "", query: String? = nil) -> String {
+        base + path + "?lang=\(language.rawValue)" + (query.map { "&" + $0 } ?? "")
+    }
+
+    func context(title: String, notice: String? = nil, errors: [FieldError] = [], form: [String: String] = [:])
+        -> [String: Any]
+    {
+        let other: DocumentLanguage = language == .de ? .en : .de
+        var err: [String: String] = [:]
+        for e in errors where err[e.field] == nil { err[e.field] = e.message }
+        var c: [String: Any] = [
+            "lang": language.rawValue, "title": title, "seller": seller, "t": PortalText.labels(language),
+            "home": url(), "switch_url": base + "?lang=\(other.rawValue)", "switch_lang": other.rawValue,
+            "switch_label": other == .de ? "Deutsch" : "English", "has_errors": !errors.isEmpty,
+            "errors": errors.map {
+                [
+                    "anchor": "field-\($0.field)", "label": PortalText.text("field_\($0.field)", language),
+                    "message": $0.message,
+                ]
+            },
+            "err": err, "form": form,
+        ]
+        if let customer, !customer.isEmpty { c["customer"] = customer }
+        if let supportEmail { c["support_email"] = supportEmail }
+        if let notice { c["notice"] = notice }
+        if let csrf { c["csrf"] = csrf }
+        return c
+    }
+
+    func money(_ minor: Int64, _ currency: String) -> String {
+        language.money(minor, Currency(code: currency) ?? .eur)
+    }
+}
+
+extension PortalPages {
+    func account(
+        _ a: PortalAccount, frame: PortalFrame, notice: String? = nil, errors: [FieldError] = [],
+        form: [String: String] = [:], proposed: Set<String> = []
+    ) -> String {
+        let l = frame.language
+        var c = frame.context(title: PortalText.text("account_title", l), notice: notice, errors: errors, form: form)
+        c["today"] = a.today.description
+        c["balances"] = a.balances.map {
+            [
+                "currency": $0.currency, "open": frame.money($0.open, $0.currency),
+                "overdue": frame.money($0.overdue, $0.currency),
+            ]
+        }
+        if a.credit > 0 { c["credit"] = frame.money(a.credit, a.creditCurrency) }
+        c["dunning"] =
+            a.dunningLevel > 0
+            ? "\(a.dunningLevel)\(a.dunningLevelName.map { " – \($0)" } ?? "")" : PortalText.text("no_dunning", l)
+        c["has_items"] = !a.items.isEmpty
+        c["items"] = a.items.map { i -> [String: Any] in
+            var row: [String: Any] = [
+                "id": i.id, "number": i.number, "issue_date": l.date(i.issueDate), "due_date": l.date(i.dueDate),
+                "open": frame.money(i.open, i.currency), "standing_code": i.standing.rawValue,
+                "standing": i.standing == .overdue
+                    ? PortalText.text("standing_overdue", l).replacingOccurrences(of: "%d", with: "\(i.daysOverdue)")
+                    : PortalText.text("standing_\(i.standing.rawValue)", l),
+                "pay": frame.url("/items/\(i.id)/pay"), "can_dispute": i.dispute == nil,
+                "dispute_url": frame.url("/items/\(i.id)/dispute"), "proposed": proposed.contains(i.id),
+            ]
+            if let d = i.dispute { row["dispute"] = d }
+            if i.isInvoice {
+                row["pdf"] = frame.url("/items/\(i.id)/pdf")
+                row["xml"] = frame.url("/items/\(i.id)/xml")
+            }
+            return row
+        }
+        c["statement_url"] = frame.base + "/statement"
+        c["propose_url"] = frame.base + "/proposals"
+        c["has_proposals"] = !a.proposals.isEmpty
+        c["proposals"] = a.proposals.map { p -> [String: Any] in
+            var row: [String: Any] = [
+                "created": l.date(LocalDate(instant: p.createdAt, in: TimeZone(identifier: "UTC")!)),
+                "count": p.instalments, "first": l.date(p.firstDueDate), "amount": frame.money(p.amount, p.currency),
+                "status": PortalText.text("proposal_\(p.status.rawValue)", l),
+            ]
+            if let n = p.decisionNote { row["note"] = n }
+            return row
+        }
+        return render("account", c)
+    }
+
+    func item(_ i: PortalAccount.Item, frame: PortalFrame) -> [String: String] {
+        ["number": i.number, "open": frame.money(i.open, i.currency), "due_date": frame.language.date(i.dueDate)]
+    }
+
+    func pay(
+        _ i: PortalAccount.Item, account a: PortalAccount, frame: PortalFrame, errors: [FieldError] = [],
+        form: [String: String] = [:]
+    ) -> String {
+        let l = frame.language
+        var c = frame.context(title: PortalText.text("pay_title", l), errors: errors, form: form)
+        c["item"] = item(i, frame: frame)
+        c["pay_url"] = frame.base + "/items/\(i.id)/pay"
+        c["cards"] = a.acceptsCards
+        c["card_options"] = PortalPayment.sandboxCards.map { ["token": $0.token, "label": $0.label] }
+        c["mandate_text"] = PortalText.text("mandate", l).replacingOccurrences(of: "%@", with: a.sellerName)
+        return render("pay", c)
+    }
+
+    func dispute(_ i: PortalAccount.Item, frame: PortalFrame, errors: [FieldError] = [], form: [String: String] = [:])
+        -> String
+    {
+        var c = frame.context(title: PortalText.text("dispute_title", frame.language), errors: errors, form: form)
+        c["item"] = item(i, frame: frame)
+        c["dispute_url"] = frame.base + "/items/\(i.id)/dispute"
+        return render("dispute", c)
+    }
+
+    func message(title: String, text: String, frame: PortalFrame) -> String {
+        var c = frame.context(title: title)
+        c["text"] = text
+        return render("message", c)
+    }
+}
