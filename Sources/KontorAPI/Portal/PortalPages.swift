@@ -147,6 +147,10 @@ extension PortalPages {
     {
         var c = frame.context(title: PortalText.text("dispute_title", frame.language), errors: errors, form: form)
         c["item"] = item(i, frame: frame)
+        c["intro"] = PortalText.text("dispute_intro", frame.language).replacingOccurrences(
+            of: "%@",
+            with: "\(i.number) (\(frame.money(i.open, i.currency)), \(PortalText.text("due_on", frame.language)) "
+                + "\(frame.language.date(i.dueDate)))")
         c["dispute_url"] = frame.base + "/items/\(i.id)/dispute"
         return render("dispute", c)
     }

@@ -145,14 +145,15 @@ struct PortalRoutes {
         try await visit(request, context) { v in
             let l = v.frame.language
             let q = request.uri.queryParameters
-            let number =
-                q["item"].flatMap { id in v.account.items.first { $0.id == String(id) }?.number }
-                ?? q["item"].map(String.init) ?? ""
+            let item = q["item"].map(String.init) ?? ""
+            var number = v.account.items.first { $0.id == item }?.number
+            if number == nil { number = try await portal.number(v.visitor, of: item) }
+            let shown = number ?? ""
             let notice: String? =
                 switch q["notice"].map(String.init) {
-                case "disputed"?: PortalText.text("notice_disputed", l).replacingOccurrences(of: "%@", with: number)
-                case "paid"?: PortalText.text("notice_paid", l).replacingOccurrences(of: "%@", with: number)
-                case "debited"?: PortalText.text("notice_debited", l).replacingOccurrences(of: "%@", with: number)
+                case "disputed"?: PortalText.text("notice_disputed", l).replacingOccurrences(of: "%@", with: shown)
+                case "paid"?: PortalText.text("notice_paid", l).replacingOccurrences(of: "%@", with: shown)
+                case "debited"?: PortalText.text("notice_debited", l).replacingOccurrences(of: "%@", with: shown)
                 case "proposed"?: PortalText.text("notice_proposed", l)
                 default: nil
                 }
@@ -204,7 +205,8 @@ struct PortalRoutes {
             let f = v.form!
             let i = try item(v, context)
             let l = v.frame.language
-            let echo = ["account_holder": f["account_holder"] ?? "", "iban": f["iban"] ?? ""]
+            var echo = ["account_holder": f["account_holder"] ?? "", "iban": f["iban"] ?? ""]
+            if f["mandate"] == "yes" { echo["mandate"] = "yes" }
             let payment: PortalPayment
             switch f["method"] {
             case "card":

@@ -11,7 +11,7 @@ enum PortalText {
             "Fragen zu Ihrem Konto? Schreiben Sie uns:", "Questions about your account? Write to us:"
         ),
         "errors_title": ("Bitte prüfen Sie Ihre Eingaben", "Please check what you entered"),
-        "summary": ("Ihr Konto", "Your account"),
+        "summary": ("Kontostand", "Balance"),
         "open_total": ("Offen", "Open"),
         "overdue_total": ("Davon überfällig", "Of which overdue"),
         "nothing_open": ("Nichts offen – vielen Dank!", "Nothing open – thank you!"),
@@ -69,8 +69,8 @@ enum PortalText {
         ),
         "dispute_title": ("Posten beanstanden", "Dispute an item"),
         "dispute_intro": (
-            "Stimmt etwas nicht? Schreiben Sie uns, was nicht stimmt. Bis wir es geklärt haben, mahnen wir diesen Posten nicht.",
-            "Something wrong? Tell us what. Until we have settled it, we send no reminders for this item:"
+            "Sie beanstanden %@. Schreiben Sie uns, was nicht stimmt: Bis wir es geklärt haben, mahnen wir diesen Posten nicht.",
+            "You are disputing %@. Tell us what is wrong: until we have settled it, we send no reminders for this item."
         ),
         "your_message": ("Ihre Nachricht", "Your message"),
         "send_dispute": ("Beanstandung senden", "Send dispute"),

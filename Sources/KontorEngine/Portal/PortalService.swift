@@ -199,10 +199,9 @@ public struct PortalService: Sendable {
                         iban: iban, mandateReference: "PORTAL-" + id.dropFirst(3).prefix(28), mandateDate: today),
                     livemode: v.tenant.livemode, createdAt: op.now, updatedAt: op.now)
             }
+            // Kept for this payment (and a return's record), never made the default: paying one
+            // item is no consent to future charges.
             try await methods.insert(pm, tenantID: v.tenant.id, on: op.connection)
-            if try await methods.defaultID(customerID: v.customerID, tenantID: v.tenant.id, on: op.connection) == nil {
-                try await methods.setDefault(pm.id, customerID: v.customerID, tenantID: v.tenant.id, on: op.connection)
-            }
             return (pm.id, item.open, item.currency)
         }
         let now = try await operations.clock.now(for: v.tenant)
@@ -228,6 +227,15 @@ public struct PortalService: Sendable {
     /// The account statement as of a day (today when nil), as a PDF.
     public func statement(_ v: PortalVisitor, asOf: LocalDate?) async throws -> ArchivedDocument {
         try await documents.statementPDF(customerID: v.customerID, asOf: asOf, currency: nil, tenant: v.tenant)
+    }
+
+    /// The number of one of the customer's issued items (open or settled), nil for anything else.
+    public func number(_ v: PortalVisitor, of invoiceID: String) async throws -> String? {
+        guard DocumentKind.looksLikeOpenItem(invoiceID) else { return nil }
+        let invoice = try await operations.read(v.tenant) { op in
+            try await invoices.find(invoiceID, tenantID: v.tenant.id, on: op.connection)
+        }
+        return invoice?.customerID == v.customerID ? invoice?.number : nil
     }
 
     func requireOwn(_ v: PortalVisitor, _ invoiceID: String) async throws {
