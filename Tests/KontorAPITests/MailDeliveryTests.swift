@@ -135,4 +135,75 @@ import Testing
             #expect(files.first?.hasPrefix("msg_") == true && files.first?.hasSuffix(".eml") == true)
         }
     }
+
+    /// Watches the message log as each message goes to the server, then hands it on.
+    final class WatchingTransport: MailTransport, @unchecked Sendable {
+        let inner: any MailTransport
+        let database: Database
+        var seen: [[String: String]] = []
+
+        init(_ inner: any MailTransport, database: Database) {
+            self.inner = inner
+            self.database = database
+        }
+
+        func states() async throws -> [String: String] {
+            var states: [String: String] = [:]
+            let rows = try await database.client.query(
+                "SELECT recipient, status FROM messages", logger: database.logger)
+            for try await (r, s) in rows.decode((String?, String).self) { states[r ?? ""] = s }
+            return states
+        }
+
+        func deliver(_ bytes: [UInt8], from: String, to: [String]) async -> SMTPOutcome {
+            seen.append((try? await states()) ?? [:])
+            return await inner.deliver(bytes, from: from, to: to)
+        }
+    }
+
+    @Test func eachOutcomeIsCommittedBeforeTheNextSendAndACrashedSendGoesOutOnceAfterItsLease() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            _ = try await client.send(
+                .patch, "/v1/tenant", key: fx.apiKey, json: #"{"contact_email": "billing@test.example"}"#)
+            let addresses = ["a@kundin.example", "b@kundin.example", "c@kundin.example"]
+            for a in addresses { _ = try await invoice(client, fx, customer: try await customer(client, fx, email: a)) }
+            let smtp = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(server.port)"))
+            let watching = WatchingTransport(smtp, database: fx.database)
+            let worker = MailWorker(database: fx.database, transport: watching)
+            let now = Date()
+            _ = try await Engine(database: fx.database).archive.run(now: now, tenantID: fx.tenant.id)
+            _ = try await worker.run(now: now, tenantID: fx.tenant.id)
+            // When the k-th message went to the server, the ones before it were already recorded
+            // sent: a crash then could only leave the k-th unresolved.
+            #expect(watching.seen.count == 3)
+            for (k, states) in watching.seen.enumerated() {
+                let sent = states.filter { $0.value == "sent" }.count
+                #expect(sent == k, "before send \(k + 1): \(states)")
+                #expect(states.values.filter { $0 == "sending" }.count == 3 - k, "claimed and committed first")
+            }
+            #expect(try server.messages().count == 3)
+
+            // A worker that claimed a message and died: the message waits for its lease, then goes
+            // out once.
+            _ = try await invoice(client, fx, customer: try await customer(client, fx, email: "d@kundin.example"))
+            _ = try await Engine(database: fx.database).archive.run(now: now, tenantID: fx.tenant.id)
+            _ = try await MailWorker(database: fx.database, transport: nil).run(now: now, tenantID: fx.tenant.id)
+            let claimed = try await fx.database.transaction {
+                try await MessageRepository(logger: fx.database.logger).claimDue(
+                    now: now, limit: 20, lease: 1, tenantID: fx.tenant.id, on: $0)
+            }
+            #expect(claimed.count == 1)
+            #expect(try await worker.run(now: now, tenantID: fx.tenant.id).attempted == 0, "the lease holds")
+            try await Task.sleep(for: .milliseconds(1300))
+            #expect(try await worker.run(now: now, tenantID: fx.tenant.id).attempted == 1)
+            #expect(try await worker.run(now: now, tenantID: fx.tenant.id).attempted == 0)
+            let received = try server.messages()
+            #expect(received.count == 4)
+            #expect(Set(received.map(\.messageId)).count == 4, "no message twice")
+            #expect(try await fx.count("messages WHERE status = 'sent' AND attempts = 2") == 1)
+        }
+    }
 }

@@ -15,8 +15,11 @@ import ServiceLifecycle
 ///    records the outcome: sent; a 4xx queued again after `MessageRetry`'s delay, failed after
 ///    the last attempt; a 5xx failed at once. `message.sent` / `message.failed` announce it.
 ///
-/// A crash after the server took a message but before the commit sends it again on restart —
-/// with the same bytes and Message-ID, which receivers use to drop the copy.
+/// Delivery is claimed and committed before the first byte is sent, and each outcome committed
+/// right after the server's answer: a crash mid-send leaves that one message `sending` until its
+/// lease expires, then it is sent again (the server never took what it did not answer 250 to).
+/// Only a crash between the 250 and the commit sends a message twice — with the same bytes and
+/// Message-ID, which receivers use to drop the copy.
 public struct MailWorker: Sendable {
     let database: Database
     let messages: MessageRepository
@@ -26,11 +29,14 @@ public struct MailWorker: Sendable {
     let batchSize: Int
     let links: PortalLinkRepository
     let portalURL: String
+    /// How long a claimed message is the claiming worker's (longer than any SMTP exchange).
+    let leaseSeconds: TimeInterval
 
     public init(
         database: Database, transport: (any MailTransport)?, portalURL: String = "http://127.0.0.1:8080",
-        batchSize: Int = 200
+        batchSize: Int = 200, leaseSeconds: TimeInterval = 120
     ) {
+        self.leaseSeconds = leaseSeconds
         self.links = PortalLinkRepository(logger: database.logger)
         self.portalURL = portalURL
         self.database = database
@@ -61,9 +67,7 @@ public struct MailWorker: Sendable {
         guard let transport else { return (made, 0) }
         var attempted = 0
         while !Task.isShuttingDownGracefully {
-            let n = try await database.transaction {
-                try await deliver(now: now, tenantID: tenantID, transport: transport, on: $0)
-            }
+            let n = try await deliver(now: now, tenantID: tenantID, transport: transport)
             attempted += n
             if n < 20 { break }
         }
@@ -113,10 +117,13 @@ public struct MailWorker: Sendable {
         return (pending.scanned, stored.count)
     }
 
-    func deliver(now: Date, tenantID: String?, transport: any MailTransport, on conn: PostgresConnection) async throws
-        -> Int
-    {
-        let due = try await messages.claimDue(now: now, limit: 20, tenantID: tenantID, on: conn)
+    /// Claims up to 20 due messages (committed before anything is sent), then sends each and
+    /// commits its outcome at once: a crash mid-send leaves only the message being sent
+    /// unresolved, and it is sent again once its lease has expired.
+    func deliver(now: Date, tenantID: String?, transport: any MailTransport) async throws -> Int {
+        let due = try await database.transaction {
+            try await messages.claimDue(now: now, limit: 20, lease: leaseSeconds, tenantID: tenantID, on: $0)
+        }
         var livemode: [String: Bool] = [:]
         for (tenant, var m) in due {
             let outcome: SMTPOutcome =
@@ -125,7 +132,6 @@ public struct MailWorker: Sendable {
                 } else {
                     .permanent(code: 0, text: "nothing to send")
                 }
-            m.attempts += 1
             switch outcome {
             case .sent:
                 m.status = .sent
@@ -135,6 +141,7 @@ public struct MailWorker: Sendable {
             case .transient(let code, let text):
                 m.lastError = code == 0 ? text : "\(code) \(text)"
                 if let delay = MessageRetry.delay(afterAttempt: m.attempts) {
+                    m.status = .queued
                     m.nextAttemptAt = now.addingTimeInterval(delay)
                 } else {
                     m.status = .failed
@@ -145,16 +152,21 @@ public struct MailWorker: Sendable {
                 m.nextAttemptAt = nil
                 m.lastError = code == 0 ? text : "\(code) \(text)"
             }
-            try await messages.record(
-                m.id, tenantID: tenant, status: m.status, attempts: m.attempts, nextAttemptAt: m.nextAttemptAt,
-                error: m.lastError, sentAt: m.sentAt, on: conn)
-            guard m.status != .queued else { continue }
-            if livemode[tenant] == nil { livemode[tenant] = try await tenants.profile(tenant, on: conn).livemode }
-            m.content = nil
-            try await outbox.append(
-                [.message(m.status == .sent ? .messageSent : .messageFailed, MessageJSON(m))], at: now,
-                tenantID: tenant,
-                livemode: livemode[tenant] ?? false, on: conn)
+            let message = m
+            try await database.transaction { conn in
+                guard
+                    try await messages.record(
+                        message.id, tenantID: tenant, status: message.status, nextAttemptAt: message.nextAttemptAt,
+                        error: message.lastError, sentAt: message.sentAt, on: conn),
+                    message.status != .queued
+                else { return }
+                if livemode[tenant] == nil { livemode[tenant] = try await tenants.profile(tenant, on: conn).livemode }
+                var announced = message
+                announced.content = nil
+                try await outbox.append(
+                    [.message(message.status == .sent ? .messageSent : .messageFailed, MessageJSON(announced))],
+                    at: now, tenantID: tenant, livemode: livemode[tenant] ?? false, on: conn)
+            }
         }
         return due.count
     }

@@ -2,17 +2,21 @@ import Foundation
 import KontorCore
 
 /// The message object (`GET /v1/customers/{id}/messages`, `message.sent`, `message.failed`):
-/// an e-mail to a customer about a document, without its bytes.
+/// an e-mail or letter to a customer, without its bytes.
 public struct MessageJSON: Codable, Sendable, Equatable {
     public var id: String
     public var object = "message"
     public var customer: String
-    /// `invoice`, `credit_note` or `dunning_notice`.
+    /// `document`, `receipt` or `card_expiry`.
+    public var kind: String
+    /// `email`, or `letter` (the PDF queued for print).
+    public var channel: String
+    /// `invoice`, `credit_note`, `dunning_notice`, `payment` or `payment_method`.
     public var sourceType: String
     public var source: String
     public var to: String?
     public var subject: String
-    /// `queued`, `sent` or `failed`.
+    /// `queued`, `sending`, `sent`, `failed` or `to_print`.
     public var status: String
     public var attempts: Int
     public var nextAttemptAt: Date?
@@ -23,6 +27,8 @@ public struct MessageJSON: Codable, Sendable, Equatable {
     public init(_ m: OutgoingMessage) {
         id = m.id
         customer = m.customerID
+        kind = m.kind.rawValue
+        channel = m.channel.rawValue
         sourceType = m.sourceType
         source = m.sourceID
         to = m.recipient

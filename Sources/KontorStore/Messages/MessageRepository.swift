@@ -5,6 +5,8 @@ import NIOCore
 import PostgresNIO
 
 extension MessageStatus: StoredState {}
+extension MessageKind: StoredState {}
+extension MessageChannel: StoredState {}
 
 /// The message log and the mail worker's cursor over the outbox.
 public struct MessageRepository: Sendable {
@@ -73,17 +75,18 @@ public struct MessageRepository: Sendable {
         let rows = try await conn.query(
             """
             INSERT INTO messages (tenant_id, message_id, customer_id, source_type, source_id, sender, recipient,
-                subject, content, status, attempts, next_attempt_at, last_error, created_at)
+                subject, content, status, attempts, next_attempt_at, last_error, created_at, kind, channel)
             SELECT \(tenantID), i, c, st, s, nullif(f, ''), nullif(r, ''), sub, nullif(b, ''::bytea), m, 0,
                    CASE WHEN m = \(state: MessageStatus.queued) THEN \(messages[0].createdAt)::timestamptz END,
-                   nullif(e, ''), \(messages[0].createdAt)
+                   nullif(e, ''), \(messages[0].createdAt), k, ch
             FROM unnest(\(messages.map(\.id)), \(messages.map(\.customerID)), \(messages.map(\.sourceType)),
                         \(messages.map(\.sourceID)), \(messages.map { $0.sender ?? "" }),
                         \(messages.map { $0.recipient ?? "" }), \(messages.map(\.subject)),
                         \(messages.map { ByteBuffer(bytes: $0.content ?? Data()) }), \(messages.map(\.status.rawValue)),
-                        \(messages.map { $0.lastError ?? "" }))
-                 AS x(i, c, st, s, f, r, sub, b, m, e)
-            ON CONFLICT (tenant_id, source_type, source_id) DO NOTHING
+                        \(messages.map { $0.lastError ?? "" }), \(messages.map(\.kind.rawValue)),
+                        \(messages.map(\.channel.rawValue)))
+                 AS x(i, c, st, s, f, r, sub, b, m, e, k, ch)
+            ON CONFLICT (tenant_id, kind, source_type, source_id) DO NOTHING
             RETURNING message_id
             """,
             logger: logger.forQuery)
@@ -94,21 +97,30 @@ public struct MessageRepository: Sendable {
 
     static let columns = """
         message_id, customer_id, source_type, source_id, sender, recipient, subject, content, status, attempts,
-        next_attempt_at, last_error, created_at, sent_at
+        next_attempt_at, last_error, created_at, sent_at, kind, channel
         """
 
-    /// Queued messages due by `now`, claimed for this transaction (`SKIP LOCKED`: several
-    /// nodes share the work, none sends what another is sending).
-    public func claimDue(now: Date, limit: Int, tenantID: String?, on conn: PostgresConnection) async throws
-        -> [(tenantID: String, message: OutgoingMessage)]
-    {
+    /// Claims messages to send and commits the claim before anything is sent: queued ones due
+    /// by `now`, and `sending` ones whose lease expired (a worker crashed mid-send). Each becomes
+    /// `sending` under a lease of `lease` seconds on the database clock (all nodes share it; a
+    /// tenant's test clock jumps), its attempt counted (`SKIP LOCKED`: nodes share the work).
+    public func claimDue(
+        now: Date, limit: Int, lease: TimeInterval = 120, tenantID: String?, on conn: PostgresConnection
+    ) async throws -> [(tenantID: String, message: OutgoingMessage)] {
         let rows = try await conn.query(
             """
-            SELECT tenant_id, \(unescaped: Self.columns) FROM messages
-            WHERE status = \(state: MessageStatus.queued) AND next_attempt_at <= \(now)
-              AND (\(tenantID)::text IS NULL OR tenant_id = \(tenantID))
-            ORDER BY next_attempt_at LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED
+            WITH due AS (
+                SELECT tenant_id, message_id FROM messages
+                WHERE ((status = \(state: MessageStatus.queued) AND next_attempt_at <= \(now))
+                       OR (status = \(state: MessageStatus.sending) AND leased_until < clock_timestamp()))
+                  AND (\(tenantID)::text IS NULL OR tenant_id = \(tenantID))
+                ORDER BY coalesce(next_attempt_at, leased_until) LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE messages m SET status = \(state: MessageStatus.sending), next_attempt_at = NULL,
+                leased_until = clock_timestamp() + make_interval(secs => \(lease)), attempts = m.attempts + 1
+            FROM due WHERE m.tenant_id = due.tenant_id AND m.message_id = due.message_id
+            RETURNING m.tenant_id, \(unescaped: Self.columns.split(separator: ",").map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
             """,
             logger: logger.forQuery)
         var result: [(String, OutgoingMessage)] = []
@@ -127,21 +139,28 @@ public struct MessageRepository: Sendable {
             subject: try at(6, String.self), content: try at(7, ByteBuffer?.self).map { Data($0.readableBytesView) },
             status: try MessageStatus.stored(try at(8, String.self)), attempts: Int(try at(9, Int32.self)),
             nextAttemptAt: try at(10, Date?.self), lastError: try at(11, String?.self),
-            createdAt: try at(12, Date.self), sentAt: try at(13, Date?.self))
+            createdAt: try at(12, Date.self), sentAt: try at(13, Date?.self),
+            kind: try MessageKind.stored(try at(14, String.self)),
+            channel: try MessageChannel.stored(try at(15, String.self)))
     }
 
-    /// Records the outcome of an attempt.
+    /// Records the outcome of the attempt a claim made; false when the message is no longer
+    /// this claim's (its lease expired and another worker took it).
+    @discardableResult
     public func record(
-        _ id: String, tenantID: String, status: MessageStatus, attempts: Int, nextAttemptAt: Date?, error: String?,
-        sentAt: Date?, on conn: PostgresConnection
-    ) async throws {
-        _ = try await conn.query(
+        _ id: String, tenantID: String, status: MessageStatus, nextAttemptAt: Date?, error: String?, sentAt: Date?,
+        on conn: PostgresConnection
+    ) async throws -> Bool {
+        let rows = try await conn.query(
             """
-            UPDATE messages SET status = \(status.rawValue), attempts = \(Int32(attempts)),
-                next_attempt_at = \(nextAttemptAt), last_error = \(error), sent_at = \(sentAt)
-            WHERE tenant_id = \(tenantID) AND message_id = \(id)
+            UPDATE messages SET status = \(status.rawValue), next_attempt_at = \(nextAttemptAt), last_error = \(error),
+                sent_at = \(sentAt), leased_until = NULL
+            WHERE tenant_id = \(tenantID) AND message_id = \(id) AND status = \(state: MessageStatus.sending)
+            RETURNING 1
             """,
             logger: logger.forQuery)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// A customer's messages, newest first, without their bytes.
