@@ -25,3 +25,21 @@ ALTER TABLE messages ADD CONSTRAINT messages_source_type_check
     CHECK (source_type IN ('invoice', 'credit_note', 'dunning_notice', 'payment', 'payment_method'));
 ALTER TABLE messages DROP CONSTRAINT messages_tenant_id_source_type_source_id_key;
 ALTER TABLE messages ADD CONSTRAINT messages_one_per_source UNIQUE (tenant_id, kind, source_type, source_id);
+
+-- A tenant's own e-mail templates (Mustache), per kind and language; the built-in ones apply
+-- where a tenant has none.
+CREATE TABLE message_templates (
+    tenant_id   text        NOT NULL REFERENCES tenants (tenant_id),
+    kind        text        NOT NULL CHECK (kind IN ('invoice', 'credit_note', 'dunning_notice', 'receipt', 'card_expiry')),
+    language    text        NOT NULL CHECK (language IN ('de', 'en')),
+    subject     text        NOT NULL,
+    text_body   text        NOT NULL,
+    html_body   text        NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, kind, language)
+);
+
+-- What a customer wants their invoices and credit notes as: the PDF with the embedded e-invoice,
+-- or the XRechnung (UBL) file only (public buyers, and businesses whose inbox reads XML).
+ALTER TABLE customers ADD COLUMN invoice_delivery text NOT NULL DEFAULT 'pdf'
+    CHECK (invoice_delivery IN ('pdf', 'xrechnung'));

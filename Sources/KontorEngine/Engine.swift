@@ -36,6 +36,7 @@ public struct Engine: Sendable {
     public let archive: DocumentArchive
     public let mail: MailWorker
     public let messages: MessageService
+    public let messageTemplates: MessageTemplateService
     public let portal: PortalService
     public let portalLinks: PortalLinkService
     public let proposals: InstalmentProposalService
@@ -83,6 +84,7 @@ public struct Engine: Sendable {
         documents = DocumentService(database: database, operations: operations)
         mail = MailWorker(database: database, transport: transport, portalURL: portalURL)
         messages = MessageService(database: database, operations: operations)
+        messageTemplates = MessageTemplateService(database: database, operations: operations)
         portal = PortalService(
             database: database, operations: operations, policies: dunningPolicies, disputes: disputes,
             collection: collection, documents: documents)

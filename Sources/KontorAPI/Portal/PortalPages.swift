@@ -14,7 +14,7 @@ struct PortalPages: Sendable {
 
     init() {
         var library = MustacheLibrary()
-        for name in ["layout", "account", "pay", "dispute", "message"] {
+        for name in ["layout", "account", "pay", "payment_forms", "method", "dispute", "message"] {
             let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Portal")!
             // The templates ship with the binary: one that does not parse is a build defect.
             try! library.register(String(contentsOf: url, encoding: .utf8), named: name)
@@ -110,6 +110,7 @@ extension PortalPages {
             return row
         }
         c["statement_url"] = frame.base + "/statement"
+        c["method_url"] = frame.url("/payment_method")
         c["propose_url"] = frame.base + "/proposals"
         c["has_proposals"] = !a.proposals.isEmpty
         c["proposals"] = a.proposals.map { p -> [String: Any] in
@@ -135,11 +136,52 @@ extension PortalPages {
         let l = frame.language
         var c = frame.context(title: PortalText.text("pay_title", l), errors: errors, form: form)
         c["item"] = item(i, frame: frame)
-        c["pay_url"] = frame.base + "/items/\(i.id)/pay"
+        paymentForms(
+            &c, account: a, frame: frame, action: frame.base + "/items/\(i.id)/pay",
+            card: PortalText.text("pay_now", l) + " " + frame.money(i.open, i.currency),
+            sepa: PortalText.text("pay_by_debit", l) + " " + frame.money(i.open, i.currency))
+        return render("pay", c)
+    }
+
+    /// The card and SEPA forms both payment pages show.
+    func paymentForms(
+        _ c: inout [String: Any], account a: PortalAccount, frame: PortalFrame, action: String, card: String,
+        sepa: String
+    ) {
+        c["action_url"] = action
         c["cards"] = a.acceptsCards
         c["card_options"] = PortalPayment.sandboxCards.map { ["token": $0.token, "label": $0.label] }
-        c["mandate_text"] = PortalText.text("mandate", l).replacingOccurrences(of: "%@", with: a.sellerName)
-        return render("pay", c)
+        c["mandate_text"] = PortalText.text("mandate", frame.language).replacingOccurrences(
+            of: "%@", with: a.sellerName)
+        c["card_button"] = card
+        c["sepa_button"] = sepa
+    }
+
+    /// Replacing the way to pay (the card-expiry notice links here).
+    func method(
+        _ methods: [PaymentMethodJSON], account a: PortalAccount, frame: PortalFrame, errors: [FieldError] = [],
+        form: [String: String] = [:]
+    ) -> String {
+        let l = frame.language
+        var c = frame.context(title: PortalText.text("method_title", l), errors: errors, form: form)
+        c["has_methods"] = !methods.isEmpty
+        c["methods"] = methods.map { m -> [String: Any] in
+            let label: String
+            if let card = m.card {
+                label =
+                    "\(card.brand.prefix(1).uppercased() + card.brand.dropFirst()) •••• \(card.last4), "
+                    + PortalText.text("expires", l) + String(format: " %02d/%d", card.expMonth, card.expYear)
+            } else if let sepa = m.sepaDebit {
+                label = PortalText.text("by_sepa", l) + ", IBAN \(sepa.country) •••• \(sepa.ibanLast4)"
+            } else {
+                label = m.type
+            }
+            return ["label": label, "is_default": m.isDefault]
+        }
+        paymentForms(
+            &c, account: a, frame: frame, action: frame.base + "/payment_method",
+            card: PortalText.text("save_card", l), sepa: PortalText.text("save_mandate", l))
+        return render("method", c)
     }
 
     func dispute(_ i: PortalAccount.Item, frame: PortalFrame, errors: [FieldError] = [], form: [String: String] = [:])

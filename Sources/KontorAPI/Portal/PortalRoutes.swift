@@ -34,6 +34,8 @@ struct PortalRoutes {
         group.get("items/{id}/dispute", use: disputeForm)
         group.post("items/{id}/dispute", use: dispute)
         group.post("proposals", use: propose)
+        group.get("payment_method", use: methodForm)
+        group.post("payment_method", use: replaceMethod)
     }
 
     /// A visitor's request: the link resolved, the language chosen, the CSRF cookie in place;
@@ -155,6 +157,7 @@ struct PortalRoutes {
                 case "paid"?: PortalText.text("notice_paid", l).replacingOccurrences(of: "%@", with: shown)
                 case "debited"?: PortalText.text("notice_debited", l).replacingOccurrences(of: "%@", with: shown)
                 case "proposed"?: PortalText.text("notice_proposed", l)
+                case "method"?: PortalText.text("notice_method", l)
                 default: nil
                 }
             return html(.ok, pages.account(v.account, frame: v.frame, notice: notice))
@@ -200,46 +203,58 @@ struct PortalRoutes {
         }
     }
 
+    /// The way to pay a payment form chose, or what is wrong with it (all at once), and the
+    /// fields to show again.
+    static func payment(_ f: PortalForm, _ l: DocumentLanguage) -> (
+        payment: PortalPayment?, errors: [FieldError], echo: [String: String]
+    ) {
+        var echo = ["account_holder": f["account_holder"] ?? "", "iban": f["iban"] ?? ""]
+        if f["mandate"] == "yes" { echo["mandate"] = "yes" }
+        switch f["method"] {
+        case "card":
+            guard let token = f["card_token"], !token.isEmpty else {
+                return (nil, [FieldError(field: "card", message: PortalText.text("choose_card_required", l))], echo)
+            }
+            return (.card(token: token), [], echo)
+        case "sepa_debit":
+            guard f["mandate"] == "yes" else {
+                var errors: [FieldError] = []
+                if (f["account_holder"] ?? "").trimmingWhitespace().isEmpty {
+                    errors.append(FieldError(field: "account_holder", message: l.pick("ist anzugeben", "is required")))
+                }
+                if (try? IBAN(f["iban"] ?? "")) == nil {
+                    errors.append(FieldError(field: "iban", message: Self.ibanMessage(f["iban"], l)))
+                }
+                errors.append(FieldError(field: "mandate", message: PortalText.text("mandate_required", l)))
+                return (nil, errors, echo)
+            }
+            return (.sepaDebit(iban: f["iban"] ?? "", holder: f["account_holder"] ?? ""), [], echo)
+        default:
+            return (nil, [FieldError(field: "card", message: PortalText.text("choose_card_required", l))], echo)
+        }
+    }
+
+    /// The engine's refusal of a payment method, said on the page.
+    static func refusal(_ e: ValidationError, _ f: PortalForm, _ l: DocumentLanguage) -> [FieldError] {
+        e.errors.map {
+            switch $0.field {
+            case "iban": FieldError(field: "iban", message: Self.ibanMessage(f["iban"], l))
+            case "card": FieldError(field: "card", message: PortalText.text("choose_card_required", l))
+            default: $0
+            }
+        }
+    }
+
     @Sendable func pay(_ request: Request, context: KontorRequestContext) async throws -> Response {
         try await visit(request, context, post: true) { v in
             let f = v.form!
             let i = try item(v, context)
             let l = v.frame.language
-            var echo = ["account_holder": f["account_holder"] ?? "", "iban": f["iban"] ?? ""]
-            if f["mandate"] == "yes" { echo["mandate"] = "yes" }
-            let payment: PortalPayment
-            switch f["method"] {
-            case "card":
-                guard let token = f["card_token"], !token.isEmpty else {
-                    return html(
-                        .unprocessableContent,
-                        pages.pay(
-                            i, account: v.account, frame: v.frame,
-                            errors: [FieldError(field: "card", message: PortalText.text("choose_card_required", l))]))
-                }
-                payment = .card(token: token)
-            case "sepa_debit":
-                guard f["mandate"] == "yes" else {
-                    var errors = [FieldError(field: "mandate", message: PortalText.text("mandate_required", l))]
-                    // Say everything at once: the IBAN and holder are checked too.
-                    if (try? IBAN(f["iban"] ?? "")) == nil {
-                        errors.insert(FieldError(field: "iban", message: Self.ibanMessage(f["iban"], l)), at: 0)
-                    }
-                    if (f["account_holder"] ?? "").trimmingWhitespace().isEmpty {
-                        errors.insert(
-                            FieldError(field: "account_holder", message: l.pick("ist anzugeben", "is required")), at: 0)
-                    }
-                    return html(
-                        .unprocessableContent,
-                        pages.pay(i, account: v.account, frame: v.frame, errors: errors, form: echo))
-                }
-                payment = .sepaDebit(iban: f["iban"] ?? "", holder: f["account_holder"] ?? "")
-            default:
+            let (chosen, problems, echo) = Self.payment(f, l)
+            guard let payment = chosen else {
                 return html(
                     .unprocessableContent,
-                    pages.pay(
-                        i, account: v.account, frame: v.frame,
-                        errors: [FieldError(field: "card", message: PortalText.text("choose_card_required", l))]))
+                    pages.pay(i, account: v.account, frame: v.frame, errors: problems, form: echo))
             }
             do {
                 switch try await portal.pay(v.visitor, invoiceID: i.id, with: payment) {
@@ -263,11 +278,34 @@ struct PortalRoutes {
                             frame: v.frame))
                 }
             } catch let e as ValidationError {
-                let errors = e.errors.map {
-                    $0.field == "iban" ? FieldError(field: "iban", message: Self.ibanMessage(f["iban"], l)) : $0
-                }
                 return html(
-                    .unprocessableContent, pages.pay(i, account: v.account, frame: v.frame, errors: errors, form: echo))
+                    .unprocessableContent,
+                    pages.pay(i, account: v.account, frame: v.frame, errors: Self.refusal(e, f, l), form: echo))
+            }
+        }
+    }
+
+    @Sendable func methodForm(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try await visit(request, context) { v in
+            html(.ok, pages.method(try await portal.methodsOnFile(v.visitor), account: v.account, frame: v.frame))
+        }
+    }
+
+    @Sendable func replaceMethod(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try await visit(request, context, post: true) { v in
+            let f = v.form!
+            let l = v.frame.language
+            let (chosen, problems, echo) = Self.payment(f, l)
+            do {
+                guard let payment = chosen else { throw ValidationError(problems) }
+                _ = try await portal.replaceMethod(v.visitor, with: payment)
+                return redirect(v.frame, notice: "method")
+            } catch let e as ValidationError {
+                return html(
+                    .unprocessableContent,
+                    pages.method(
+                        try await portal.methodsOnFile(v.visitor), account: v.account, frame: v.frame,
+                        errors: chosen == nil ? problems : Self.refusal(e, f, l), form: echo))
             }
         }
     }

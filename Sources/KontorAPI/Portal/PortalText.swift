@@ -67,6 +67,20 @@ enum PortalText {
             "Ich ermächtige %@, diese Zahlung von meinem Konto mittels Lastschrift einzuziehen. Zugleich weise ich mein Kreditinstitut an, die Lastschrift einzulösen. Ich kann innerhalb von acht Wochen, beginnend mit dem Belastungsdatum, die Erstattung verlangen.",
             "I authorise %@ to collect this payment from my account by direct debit, and my bank to pay it. I am entitled to a refund from my bank within eight weeks of the debit."
         ),
+        "method_title": ("Zahlungsart ändern", "Change how you pay"),
+        "on_file": ("Hinterlegt", "On file"),
+        "default_method": ("wird für Ihre Rechnungen genutzt", "used for your invoices"),
+        "expires": ("gültig bis", "valid until"),
+        "replace_intro": (
+            "Hinterlegen Sie eine neue Karte oder ein SEPA-Lastschriftmandat; wir nutzen es ab sofort für Ihre Rechnungen.",
+            "Add a new card or a SEPA direct debit mandate; we will use it for your invoices from now on."
+        ),
+        "save_card": ("Karte hinterlegen", "Save card"),
+        "save_mandate": ("Mandat erteilen", "Authorise the mandate"),
+        "change_method": ("Zahlungsart ändern", "Change how you pay"),
+        "notice_method": (
+            "Danke! Ihre neue Zahlungsart ist hinterlegt.", "Thank you! Your new way to pay is saved."
+        ),
         "dispute_title": ("Posten beanstanden", "Dispute an item"),
         "dispute_intro": (
             "Sie beanstanden %@. Schreiben Sie uns, was nicht stimmt: Bis wir es geklärt haben, mahnen wir diesen Posten nicht.",

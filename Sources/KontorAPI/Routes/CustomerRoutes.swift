@@ -60,6 +60,7 @@ struct CustomerRoutes {
         input.taxID = reader.string("tax_id")
         input.leitwegID = reader.string("leitweg_id")
         input.locale = reader.string("locale")
+        input.invoiceDelivery = reader.requiredString("invoice_delivery")
         input.taxExempt = reader.bool("tax_exempt")
         input.currency = reader.string("currency")
         input.dunningPolicy = reader.string("dunning_policy")

@@ -18,6 +18,7 @@ public struct CustomerInput: Sendable, Equatable {
     public var metadata: [String: String]?
     public var leitwegID: String??
     public var locale: String??
+    public var invoiceDelivery: String?
 
     public init() {}
 }
@@ -25,6 +26,12 @@ public struct CustomerInput: Sendable, Equatable {
 /// A customer's validated fields. Built only by `CustomerRules`, so every instance holds
 /// checked values: a known kind, an ISO country, an ISO currency, a VAT ID with valid
 /// check digits.
+/// What a customer wants their invoices as.
+public enum InvoiceDelivery: String, Sendable, Equatable, CaseIterable {
+    case pdf
+    case xrechnung
+}
+
 public struct CustomerFields: Sendable, Equatable {
     public var name: String?
     public var email: EmailAddress?
@@ -44,6 +51,9 @@ public struct CustomerFields: Sendable, Equatable {
     public var leitwegID: LeitwegID?
     /// The language of the customer's documents (`de` when not set).
     public var locale: LanguageTag?
+    /// How invoices and credit notes are e-mailed: the PDF (with the embedded e-invoice), or the
+    /// XRechnung file only.
+    public var invoiceDelivery: InvoiceDelivery = .pdf
 
     public init(
         name: String? = nil, email: EmailAddress? = nil, externalID: String? = nil, kind: CustomerKind = .consumer,

@@ -98,6 +98,13 @@ public enum CustomerRules {
                 fields.leitwegID = nil
             }
         }
+        if let delivery = input.invoiceDelivery {
+            if let d = InvoiceDelivery(rawValue: delivery) {
+                fields.invoiceDelivery = d
+            } else {
+                errors.append(FieldError(field: "invoice_delivery", message: "must be pdf or xrechnung"))
+            }
+        }
         if let locale = input.locale {
             if let locale {
                 if let tag = LanguageTag(locale) {

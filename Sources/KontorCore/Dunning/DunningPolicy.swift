@@ -12,6 +12,16 @@ public enum DunningAction: String, CaseIterable, Hashable, Sendable, Codable {
     case writeOff = "write_off"
 }
 
+/// How a level's notice reaches the debtor.
+public enum DunningChannel: String, CaseIterable, Hashable, Sendable, Codable {
+    /// E-mailed with its PDF.
+    case email
+    /// The PDF queued for print and post (a message with channel `letter`, status `to_print`).
+    case letter
+    /// Archived only: the level acts (fees, restriction, hand-over) but nothing is sent.
+    case none
+}
+
 /// One step of escalation: Zahlungserinnerung, 1. Mahnung, 2. Mahnung, letzte Mahnung, Inkasso.
 public struct DunningLevel: Hashable, Sendable {
     public var name: String
@@ -26,11 +36,14 @@ public struct DunningLevel: Hashable, Sendable {
     public var actions: [DunningAction]
     /// Mustache template of the notice; the policy's default when nil.
     public var template: String?
+    /// How the notice reaches the debtor (e-mail unless the level says otherwise).
+    public var channel: DunningChannel
 
     public init(
         name: String, afterDays: Int, fee: Int64 = 0, interest: Bool = false, flatFee: Bool = false,
-        actions: [DunningAction] = [.notify], template: String? = nil
+        actions: [DunningAction] = [.notify], template: String? = nil, channel: DunningChannel = .email
     ) {
+        self.channel = channel
         self.name = name
         self.afterDays = afterDays
         self.fee = fee

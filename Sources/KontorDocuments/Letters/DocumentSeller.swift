@@ -60,8 +60,8 @@ public struct DocumentSeller: Sendable, Equatable {
 }
 
 /// IBANs as people read them: groups of four.
-enum IBANText {
-    static func grouped(_ iban: String) -> String {
+public enum IBANText {
+    public static func grouped(_ iban: String) -> String {
         var out = ""
         for (i, c) in iban.replacingOccurrences(of: " ", with: "").enumerated() {
             if i > 0 && i % 4 == 0 { out.append(" ") }
@@ -72,7 +72,7 @@ enum IBANText {
 
     /// All but the country, check digits and last four characters hidden (a pre-notification
     /// names the account without printing it in full).
-    static func masked(_ iban: String) -> String {
+    public static func masked(_ iban: String) -> String {
         let plain = iban.replacingOccurrences(of: " ", with: "")
         guard plain.count > 8 else { return plain }
         return String(plain.prefix(4)) + " •••• " + String(plain.suffix(4))

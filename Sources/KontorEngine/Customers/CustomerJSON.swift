@@ -23,6 +23,8 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
     public var leitwegId: String?
     /// The language of the customer's documents.
     public var locale: String?
+    /// `pdf` or `xrechnung` (invoices e-mailed as the XRechnung file only).
+    public var invoiceDelivery: String
     public var taxExempt: Bool
     public var currency: String?
     public var dunningPolicy: String?
@@ -46,6 +48,7 @@ public struct CustomerJSON: Codable, Sendable, Equatable {
         taxId = f.taxID?.description
         leitwegId = f.leitwegID?.value
         locale = f.locale?.value
+        invoiceDelivery = f.invoiceDelivery.rawValue
         taxExempt = f.taxExempt
         currency = f.currency?.code
         dunningPolicy = f.dunningPolicy

@@ -12,6 +12,8 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         public var flatFee: Bool?
         public var actions: [String]?
         public var template: String?
+        /// `email` (default), `letter` or `none`.
+        public var channel: String?
     }
 
     public var code: String
@@ -28,7 +30,7 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         levels = p.levels.map {
             Level(
                 name: $0.name, afterDays: $0.afterDays, fee: $0.fee, interest: $0.interest, flatFee: $0.flatFee,
-                actions: $0.actions.map(\.rawValue), template: $0.template)
+                actions: $0.actions.map(\.rawValue), template: $0.template, channel: $0.channel.rawValue)
         }
     }
 
@@ -48,6 +50,10 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
                             message: "must be one of notify, restrict, suspend, hand_over, write_off"))
                 }
             }
+            let channel = level.channel.map(DunningChannel.init(rawValue:)) ?? .email
+            if channel == nil {
+                errors.append(FieldError(field: "levels[\(i)].channel", message: "must be email, letter or none"))
+            }
             if let t = level.template, (try? NoticeRenderer.compile(t)) == nil {
                 errors.append(FieldError(field: "levels[\(i)].template", message: "is not a valid Mustache template"))
             }
@@ -55,7 +61,8 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
                 DunningLevel(
                     name: level.name, afterDays: level.afterDays, fee: level.fee ?? 0,
                     interest: level.interest ?? false,
-                    flatFee: level.flatFee ?? false, actions: actions, template: level.template))
+                    flatFee: level.flatFee ?? false, actions: actions, template: level.template,
+                    channel: channel ?? .email))
         }
         let currency = currency ?? "EUR"
         if Currency(code: currency) == nil {

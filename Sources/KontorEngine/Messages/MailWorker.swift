@@ -1,5 +1,6 @@
 import Foundation
 import KontorCore
+import KontorDocuments
 import KontorMail
 import KontorStore
 import PostgresNIO
@@ -28,6 +29,8 @@ public struct MailWorker: Sendable {
     let transport: (any MailTransport)?
     let batchSize: Int
     let links: PortalLinkRepository
+    let templateStore: MessageTemplateRepository
+    let policies: DunningPolicyRepository
     let portalURL: String
     /// How long a claimed message is the claiming worker's (longer than any SMTP exchange).
     let leaseSeconds: TimeInterval
@@ -38,6 +41,8 @@ public struct MailWorker: Sendable {
     ) {
         self.leaseSeconds = leaseSeconds
         self.links = PortalLinkRepository(logger: database.logger)
+        self.templateStore = MessageTemplateRepository(logger: database.logger)
+        self.policies = DunningPolicyRepository(logger: database.logger)
         self.portalURL = portalURL
         self.database = database
         self.messages = MessageRepository(logger: database.logger)
@@ -79,34 +84,10 @@ public struct MailWorker: Sendable {
         let pending = try await messages.pending(tenantID: tenantID, after: cursor, limit: batchSize, on: conn)
         guard let last = pending.last else { return (0, 0) }
         let profile = try await tenants.profile(tenantID, on: conn)
-        let facts = Dictionary(
-            try await messages.facts(documentIDs: pending.documents.map(\.documentID), tenantID: tenantID, on: conn)
-                .map { ($0.documentID, $0) }, uniquingKeysWith: { a, _ in a })
-        let senderAddress = profile.documents.contactEmail ?? profile.documents.electronicAddress
-        let sender = senderAddress.map { MailMessage.Address(name: profile.legalName ?? profile.name, email: $0) }
-        // Every e-mail carries the customer's portal link (made now for a customer without one).
-        let tokens = try await links.ensure(
-            customerIDs: facts.values.filter { $0.email != nil }.map(\.customerID), tenantID: tenantID, now: now,
-            on: conn)
-        var made: [OutgoingMessage] = []
-        for d in pending.documents {
-            guard let f = facts[d.documentID] else { continue }
-            let id = Identifier.make("msg")
-            let link = tokens[f.customerID].map { PortalLinkService.url(base: portalURL, token: $0) }
-            let mail = sender.flatMap {
-                MailComposer.message(f, sourceType: d.sourceType, id: id, sender: $0, portalLink: link, now: now)
-            }
-            let problem =
-                sender == nil
-                ? "the tenant has no contact_email to send from"
-                : mail == nil ? "the customer has no e-mail address" : nil
-            made.append(
-                OutgoingMessage(
-                    id: id, customerID: f.customerID, sourceType: d.sourceType, sourceID: d.sourceID,
-                    sender: sender?.email, recipient: f.email, subject: mail?.subject ?? f.number,
-                    content: mail.map { Data($0.rendered()) }, status: problem == nil ? .queued : .failed,
-                    nextAttemptAt: problem == nil ? now : nil, lastError: problem, createdAt: now))
-        }
+        var batch = try await MailBatch.load(
+            pending.events, profile: profile, portalURL: portalURL, now: now, worker: self, on: conn)
+        for e in pending.events { batch.write(e) }
+        let made = batch.made
         let stored = Set(try await messages.insert(made, tenantID: tenantID, on: conn))
         try await outbox.append(
             made.filter { stored.contains($0.id) && $0.status == .failed }.map {

@@ -168,37 +168,7 @@ public struct PortalService: Sendable {
             guard let item = items.first(where: { $0.id == invoiceID }) else {
                 throw EngineError.notFound(resource: "open item", id: invoiceID)
             }
-            let today = try await op.today()
-            let pm: PaymentMethod
-            switch payment {
-            case .card(let token):
-                guard !v.tenant.livemode,
-                    let card = PortalPayment.sandboxCards.first(where: { $0.token == token })
-                else { throw ValidationError(field: "card", message: "choose one of the cards offered") }
-                let expiry = try CardExpiry(month: 12, year: today.year + 3)
-                pm = PaymentMethod(
-                    id: Identifier.make("pm"), customerID: v.customerID, kind: .card,
-                    card: .init(token: card.token, brand: card.brand, last4: card.last4, expiry: expiry),
-                    sepaDebit: nil, livemode: v.tenant.livemode, createdAt: op.now, updatedAt: op.now)
-            case .sepaDebit(let ibanText, let holder):
-                var errors: [FieldError] = []
-                var iban: IBAN?
-                do throws(ValidationError) { iban = try IBAN(ibanText) } catch {
-                    errors += error.errors.map { FieldError(field: "iban", message: $0.message) }
-                }
-                let holder = holder.trimmingWhitespace()
-                if holder.isEmpty || holder.count > 70 {
-                    errors.append(FieldError(field: "account_holder", message: "must be 1 to 70 characters"))
-                }
-                guard errors.isEmpty, let iban else { throw ValidationError(errors) }
-                // The mandate the debtor gives here, referenced by the payment method's id.
-                let id = Identifier.make("pm")
-                pm = PaymentMethod(
-                    id: id, customerID: v.customerID, kind: .sepaDebit, card: nil,
-                    sepaDebit: .init(
-                        iban: iban, mandateReference: "PORTAL-" + id.dropFirst(3).prefix(28), mandateDate: today),
-                    livemode: v.tenant.livemode, createdAt: op.now, updatedAt: op.now)
-            }
+            let pm = try Self.method(payment, for: v, today: try await op.today(), now: op.now)
             // Kept for this payment (and a return's record), never made the default: paying one
             // item is no consent to future charges.
             try await methods.insert(pm, tenantID: v.tenant.id, on: op.connection)
@@ -213,6 +183,68 @@ public struct PortalService: Sendable {
         case .charged(.succeeded):
             if case .sepaDebit = payment { return .debited(amount: amount, currency: currency) }
             return .paid(amount: amount, currency: currency)
+        }
+    }
+
+    /// The debtor's card token or new SEPA mandate as a payment method of the customer, checked:
+    /// a card only from the offered test cards (test mode), an IBAN by its check digits.
+    static func method(_ payment: PortalPayment, for v: PortalVisitor, today: LocalDate, now: Date) throws
+        -> PaymentMethod
+    {
+        let pm: PaymentMethod
+        switch payment {
+        case .card(let token):
+            guard !v.tenant.livemode,
+                let card = PortalPayment.sandboxCards.first(where: { $0.token == token })
+            else { throw ValidationError(field: "card", message: "choose one of the cards offered") }
+            let expiry = try CardExpiry(month: 12, year: today.year + 3)
+            pm = PaymentMethod(
+                id: Identifier.make("pm"), customerID: v.customerID, kind: .card,
+                card: .init(token: card.token, brand: card.brand, last4: card.last4, expiry: expiry),
+                sepaDebit: nil, livemode: v.tenant.livemode, createdAt: now, updatedAt: now)
+        case .sepaDebit(let ibanText, let holder):
+            var errors: [FieldError] = []
+            var iban: IBAN?
+            do throws(ValidationError) { iban = try IBAN(ibanText) } catch {
+                errors += error.errors.map { FieldError(field: "iban", message: $0.message) }
+            }
+            let holder = holder.trimmingWhitespace()
+            if holder.isEmpty || holder.count > 70 {
+                errors.append(FieldError(field: "account_holder", message: "must be 1 to 70 characters"))
+            }
+            guard errors.isEmpty, let iban else { throw ValidationError(errors) }
+            // The mandate the debtor gives here, referenced by the payment method's id.
+            let id = Identifier.make("pm")
+            pm = PaymentMethod(
+                id: id, customerID: v.customerID, kind: .sepaDebit, card: nil,
+                sepaDebit: .init(
+                    iban: iban, mandateReference: "PORTAL-" + id.dropFirst(3).prefix(28), mandateDate: today),
+                livemode: v.tenant.livemode, createdAt: now, updatedAt: now)
+        }
+        return pm
+    }
+
+    /// Replaces the customer's way to pay (the link in a card-expiry notice): the new method
+    /// becomes the default that the next invoices are charged to — the debtor asks for that here.
+    public func replaceMethod(_ v: PortalVisitor, with payment: PortalPayment) async throws -> PaymentMethod {
+        try await operations.run(v.tenant) { op in
+            let pm = try Self.method(payment, for: v, today: try await op.today(), now: op.now)
+            try await methods.insert(pm, tenantID: v.tenant.id, on: op.connection)
+            try await methods.setDefault(pm.id, customerID: v.customerID, tenantID: v.tenant.id, on: op.connection)
+            return pm
+        }
+    }
+
+    /// The customer's active cards and mandates, the default first.
+    public func methodsOnFile(_ v: PortalVisitor) async throws -> [PaymentMethodJSON] {
+        try await operations.read(v.tenant) { op in
+            let defaultID = try await methods.defaultID(
+                customerID: v.customerID, tenantID: v.tenant.id, on: op.connection)
+            return try await methods.list(
+                tenantID: v.tenant.id, customerID: v.customerID, limit: 20, startingAfter: nil, on: op.connection
+            ).paymentMethods.filter { $0.status == .active && $0.kind != .bankTransfer }
+                .map { PaymentMethodJSON($0, isDefault: $0.id == defaultID) }
+                .sorted { $0.isDefault && !$1.isDefault }
         }
     }
 

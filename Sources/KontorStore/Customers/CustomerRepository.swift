@@ -15,7 +15,7 @@ public struct CustomerRepository: Sendable {
     static let columns = """
         customer_id, name, email, external_id, kind, address_line1, address_line2, postal_code, city,
         country, tax_id, tax_exempt, currency, dunning_policy, metadata::text, balance, livemode, created_at, updated_at,
-        leitweg_id, locale
+        leitweg_id, locale, invoice_delivery
         """
 
     public func insert(_ fields: CustomerFields, id: String, tenant: Tenant, now: Date, on conn: PostgresConnection)
@@ -26,12 +26,12 @@ public struct CustomerRepository: Sendable {
             """
             INSERT INTO customers (tenant_id, customer_id, name, email, external_id, kind, address_line1, address_line2,
                 postal_code, city, country, tax_id, tax_exempt, currency, dunning_policy, metadata, livemode,
-                created_at, updated_at, leitweg_id, locale)
+                created_at, updated_at, leitweg_id, locale, invoice_delivery)
             VALUES (\(tenant.id), \(id), \(fields.name), \(fields.email?.value), \(fields.externalID),
                 \(fields.kind.rawValue), \(fields.addressLine1), \(fields.addressLine2), \(fields.postalCode),
                 \(fields.city), \(fields.country?.code), \(fields.taxID?.description), \(fields.taxExempt),
                 \(fields.currency?.code), \(fields.dunningPolicy), \(metadata)::jsonb, \(tenant.livemode), \(now), \(now),
-                \(fields.leitwegID?.value), \(fields.locale?.value))
+                \(fields.leitwegID?.value), \(fields.locale?.value), \(fields.invoiceDelivery.rawValue))
             """,
             logger: logger.forQuery
         )
@@ -50,7 +50,8 @@ public struct CustomerRepository: Sendable {
                 postal_code = \(f.postalCode), city = \(f.city), country = \(f.country?.code),
                 tax_id = \(f.taxID?.description), tax_exempt = \(f.taxExempt), currency = \(f.currency?.code),
                 dunning_policy = \(f.dunningPolicy), metadata = \(metadata)::jsonb, updated_at = \(now),
-                leitweg_id = \(f.leitwegID?.value), locale = \(f.locale?.value)
+                leitweg_id = \(f.leitwegID?.value), locale = \(f.locale?.value),
+                invoice_delivery = \(f.invoiceDelivery.rawValue)
             WHERE tenant_id = \(tenant.id) AND customer_id = \(customer.id)
             RETURNING \(unescaped: Self.columns)
             """,
@@ -128,7 +129,7 @@ public struct CustomerRepository: Sendable {
             let r = try row.decode(
                 (
                     String, String?, String?, String?, String, String?, String?, String?, String?, String?, String?,
-                    Bool, String?, String?, String, Int64, Bool, Date, Date, String?, String?
+                    Bool, String?, String?, String, Int64, Bool, Date, Date, String?, String?, String
                 ).self
             )
             let metadata = try MetadataJSON.decode(r.14)
@@ -140,8 +141,10 @@ public struct CustomerRepository: Sendable {
                 dunningPolicy: r.13, metadata: metadata, leitwegID: r.19.flatMap(LeitwegID.init),
                 locale: r.20.flatMap(LanguageTag.init)
             )
+            var withDelivery = fields
+            withDelivery.invoiceDelivery = InvoiceDelivery(rawValue: r.21) ?? .pdf
             result.append(
-                Customer(id: r.0, fields: fields, balance: r.15, livemode: r.16, createdAt: r.17, updatedAt: r.18)
+                Customer(id: r.0, fields: withDelivery, balance: r.15, livemode: r.16, createdAt: r.17, updatedAt: r.18)
             )
         }
         return result

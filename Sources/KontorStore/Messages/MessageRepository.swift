@@ -14,16 +14,28 @@ public struct MessageRepository: Sendable {
 
     public init(logger: Logger) { self.logger = logger }
 
-    /// A PDF the archive announced that a message is still to be made for.
-    public struct PendingDocument: Sendable, Equatable {
+    /// An outbox event a message is still to be made for: an archived document (PDF, or the
+    /// XRechnung for a customer who wants XML only), a payment received, a card about to expire.
+    public struct PendingEvent: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case document(format: String, sourceType: String, sourceID: String)
+            case receipt
+            case cardExpiry
+        }
+
         public let seq: Int64
-        public let documentID: String
-        public let sourceType: String
-        public let sourceID: String
+        /// The document, payment or payment method.
+        public let objectID: String
+        public let kind: Kind
     }
 
     var cursor: OutboxCursor {
-        OutboxCursor(table: .messages, eventTypes: [EventType.documentCreated.rawValue], logger: logger)
+        OutboxCursor(
+            table: .messages,
+            eventTypes: [
+                EventType.documentCreated.rawValue, EventType.paymentSucceeded.rawValue,
+                EventType.paymentMethodExpiring.rawValue,
+            ], logger: logger)
     }
 
     /// Tenants with announced documents after their cursor.
@@ -36,29 +48,45 @@ public struct MessageRepository: Sendable {
         try await cursor.lock(tenantID: tenantID, on: conn)
     }
 
-    /// `document.created` events after `seq`, in order; only PDFs of invoices, credit notes and
-    /// notices become messages (the position still moves past the others).
+    /// The events after `seq`, in order, that messages are made from: PDFs and XRechnung files of
+    /// invoices, credit notes and notices, payments received, cards expiring (the position still
+    /// moves past the others).
     public func pending(tenantID: String, after seq: Int64, limit: Int, on conn: PostgresConnection) async throws
-        -> (documents: [PendingDocument], last: Int64?, scanned: Int)
+        -> (events: [PendingEvent], last: Int64?, scanned: Int)
     {
         let rows = try await conn.query(
             """
-            SELECT seq, object_id, data->>'format', data->>'source_type', data->>'source' FROM events
-            WHERE tenant_id = \(tenantID) AND type = \(EventType.documentCreated.rawValue) AND seq > \(seq)
+            SELECT seq, type, object_id, data->>'format', data->>'source_type', data->>'source' FROM events
+            WHERE tenant_id = \(tenantID) AND seq > \(seq)
+              AND type IN (\(EventType.documentCreated.rawValue), \(EventType.paymentSucceeded.rawValue),
+                           \(EventType.paymentMethodExpiring.rawValue))
             ORDER BY seq LIMIT \(limit)
             """,
             logger: logger.forQuery)
-        var documents: [PendingDocument] = []
+        var events: [PendingEvent] = []
         var last: Int64?
         var scanned = 0
-        for try await (s, id, format, type, source) in rows.decode((Int64, String, String?, String?, String?).self) {
+        for try await (s, type, id, format, sourceType, source) in rows.decode(
+            (Int64, String, String, String?, String?, String?).self)
+        {
             last = s
             scanned += 1
-            guard format == "pdf", let type, let source, ["invoice", "credit_note", "dunning_notice"].contains(type)
-            else { continue }
-            documents.append(PendingDocument(seq: s, documentID: id, sourceType: type, sourceID: source))
+            switch type {
+            case EventType.paymentSucceeded.rawValue:
+                events.append(PendingEvent(seq: s, objectID: id, kind: .receipt))
+            case EventType.paymentMethodExpiring.rawValue:
+                events.append(PendingEvent(seq: s, objectID: id, kind: .cardExpiry))
+            default:
+                guard let format, format == "pdf" || format == "ubl", let sourceType, let source,
+                    ["invoice", "credit_note", "dunning_notice"].contains(sourceType)
+                else { continue }
+                events.append(
+                    PendingEvent(
+                        seq: s, objectID: id, kind: .document(format: format, sourceType: sourceType, sourceID: source))
+                )
+            }
         }
-        return (documents, last, scanned)
+        return (events, last, scanned)
     }
 
     public func advance(tenantID: String, to seq: Int64, on conn: PostgresConnection) async throws {
@@ -167,16 +195,45 @@ public struct MessageRepository: Sendable {
     public func list(customerID: String, tenantID: String, limit: Int, on conn: PostgresConnection) async throws
         -> [OutgoingMessage]
     {
+        try await list(
+            customerID: customerID, channel: nil, status: nil, limit: limit, startingAfter: nil, tenantID: tenantID,
+            on: conn)
+    }
+
+    /// Messages newest first, without their bytes, by customer, channel and status.
+    public func list(
+        customerID: String?, channel: MessageChannel?, status: MessageStatus?, limit: Int, startingAfter: String?,
+        tenantID: String, on conn: PostgresConnection
+    ) async throws -> [OutgoingMessage] {
         let rows = try await conn.query(
             """
             SELECT \(unescaped: Self.columns.replacingOccurrences(of: "content", with: "NULL::bytea")) FROM messages
-            WHERE tenant_id = \(tenantID) AND customer_id = \(customerID)
-            ORDER BY created_at DESC, message_id LIMIT \(limit)
+            WHERE tenant_id = \(tenantID) AND (\(customerID)::text IS NULL OR customer_id = \(customerID))
+              AND (\(channel?.rawValue)::text IS NULL OR channel = \(channel?.rawValue))
+              AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+              AND (\(startingAfter)::text IS NULL OR (created_at, message_id) < (
+                  SELECT created_at, message_id FROM messages WHERE tenant_id = \(tenantID) AND message_id = \(startingAfter)))
+            ORDER BY created_at DESC, message_id DESC LIMIT \(limit)
             """,
             logger: logger.forQuery)
         var result: [OutgoingMessage] = []
         for try await row in rows { result.append(try Self.message(row, offset: 0)) }
         return result
+    }
+
+    /// Marks a letter to print as posted; nil when there is no such letter waiting.
+    public func markPosted(_ id: String, tenantID: String, now: Date, on conn: PostgresConnection) async throws
+        -> OutgoingMessage?
+    {
+        let rows = try await conn.query(
+            """
+            UPDATE messages SET status = \(state: MessageStatus.sent), sent_at = \(now)
+            WHERE tenant_id = \(tenantID) AND message_id = \(id) AND status = \(state: MessageStatus.toPrint)
+            RETURNING \(unescaped: Self.columns.replacingOccurrences(of: "content", with: "NULL::bytea"))
+            """,
+            logger: logger.forQuery)
+        for try await row in rows { return try Self.message(row, offset: 0) }
+        return nil
     }
 
     /// What a message about each archived PDF says: its bytes, the customer, their e-mail and
@@ -191,6 +248,20 @@ public struct MessageRepository: Sendable {
         public let amount: Int64
         public let currency: String
         public let dueDate: LocalDate?
+        public let customerName: String?
+        /// `pdf` or `xrechnung`: what the customer wants their invoices as.
+        public let invoiceDelivery: String
+        /// An invoice collected automatically: the type of the customer's default method, and
+        /// for a direct debit its mandate reference and IBAN (the pre-notification).
+        public let collectedBy: String?
+        public let mandateReference: String?
+        public let iban: String?
+        /// A notice: its policy and level (the level's channel decides how it is sent).
+        public let policy: String?
+        public let level: Int?
+        /// `pdf` or `ubl`, and whether the source has an XRechnung (UBL) archived at all.
+        public let format: String
+        public let hasXRechnung: Bool
     }
 
     public func facts(documentIDs: [String], tenantID: String, on conn: PostgresConnection) async throws
@@ -199,32 +270,120 @@ public struct MessageRepository: Sendable {
         guard !documentIDs.isEmpty else { return [] }
         let rows = try await conn.query(
             """
-            SELECT d.document_id, d.content, s.customer_id, c.email, c.locale, s.number, s.amount, s.currency, s.due
+            SELECT d.document_id, d.content, s.customer_id, c.email, c.locale, s.number, s.amount, s.currency, s.due,
+                   c.name, c.invoice_delivery, CASE WHEN s.automatic THEN pm.type END,
+                   CASE WHEN s.automatic THEN pm.sepa_mandate_reference END,
+                   CASE WHEN s.automatic THEN pm.sepa_iban END, s.policy, s.level, d.format,
+                   EXISTS (SELECT 1 FROM documents u WHERE u.tenant_id = d.tenant_id AND u.source_type = d.source_type
+                           AND u.source_id = d.source_id AND u.format = 'ubl')
             FROM documents d
             JOIN LATERAL (
-                SELECT i.customer_id, i.number, i.total AS amount, i.currency, i.due_date AS due FROM invoices i
+                SELECT i.customer_id, i.number, i.total AS amount, i.currency, i.due_date AS due,
+                       i.collection_method = 'charge_automatically' AS automatic, NULL::text AS policy, NULL::int AS level
+                FROM invoices i
                 WHERE d.source_type = 'invoice' AND i.tenant_id = d.tenant_id AND i.invoice_id = d.source_id
                 UNION ALL
-                SELECT n.customer_id, n.number, n.total, n.currency, NULL FROM credit_notes n
+                SELECT n.customer_id, n.number, n.total, n.currency, NULL, false, NULL, NULL FROM credit_notes n
                 WHERE d.source_type = 'credit_note' AND n.tenant_id = d.tenant_id AND n.credit_note_id = d.source_id
                 UNION ALL
                 SELECT m.customer_id, m.level_name, m.items_total + m.fee + m.interest + m.flat_fee, m.currency,
-                       m.notice_date + 10
+                       m.notice_date + 10, false, m.policy_code, m.level
                 FROM dunning_notices m
                 WHERE d.source_type = 'dunning_notice' AND m.tenant_id = d.tenant_id AND m.notice_id = d.source_id
             ) s ON true
             JOIN customers c ON c.tenant_id = d.tenant_id AND c.customer_id = s.customer_id
+            LEFT JOIN payment_methods pm ON pm.tenant_id = c.tenant_id AND pm.payment_method_id = c.default_payment_method
+                AND pm.status = 'active'
             WHERE d.tenant_id = \(tenantID) AND d.document_id = ANY(\(documentIDs))
             """,
             logger: logger.forQuery)
         var result: [DocumentFacts] = []
-        for try await (id, content, customer, email, locale, number, amount, currency, due) in rows.decode(
-            (String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?).self)
+        for try await r in rows.decode(
+            (
+                String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?, String?, String,
+                String?, String?, String?, String?, Int32?, String, Bool
+            ).self)
         {
             result.append(
                 DocumentFacts(
-                    documentID: id, content: Data(content.readableBytesView), customerID: customer, email: email,
-                    locale: locale, number: number, amount: amount, currency: currency, dueDate: due))
+                    documentID: r.0, content: Data(r.1.readableBytesView), customerID: r.2, email: r.3, locale: r.4,
+                    number: r.5, amount: r.6, currency: r.7, dueDate: r.8, customerName: r.9, invoiceDelivery: r.10,
+                    collectedBy: r.11, mandateReference: r.12, iban: r.13, policy: r.14, level: r.15.map(Int.init),
+                    format: r.16, hasXRechnung: r.17))
+        }
+        return result
+    }
+
+    /// What a receipt says: the payment, its invoice's number, the customer.
+    public struct PaymentFacts: Sendable {
+        public let paymentID: String
+        public let customerID: String
+        public let email: String?
+        public let locale: String?
+        public let customerName: String?
+        public let amount: Int64
+        public let currency: String
+        public let paidAt: Date
+        public let invoiceNumber: String?
+        /// `card`, `sepa_debit`, `bank_transfer`, or nil (recorded without a method).
+        public let method: String?
+    }
+
+    public func paymentFacts(ids: [String], tenantID: String, on conn: PostgresConnection) async throws
+        -> [PaymentFacts]
+    {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT p.payment_id, p.customer_id, c.email, c.locale, c.name, p.amount, p.currency, p.created_at,
+                   i.number, pm.type
+            FROM payments p
+            JOIN customers c ON c.tenant_id = p.tenant_id AND c.customer_id = p.customer_id
+            LEFT JOIN invoices i ON i.tenant_id = p.tenant_id AND i.invoice_id = p.invoice_id
+            LEFT JOIN payment_methods pm ON pm.tenant_id = p.tenant_id AND pm.payment_method_id = p.payment_method_id
+            WHERE p.tenant_id = \(tenantID) AND p.payment_id = ANY(\(ids)) AND p.status = 'succeeded'
+            """, logger: logger.forQuery)
+        var result: [PaymentFacts] = []
+        for try await r in rows.decode(
+            (String, String, String?, String?, String?, Int64, String, Date, String?, String?).self)
+        {
+            result.append(
+                PaymentFacts(
+                    paymentID: r.0, customerID: r.1, email: r.2, locale: r.3, customerName: r.4, amount: r.5,
+                    currency: r.6, paidAt: r.7, invoiceNumber: r.8, method: r.9))
+        }
+        return result
+    }
+
+    /// What a card-expiry notice says: the card and its customer.
+    public struct CardFacts: Sendable {
+        public let paymentMethodID: String
+        public let customerID: String
+        public let email: String?
+        public let locale: String?
+        public let customerName: String?
+        public let brand: String
+        public let last4: String
+        public let expMonth: Int
+        public let expYear: Int
+    }
+
+    public func cardFacts(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [CardFacts] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT pm.payment_method_id, pm.customer_id, c.email, c.locale, c.name, coalesce(pm.card_brand, 'unknown'),
+                   pm.card_last4, pm.card_exp_month, pm.card_exp_year
+            FROM payment_methods pm
+            JOIN customers c ON c.tenant_id = pm.tenant_id AND c.customer_id = pm.customer_id
+            WHERE pm.tenant_id = \(tenantID) AND pm.payment_method_id = ANY(\(ids)) AND pm.type = 'card'
+            """, logger: logger.forQuery)
+        var result: [CardFacts] = []
+        for try await r in rows.decode((String, String, String?, String?, String?, String, String, Int32, Int32).self) {
+            result.append(
+                CardFacts(
+                    paymentMethodID: r.0, customerID: r.1, email: r.2, locale: r.3, customerName: r.4, brand: r.5,
+                    last4: r.6, expMonth: Int(r.7), expYear: Int(r.8)))
         }
         return result
     }
