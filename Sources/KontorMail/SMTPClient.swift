@@ -1,10 +1,23 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Where mail goes: `KONTOR_SMTP_URL=smtp://user:pass@host:port` (user and password
-/// percent-encoded, port 25 by default).
+/// percent-encoded, port 25 by default; STARTTLS whenever the server offers it, `?tls=required`
+/// to refuse a server that does not) or `smtps://…` (TLS from the first byte, port 465).
+/// The server's certificate is verified against the system's roots, or the CA file of
+/// `?ca=/path/ca.pem`, and must name the host.
 public struct SMTPConfiguration: Sendable, Equatable {
+    public enum TLS: String, Sendable, Equatable {
+        /// STARTTLS when the server offers it, plain otherwise.
+        case opportunistic
+        /// STARTTLS, and no mail to a server that does not offer it.
+        case required
+        /// TLS from the first byte (`smtps://`).
+        case implicit
+    }
+
     public enum ParseError: Error, Equatable, CustomStringConvertible {
         case invalid(String)
 
@@ -22,11 +35,16 @@ public struct SMTPConfiguration: Sendable, Equatable {
     /// The name this client greets with (`EHLO`).
     public var hostName: String
     public var timeout: TimeAmount
+    public var tls: TLS
+    /// PEM file of the CA to trust instead of the system's roots.
+    public var caFile: String?
 
     public init(
         host: String, port: Int, user: String? = nil, password: String? = nil, hostName: String = "kontor.localhost",
-        timeout: TimeAmount = .seconds(30)
+        timeout: TimeAmount = .seconds(30), tls: TLS = .opportunistic, caFile: String? = nil
     ) {
+        self.tls = tls
+        self.caFile = caFile
         self.host = host
         self.port = port
         self.user = user
@@ -39,17 +57,39 @@ public struct SMTPConfiguration: Sendable, Equatable {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased() else {
             throw ParseError.invalid("is not a URL")
         }
-        guard scheme == "smtp" else {
-            throw ParseError.invalid("must be smtp://… (implicit TLS, smtps://, is not supported yet)")
+        guard scheme == "smtp" || scheme == "smtps" else {
+            throw ParseError.invalid("must be smtp://… (STARTTLS when offered) or smtps://… (implicit TLS)")
         }
         guard let host = url.host, !host.isEmpty else { throw ParseError.invalid("has no host") }
-        guard (url.path.isEmpty || url.path == "/"), url.query == nil else {
-            throw ParseError.invalid("takes no path or query")
+        guard url.path.isEmpty || url.path == "/" else { throw ParseError.invalid("takes no path") }
+        var tls: TLS = scheme == "smtps" ? .implicit : .opportunistic
+        var caFile: String?
+        for item in url.queryItems ?? [] {
+            switch (item.name, item.value) {
+            case ("tls", "required"?) where scheme == "smtp": tls = .required
+            case ("tls", _): throw ParseError.invalid("?tls= can only be required (with smtp://)")
+            case ("ca", let path?) where !path.isEmpty:
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ParseError.invalid("?ca= names no readable file: \(path)")
+                }
+                caFile = path
+            default: throw ParseError.invalid("has an unknown parameter ?\(item.name)= (tls, ca)")
+            }
         }
         self.init(
-            host: host, port: url.port ?? 25, user: url.percentEncodedUser?.removingPercentEncoding,
-            password: url.percentEncodedPassword?.removingPercentEncoding)
+            host: host, port: url.port ?? (scheme == "smtps" ? 465 : 25),
+            user: url.percentEncodedUser?.removingPercentEncoding,
+            password: url.percentEncodedPassword?.removingPercentEncoding, tls: tls, caFile: caFile)
         guard (1...65535).contains(port) else { throw ParseError.invalid("has no valid port") }
+    }
+
+    /// The TLS client context: TLS 1.2 or later, the server's certificate verified for `host`.
+    func tlsContext() throws -> NIOSSLContext {
+        var c = TLSConfiguration.makeClientConfiguration()
+        c.minimumTLSVersion = .tlsv12
+        c.certificateVerification = .fullVerification
+        if let caFile { c.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
+        return try NIOSSLContext(configuration: c)
     }
 }
 
@@ -75,31 +115,50 @@ public struct SMTPClient: Sendable {
         let c = configuration
         let session = SMTPSession(
             hostName: c.hostName, sender: sender, recipients: recipients, data: data,
-            credentials: c.user.map { ($0, c.password ?? "") })
+            credentials: c.user.map { ($0, c.password ?? "") }, canStartTLS: c.tls != .implicit,
+            requireTLS: c.tls == .required, inTLS: c.tls == .implicit)
+        let context: NIOSSLContext
+        do {
+            context = try c.tlsContext()
+        } catch {
+            return .transient(code: 0, text: "TLS is not set up: \(error)")
+        }
         let group = self.group
         do {
-            return try await withDeadline(c.timeout) { try await Self.attempt(session, c, group) }
+            return try await withDeadline(c.timeout) { try await Self.attempt(session, c, context, group) }
         } catch is SMTPTimeout {
             return .transient(
                 code: 0, text: "the SMTP server did not answer within \(c.timeout.nanoseconds / 1_000_000_000) s")
+        } catch let e as NIOSSLError {
+            return .transient(code: 0, text: "TLS with the SMTP server failed: \(e)")
+        } catch let e as BoringSSLError {
+            return .transient(code: 0, text: "TLS with the SMTP server failed (is its certificate trusted?): \(e)")
         } catch {
             return .transient(code: 0, text: "SMTP connection failed: \(error)")
         }
     }
 
     /// One connection, one transaction. A 250 for the message ends it at once (`finish`).
-    static func attempt(_ start: SMTPSession, _ c: SMTPConfiguration, _ group: any EventLoopGroup) async throws
-        -> SMTPOutcome
-    {
+    /// TLS goes in front of the line decoder: at connect (`smtps`), or after the server's 220
+    /// to STARTTLS, when nothing else is in flight (the session sends nothing until then).
+    static func attempt(
+        _ start: SMTPSession, _ c: SMTPConfiguration, _ tls: NIOSSLContext, _ group: any EventLoopGroup
+    ) async throws -> SMTPOutcome {
         var session = start
+        let serverName = c.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : c.host
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(c.timeout)
             .connect(host: c.host, port: c.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if c.tls == .implicit {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
                     return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+        let underlying = channel.channel
         return try await channel.executeThenClose { inbound, outbound in
             var reader = SMTPReplyReader()
             for try await line in inbound {
@@ -111,7 +170,13 @@ public struct SMTPClient: Sendable {
                     if !then.isEmpty { try? await outbound.write(ByteBuffer(bytes: then)) }
                     return outcome
                 case .startTLS:
-                    return .permanent(code: 0, text: "the server offers STARTTLS, which this client does not speak yet")
+                    try await underlying.eventLoop.submit {
+                        try underlying.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: serverName), position: .first)
+                    }.get()
+                    if case .send(let bytes) = session.tlsStarted() {
+                        try await outbound.write(ByteBuffer(bytes: bytes))
+                    }
                 }
             }
             return session.connectionLost()

@@ -90,6 +90,50 @@ import Testing
         }
     }
 
+    @Test func starttlsIsUsedWhenOfferedAndTheServersCertificateIsVerified() async throws {
+        let server = try SMTPTestServer(tls: .startTLS)
+        defer { server.stop() }
+        let url = "smtp://kontor:secret@127.0.0.1:\(server.port)"
+        let trusted = SMTPClient(configuration: try SMTPConfiguration(url: url + "?ca=\(server.caFile.path)"))
+        #expect(await trusted.send(Self.message(to: "ap@kundin.example")) == .sent)
+        let envelope = try #require(try server.envelopes().first)
+        #expect(envelope["tls"] as? Bool == true, "STARTTLS before MAIL FROM")
+        #expect(envelope["auth"] as? Bool == true, "AUTH inside TLS")
+        #expect(try server.messages().first?.defects == [])
+        // A certificate no trusted CA signed: nothing is sent, and it says why.
+        let untrusting = SMTPClient(configuration: try SMTPConfiguration(url: url))
+        let refused = await untrusting.send(Self.message(to: "ap@kundin.example"))
+        guard case .transient(_, let text) = refused else {
+            Issue.record("expected transient, got \(refused)")
+            return
+        }
+        #expect(text.contains("TLS"), "\(text)")
+        #expect(try server.messages().count == 1)
+    }
+
+    @Test func aServerThatRequiresTLSGetsItAndImplicitTLSWorksFromTheFirstByte() async throws {
+        let required = try SMTPTestServer(tls: .startTLSRequired)
+        defer { required.stop() }
+        let a = SMTPClient(
+            configuration: try SMTPConfiguration(
+                url: "smtp://127.0.0.1:\(required.port)?tls=required&ca=\(required.caFile.path)"))
+        #expect(await a.send(Self.message(to: "ap@kundin.example")) == .sent)
+        #expect(try required.envelopes().first?["tls"] as? Bool == true)
+        let implicit = try SMTPTestServer(tls: .implicit)
+        defer { implicit.stop() }
+        let b = SMTPClient(
+            configuration: try SMTPConfiguration(url: "smtps://127.0.0.1:\(implicit.port)?ca=\(implicit.caFile.path)"))
+        #expect(await b.send(Self.message(to: "ap@kundin.example")) == .sent)
+        #expect(try implicit.messages().count == 1)
+        // TLS required, a server without STARTTLS: refused before anything is sent.
+        let plain = try SMTPTestServer()
+        defer { plain.stop() }
+        let c = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(plain.port)?tls=required"))
+        let outcome = await c.send(Self.message(to: "ap@kundin.example"))
+        #expect(outcome == .permanent(code: 0, text: "the server offers no STARTTLS, and TLS is required"))
+        #expect(try plain.messages().isEmpty)
+    }
+
     @Test func theSMTPURLIsCheckedNamingWhatIsWrong() {
         #expect(throws: SMTPConfiguration.ParseError.self) { try SMTPConfiguration(url: "http://host") }
         #expect(throws: SMTPConfiguration.ParseError.self) { try SMTPConfiguration(url: "smtp:///nohost") }
@@ -98,6 +142,15 @@ import Testing
         #expect(c?.user == "us@er")
         #expect(c?.password == "p:ss")
         #expect(c?.port == 2525)
+        #expect(c?.tls == .opportunistic)
+        #expect((try? SMTPConfiguration(url: "smtps://mail.example"))?.port == 465)
+        #expect((try? SMTPConfiguration(url: "smtps://mail.example"))?.tls == .implicit)
+        #expect((try? SMTPConfiguration(url: "smtp://mail.example?tls=required"))?.tls == .required)
+        for bad in [
+            "smtp://host?tls=maybe", "smtps://host?tls=required", "smtp://host?ca=/no/such.pem", "smtp://host?x=1",
+        ] {
+            #expect(throws: SMTPConfiguration.ParseError.self, "\(bad)") { try SMTPConfiguration(url: bad) }
+        }
     }
 }
 

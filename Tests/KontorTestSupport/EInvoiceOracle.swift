@@ -35,7 +35,9 @@ public enum EInvoiceOracle {
     /// pikepdf, Pillow (LittleCMS) and fontTools (the PDF/A rules `pdf_check.py` checks),
     /// aiosmtpd (the mail tests' SMTP server).
     /// `.ci/run` installs the same list.
-    static let packages = ["factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools", "aiosmtpd"]
+    static let packages = [
+        "factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools", "aiosmtpd", "cryptography",
+    ]
 
     static func makeVenv() throws -> URL {
         let python = venv.appendingPathComponent("bin/python")

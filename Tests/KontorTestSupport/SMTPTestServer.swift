@@ -37,14 +37,26 @@ public final class SMTPTestServer: @unchecked Sendable {
     let process: Process
     let input: Pipe
 
-    public init() throws {
+    /// How the server speaks TLS.
+    public enum TLS: String, Sendable {
+        case none = ""
+        case startTLS = "--starttls"
+        case startTLSRequired = "--starttls-required"
+        case implicit = "--smtps"
+    }
+
+    /// The CA that signed the server's certificate (with TLS).
+    public var caFile: URL { directory.appendingPathComponent("ca.pem") }
+
+    public init(tls: TLS = .none) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = try EInvoiceOracle.python()
-        process.arguments = [
-            EInvoiceOracle.root.appendingPathComponent("Tests/Oracles/smtp_server.py").path, directory.path,
-        ]
+        process.arguments =
+            [
+                EInvoiceOracle.root.appendingPathComponent("Tests/Oracles/smtp_server.py").path, directory.path,
+            ] + (tls == .none ? [] : [tls.rawValue])
         input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -87,7 +99,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         }
     }
 
-    /// The envelope (`from`, `to`, `auth`) of each message received.
+    /// The envelope (`from`, `to`, `auth`, `tls`) of each message received.
     public func envelopes() throws -> [[String: Any]] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
             .map {
