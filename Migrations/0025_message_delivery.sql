@@ -43,3 +43,8 @@ CREATE TABLE message_templates (
 -- or the XRechnung (UBL) file only (public buyers, and businesses whose inbox reads XML).
 ALTER TABLE customers ADD COLUMN invoice_delivery text NOT NULL DEFAULT 'pdf'
     CHECK (invoice_delivery IN ('pdf', 'xrechnung'));
+
+-- Who a tenant's e-mails come from: a name and address of its own (e.g. "Beispiel GmbH
+-- Buchhaltung" <rechnung@beispiel.example>); the legal name and contact e-mail when not set.
+ALTER TABLE tenants ADD COLUMN mail_from_name text;
+ALTER TABLE tenants ADD COLUMN mail_from_address text;

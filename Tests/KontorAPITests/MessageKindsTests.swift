@@ -86,11 +86,19 @@ import Testing
             )
             #expect(set.status == .ok, "\(set.text)")
             #expect(try set.json()["custom"] as? Bool == true)
+            let badFrom = try await client.send(
+                .patch, "/v1/tenant", key: fx.apiKey,
+                json: #"{"mail_from_address": "nope", "mail_from_name": "A <b>"}"#)
+            #expect(try badFrom.errorFields() == ["mail_from_name", "mail_from_address"])
+            try await sender(
+                client, fx,
+                extra: #", "mail_from_name": "Test Buchhaltung", "mail_from_address": "rechnung@test.example""#)
             let cus = try await customer(client, fx, name: "Ada & <b>Co</b>")
             let issued = try await invoice(client, fx, customer: cus)
             try await send(try mailer(fx, server), fx)
             let m = try #require(try server.messages().first)
             #expect(m.subject == "Ihre Rechnung \(issued["number"] as! String) von Test GmbH")
+            #expect(m.from == "Test Buchhaltung <rechnung@test.example>")
             #expect(m.text?.hasPrefix("Hallo Ada & <b>Co</b>, 119,00 EUR bis ") == true, "\(m.text ?? "")")
             #expect(m.text?.contains("/portal/pt_") == true)
             #expect(m.html?.contains("Hallo Ada &amp; &lt;b&gt;Co&lt;/b&gt;") == true, "HTML escapes: \(m.html ?? "")")

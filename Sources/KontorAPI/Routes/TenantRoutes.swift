@@ -31,7 +31,9 @@ struct TenantRoutes {
             electronicAddress: reader.requiredString("electronic_address"),
             bankIBAN: reader.requiredString("bank_iban"), bankBIC: reader.requiredString("bank_bic"),
             sepaCreditorID: reader.requiredString("sepa_creditor_id"),
-            documentFooter: reader.requiredString("document_footer"))
+            documentFooter: reader.requiredString("document_footer"),
+            mailFromName: reader.requiredString("mail_from_name"),
+            mailFromAddress: reader.requiredString("mail_from_address"))
         input.logoBase64 = reader.requiredString("logo")
         try reader.finish()
         return try .json(TenantJSON(try await service.update(tenant, input)))

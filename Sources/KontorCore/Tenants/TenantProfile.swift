@@ -70,12 +70,18 @@ public struct SellerDocumentDetails: Sendable, Equatable {
     public var sepaCreditorID: String?
     /// A line at the foot of every letter (register court, managing directors, …).
     public var documentFooter: String?
+    /// Who e-mails come from (the legal name and `contactEmail` when not set).
+    public var mailFromName: String?
+    public var mailFromAddress: String?
 
     public init(
         taxNumber: String? = nil, contactName: String? = nil, contactPhone: String? = nil,
         contactEmail: String? = nil, electronicAddress: String? = nil, bankIBAN: String? = nil,
-        bankBIC: String? = nil, sepaCreditorID: String? = nil, documentFooter: String? = nil
+        bankBIC: String? = nil, sepaCreditorID: String? = nil, documentFooter: String? = nil,
+        mailFromName: String? = nil, mailFromAddress: String? = nil
     ) {
+        self.mailFromName = mailFromName
+        self.mailFromAddress = mailFromAddress
         self.taxNumber = taxNumber
         self.contactName = contactName
         self.contactPhone = contactPhone

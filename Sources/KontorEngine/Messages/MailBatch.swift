@@ -46,14 +46,15 @@ struct MailBatch {
             documents.filter { $0.email != nil }.map(\.customerID)
             + payments.filter { $0.email != nil }.map(\.customerID)
             + cards.filter { $0.email != nil }.map(\.customerID)
-        let address = profile.documents.contactEmail ?? profile.documents.electronicAddress
+        let d = profile.documents
+        let address = d.mailFromAddress ?? d.contactEmail ?? d.electronicAddress
         return MailBatch(
             documents: Dictionary(documents.map { ($0.documentID, $0) }, uniquingKeysWith: { a, _ in a }),
             payments: Dictionary(payments.map { ($0.paymentID, $0) }, uniquingKeysWith: { a, _ in a }),
             cards: Dictionary(cards.map { ($0.paymentMethodID, $0) }, uniquingKeysWith: { a, _ in a }),
             policies: notices ? try await worker.policies.resolved(tenantID: tenantID, on: conn) : [:],
             templates: try await MailTemplates.load(tenantID: tenantID, repository: worker.templateStore, on: conn),
-            sender: address.map { MailMessage.Address(name: profile.sellerName, email: $0) },
+            sender: address.map { MailMessage.Address(name: d.mailFromName ?? profile.sellerName, email: $0) },
             common: MailComposer.Common(
                 sellerName: profile.sellerName, supportEmail: profile.documents.contactEmail,
                 creditorID: profile.documents.sepaCreditorID, timeZone: profile.zone),

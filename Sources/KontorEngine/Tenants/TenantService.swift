@@ -69,12 +69,19 @@ public struct TenantSettingsInput: Sendable {
         }
         text(d.taxNumber, "tax_number", max: 40)
         text(d.documentFooter, "document_footer", max: 300)
+        text(d.mailFromName, "mail_from_name", max: 100)
+        if let name = d.mailFromName, name.contains(where: { $0.isNewline || $0 == "\"" || $0 == "<" || $0 == ">" }) {
+            errors.append(FieldError(field: "mail_from_name", message: "must be one line without \" < >"))
+        }
         text(d.contactName, "contact_name", max: 200)
         text(d.contactPhone, "contact_phone", max: 40)
         if let phone = d.contactPhone, !phone.allSatisfy({ $0.isNumber || " +-/()".contains($0) }) {
             errors.append(FieldError(field: "contact_phone", message: "may hold only digits, spaces and + - / ( )"))
         }
-        for (value, field) in [(d.contactEmail, "contact_email"), (d.electronicAddress, "electronic_address")] {
+        for (value, field) in [
+            (d.contactEmail, "contact_email"), (d.electronicAddress, "electronic_address"),
+            (d.mailFromAddress, "mail_from_address"),
+        ] {
             if let value, EmailAddress(value) == nil {
                 errors.append(FieldError(field: field, message: "is not an e-mail address"))
             }
@@ -117,6 +124,9 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     public var bankBic: String?
     public var sepaCreditorId: String?
     public var documentFooter: String?
+    /// Who e-mails come from: this name and address, else the legal name and `contact_email`.
+    public var mailFromName: String?
+    public var mailFromAddress: String?
 
     public init(_ p: TenantProfile) {
         id = p.tenantID
@@ -141,6 +151,8 @@ public struct TenantJSON: Codable, Sendable, Equatable {
         bankBic = p.documents.bankBIC
         sepaCreditorId = p.documents.sepaCreditorID
         documentFooter = p.documents.documentFooter
+        mailFromName = p.documents.mailFromName
+        mailFromAddress = p.documents.mailFromAddress
     }
 }
 

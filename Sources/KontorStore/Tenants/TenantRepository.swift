@@ -82,7 +82,8 @@ public struct TenantRepository: Sendable {
         tenant_id, name, legal_name, address, vat_id, home_country, time_zone, invoice_number_format,
         credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
         datev_client, fiscal_year_start_month, fee_item_number_format, tax_number, contact_name, contact_phone,
-        contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id, document_footer
+        contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id, document_footer, mail_from_name,
+        mail_from_address
         """
 
     /// The billing profile (seller fields, formats, test clock) of a tenant.
@@ -95,7 +96,7 @@ public struct TenantRepository: Sendable {
             (
                 String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
                 Int32, Int32, Int32, String, String?, String?, String?, String?, String?, String?, String?, String?,
-                String?
+                String?, String?, String?
             ).self
         ) {
             var profile = TenantProfile(
@@ -110,7 +111,8 @@ public struct TenantRepository: Sendable {
             profile.feeItemNumberFormat = r.16
             profile.documents = SellerDocumentDetails(
                 taxNumber: r.17, contactName: r.18, contactPhone: r.19, contactEmail: r.20, electronicAddress: r.21,
-                bankIBAN: r.22, bankBIC: r.23, sepaCreditorID: r.24, documentFooter: r.25)
+                bankIBAN: r.22, bankBIC: r.23, sepaCreditorID: r.24, documentFooter: r.25, mailFromName: r.26,
+                mailFromAddress: r.27)
             return profile
         }
         throw StoreError.notFound
@@ -171,7 +173,9 @@ public struct TenantRepository: Sendable {
                 electronic_address = coalesce(\(d.electronicAddress), electronic_address),
                 bank_iban = coalesce(\(d.bankIBAN), bank_iban), bank_bic = coalesce(\(d.bankBIC), bank_bic),
                 sepa_creditor_id = coalesce(\(d.sepaCreditorID), sepa_creditor_id),
-                document_footer = coalesce(\(d.documentFooter), document_footer)
+                document_footer = coalesce(\(d.documentFooter), document_footer),
+                mail_from_name = coalesce(\(d.mailFromName), mail_from_name),
+                mail_from_address = coalesce(\(d.mailFromAddress), mail_from_address)
             WHERE tenant_id = \(tenantID)
             """,
             logger: database.logger.forQuery
