@@ -57,7 +57,7 @@ public struct Engine: Sendable {
         let collection = CollectionRun(database: database, gateways: gateways, dunning: dunning)
         self.dunning = dunning
         self.collection = collection
-        let archive = DocumentArchive(database: database)
+        let archive = DocumentArchive(database: database, portalURL: portalURL)
         self.archive = archive
         let followUps = FollowUpRunner(database: database, dunning: dunning, collection: collection, archive: archive)
         let operations = OperationRunner(database: database, clock: clock, followUps: followUps)
@@ -81,7 +81,7 @@ public struct Engine: Sendable {
         datev = DATEVExport(database: database, operations: operations)
         dunningPolicies = DunningPolicies(database: database, operations: operations)
         dunningQueries = DunningQueries(database: database, operations: operations, policies: dunningPolicies)
-        documents = DocumentService(database: database, operations: operations)
+        documents = DocumentService(database: database, operations: operations, portalURL: portalURL)
         mail = MailWorker(database: database, transport: transport, portalURL: portalURL)
         messages = MessageService(database: database, operations: operations)
         messageTemplates = MessageTemplateService(database: database, operations: operations)

@@ -134,6 +134,11 @@ import Testing
             let pdf = try await browser.get("\(a.path)/items/\(disputed.id)/pdf")
             #expect(pdf.status == .ok)
             #expect(pdf.headers[.contentType] == "application/pdf")
+            // The invoice letter prints the customer's portal link (and is still valid PDF/A-3).
+            let report = try #require(
+                try await PDFOracle.check(["invoice.pdf": Array(pdf.body.readableBytesView)])["invoice.pdf"])
+            #expect(report.text.contains(a.link), "\(report.text)")
+            #expect(report.pdfa == [])
             let xml = try await browser.get("\(a.path)/items/\(disputed.id)/xml")
             #expect(xml.status == .ok)
             #expect(xml.text.contains("CrossIndustryInvoice"))

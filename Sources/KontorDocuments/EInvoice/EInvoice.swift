@@ -216,7 +216,7 @@ public enum VATCategory: String, Sendable, Equatable, CaseIterable {
 /// documents already archived stay as they were. History: `einvoice-1` the XML writers,
 /// `documents-2` with the PDF/A-3 letters.
 public enum DocumentTemplate {
-    public static let version = "documents-2"
+    public static let version = "documents-3"
 }
 
 extension EInvoice {

@@ -14,9 +14,11 @@ public struct DocumentPDF: Sendable {
 
     /// The hybrid invoice or credit note; `cii` is `CIIWriter.bytes(e)` when the caller has it.
     public func invoice(
-        _ e: EInvoice, cii: [UInt8]? = nil, seller: DocumentSeller, language: DocumentLanguage, logo: JPEGImage? = nil
+        _ e: EInvoice, cii: [UInt8]? = nil, seller: DocumentSeller, language: DocumentLanguage, logo: JPEGImage? = nil,
+        portal: String? = nil
     ) -> [UInt8] {
-        let letter = InvoiceLetter.letter(e, seller: seller, language: language)
+        var letter = InvoiceLetter.letter(e, seller: seller, language: language)
+        letter.addPortalLink(portal)
         return PDFA3Writer.write(
             pages: layout.pages(letter, logo: logo), fonts: fonts,
             metadata: PDFMetadata(

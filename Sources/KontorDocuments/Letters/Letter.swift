@@ -108,3 +108,16 @@ public struct Letter: Sendable, Equatable {
             && a.totals == b.totals && a.closing == b.closing && a.paymentCode == b.paymentCode
     }
 }
+
+extension Letter {
+    /// The customer's portal (open items, payment, questions, instalments) as the letter's last
+    /// words: the link on its own line.
+    public mutating func addPortalLink(_ url: String?) {
+        guard let url else { return }
+        closing.append(
+            language.pick(
+                "Ihr Kundenkonto online – offene Posten, Zahlung, Rückfragen und Ratenzahlung:",
+                "Your account online – open items, payment, questions and instalments:"))
+        closing.append(url)
+    }
+}

@@ -23,9 +23,12 @@ public struct DocumentArchive: Sendable {
     let dunning: DunningRepository
     let customers: CustomerRepository
     let outbox: EventOutbox
+    let portals: PortalLinks
     let batchSize: Int
 
-    public init(database: Database, batchSize: Int = 250) {
+    /// `portalURL`: where debtors reach the portal (each letter prints the customer's link).
+    public init(database: Database, portalURL: String = "http://127.0.0.1:8080", batchSize: Int = 250) {
+        self.portals = PortalLinks(logger: database.logger, baseURL: portalURL)
         self.database = database
         self.tenants = TenantRepository(database: database)
         self.documents = DocumentRepository(logger: database.logger)
@@ -92,13 +95,18 @@ public struct DocumentArchive: Sendable {
             invoiceIDs: pending.filter { $0.source == .invoice }.map(\.sourceID), tenantID: tenantID, on: conn)
         func buyer(_ invoice: Invoice) -> BuyerDetails { BuyerDirectory.buyer(of: invoice, in: directory) }
         func language(_ invoice: Invoice) -> DocumentLanguage { DocumentLanguage(locale: buyer(invoice).locale) }
+        let portal = try await portals.urls(
+            for: byID.values.map(\.customerID), tenantID: tenantID, now: now, on: conn)
         var work: [RenderJob] = []
         for p in pending where p.source == .invoice {
             guard let invoice = byID[p.sourceID], invoice.kind == .invoice,
                 let seller = try? DocumentService.seller(invoice, profile)
             else { continue }
             let e = EInvoice(invoice: invoice, seller: seller, buyer: buyer(invoice), prepaid: credit[invoice.id] ?? 0)
-            work.append(RenderJob(invoice: e, source: .invoice, sourceID: invoice.id, language: language(invoice)))
+            work.append(
+                RenderJob(
+                    invoice: e, source: .invoice, sourceID: invoice.id, language: language(invoice),
+                    portal: portal[invoice.customerID]))
         }
         for note in notes {
             guard let invoice = byID[note.invoiceID], let seller = try? DocumentService.seller(invoice, profile)
@@ -106,7 +114,8 @@ public struct DocumentArchive: Sendable {
             work.append(
                 RenderJob(
                     invoice: EInvoice(creditNote: note, of: invoice, seller: seller, buyer: buyer(invoice)),
-                    source: .creditNote, sourceID: note.id, language: language(invoice)))
+                    source: .creditNote, sourceID: note.id, language: language(invoice),
+                    portal: portal[invoice.customerID]))
         }
         let noticeIDs = pending.filter { $0.source == .dunningNotice }.map(\.sourceID)
         guard !work.isEmpty || !noticeIDs.isEmpty else { return }
@@ -114,6 +123,8 @@ public struct DocumentArchive: Sendable {
         try await DocumentRenderer.render(work, letterhead: letterhead, now: now, store: store)
         if !noticeIDs.isEmpty, let seller = try? LetterSources.seller(profile) {
             let notices = try await dunning.notices(ids: noticeIDs, tenantID: tenantID, on: conn)
+            let noticePortal = try await portals.urls(
+                for: notices.map(\.customerID), tenantID: tenantID, now: now, on: conn)
             let addressees = Dictionary(
                 try await customers.find(ids: Array(Set(notices.map(\.customerID))), tenantID: tenantID, on: conn).map {
                     ($0.id, $0)
@@ -122,7 +133,7 @@ public struct DocumentArchive: Sendable {
                 notices.map {
                     LetterSources.noticePDF(
                         $0, customer: addressees[$0.customerID], seller: seller, profile: profile,
-                        letterhead: letterhead, now: now)
+                        letterhead: letterhead, portal: noticePortal[$0.customerID], now: now)
                 })
         }
     }

@@ -25,6 +25,8 @@ struct RenderJob: Sendable {
     var source: ArchivedDocument.Source
     var sourceID: String
     var language: DocumentLanguage
+    /// The buyer's portal link, printed at the letter's end.
+    var portal: String? = nil
 }
 
 /// Renders an issued invoice or credit note into the archive's documents — one per format —
@@ -45,7 +47,8 @@ enum DocumentRenderer {
                 case .ubl: UBLWriter.bytes(e)
                 case .pdf:
                     pdf.invoice(
-                        e, cii: cii, seller: letterhead.seller(e), language: job.language, logo: letterhead.logo)
+                        e, cii: cii, seller: letterhead.seller(e), language: job.language, logo: letterhead.logo,
+                        portal: job.portal)
                 }
             return archived(bytes, source: job.source, sourceID: job.sourceID, format: format, now: now)
         }

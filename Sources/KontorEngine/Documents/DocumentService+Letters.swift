@@ -50,7 +50,7 @@ extension DocumentService {
             return [
                 LetterSources.noticePDF(
                     notice, customer: customer, seller: try LetterSources.seller(profile), profile: profile,
-                    letterhead: try await letterhead(op), now: op.now)
+                    letterhead: try await letterhead(op), portal: try await portal(notice.customerID, op), now: op.now)
             ]
         }
     }

@@ -23,8 +23,10 @@ public struct DocumentService: Sendable {
     let customers: CustomerRepository
     let dunning: DunningRepository
     let openItems: OpenItemRepository
+    let portals: PortalLinks
 
-    init(database: Database, operations: OperationRunner) {
+    init(database: Database, operations: OperationRunner, portalURL: String = "http://127.0.0.1:8080") {
+        self.portals = PortalLinks(logger: database.logger, baseURL: portalURL)
         self.operations = operations
         self.invoices = InvoiceRepository(logger: database.logger)
         self.buyers = BuyerDirectory(logger: database.logger)
@@ -33,6 +35,11 @@ public struct DocumentService: Sendable {
         self.customers = CustomerRepository(logger: database.logger)
         self.dunning = DunningRepository(logger: database.logger)
         self.openItems = OpenItemRepository(logger: database.logger)
+    }
+
+    /// The customer's portal link as letters print it (made now when the customer has none).
+    func portal(_ customerID: String, _ op: OperationContext) async throws -> String? {
+        try await portals.urls(for: [customerID], tenantID: op.tenant.id, now: op.now, on: op.connection)[customerID]
     }
 
     /// What a batch of letters carries from the tenant: footer, logo, creditor id.
@@ -52,7 +59,8 @@ public struct DocumentService: Sendable {
             try Self.requireXRechnung(e, for: syntax)
             let job = RenderJob(
                 invoice: e, source: .invoice, sourceID: invoice.id,
-                language: DocumentLanguage(locale: try await buyer(invoice, op).locale))
+                language: DocumentLanguage(locale: try await buyer(invoice, op).locale),
+                portal: try await portal(invoice.customerID, op))
             return DocumentRenderer.documents(of: job, letterhead: try await letterhead(op), now: op.now)
         }
     }
@@ -70,7 +78,8 @@ public struct DocumentService: Sendable {
             let e = EInvoice(creditNote: note, of: invoice, seller: seller, buyer: details)
             try Self.requireXRechnung(e, for: syntax)
             let job = RenderJob(
-                invoice: e, source: .creditNote, sourceID: note.id, language: DocumentLanguage(locale: details.locale))
+                invoice: e, source: .creditNote, sourceID: note.id, language: DocumentLanguage(locale: details.locale),
+                portal: try await portal(invoice.customerID, op))
             return DocumentRenderer.documents(of: job, letterhead: try await letterhead(op), now: op.now)
         }
     }

@@ -59,15 +59,16 @@ enum LetterSources {
     /// The notice's PDF, archived.
     static func noticePDF(
         _ notice: DunningNotice, customer: Customer?, seller: DocumentSeller, profile: TenantProfile,
-        letterhead: Letterhead, now: Date
+        letterhead: Letterhead, portal: String?, now: Date
     ) -> ArchivedDocument {
         let buyer =
             customer.map { Self.buyer($0, homeCountry: profile.homeCountry) }
             ?? EInvoice.Party(
                 name: notice.customerID,
                 address: PostalAddress(lines: [], postcode: nil, city: nil, country: profile.homeCountry))
-        let letter = NoticeLetter.letter(
+        var letter = NoticeLetter.letter(
             Self.notice(notice), seller: seller, buyer: buyer, language: language(customer))
+        letter.addPortalLink(portal)
         let bytes = DocumentRenderer.pdf.letter(letter, date: notice.noticeDate, logo: letterhead.logo)
         return DocumentRenderer.archived(bytes, source: .dunningNotice, sourceID: notice.id, format: .pdf, now: now)
     }
