@@ -90,6 +90,16 @@ struct PortalRoutes {
                         text: PortalText.text("expired", l), frame: frame))
             }
         }
+        // No card number ever reaches Kontor: one typed into any field (a dispute message, the
+        // IBAN field) is refused before anything looks at the form, and not shown again.
+        if let f = form, f.fields.contains(where: { CardNumberGuard.containsCardNumber($0.value) }) {
+            frame.csrf = nil
+            return html(
+                .unprocessableContent,
+                pages.message(
+                    title: PortalText.text("card_number_title", l), text: PortalText.text("card_number", l),
+                    frame: frame))
+        }
         let visit = Visit(
             visitor: visitor, frame: frame, account: account,
             setCookie: isNew ? PortalCSRF.setCookie(cookie, token: token, secure: secureCookies) : nil, form: form)

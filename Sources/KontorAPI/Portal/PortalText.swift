@@ -124,6 +124,11 @@ enum PortalText {
             "Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die Seite neu und senden Sie es noch einmal. Es wurde nichts gespeichert.",
             "The form expired or did not come from this page. Please reload the page and send it again. Nothing was saved."
         ),
+        "card_number_title": ("Bitte keine Kartennummer", "Please no card number"),
+        "card_number": (
+            "Ihre Eingabe enthält etwas, das wie eine Kartennummer aussieht. Kartennummern nehmen wir nie entgegen; es wurde nichts gespeichert. Bitte gehen Sie zurück und lassen Sie sie weg.",
+            "What you entered contains something that looks like a card number. We never take card numbers; nothing was saved. Please go back and leave it out."
+        ),
         "conflict_title": ("Nicht möglich", "Not possible"),
         "bad_request_title": ("Ungültige Anfrage", "Invalid request"),
         "field_invoices": ("Posten", "Items"),
