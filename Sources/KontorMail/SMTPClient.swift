@@ -129,6 +129,9 @@ public struct SMTPClient: Sendable {
         } catch is SMTPTimeout {
             return .transient(
                 code: 0, text: "the SMTP server did not answer within \(c.timeout.nanoseconds / 1_000_000_000) s")
+        } catch let e as SMTPTLSFailed {
+            return .transient(
+                code: 0, text: "TLS with the SMTP server failed (is its certificate trusted?): \(e.underlying)")
         } catch let e as NIOSSLError {
             return .transient(code: 0, text: "TLS with the SMTP server failed: \(e)")
         } catch let e as BoringSSLError {
@@ -159,7 +162,21 @@ public struct SMTPClient: Sendable {
                 }
             }
         let underlying = channel.channel
-        return try await channel.executeThenClose { inbound, outbound in
+        // Once TLS is asked for, whatever fails is the TLS's failing (a refused certificate
+        // may surface as the connection closing under the next write).
+        var secured = c.tls == .implicit
+        do {
+            return try await exchange(&session, channel, underlying, tls, serverName, &secured)
+        } catch  where secured && !(error is SMTPTimeout) {
+            throw SMTPTLSFailed(underlying: error)
+        }
+    }
+
+    static func exchange(
+        _ session: inout SMTPSession, _ channel: NIOAsyncChannel<String, ByteBuffer>, _ underlying: any Channel,
+        _ tls: NIOSSLContext, _ serverName: String?, _ secured: inout Bool
+    ) async throws -> SMTPOutcome {
+        try await channel.executeThenClose { inbound, outbound in
             var reader = SMTPReplyReader()
             for try await line in inbound {
                 guard let reply = try reader.read(line) else { continue }
@@ -170,6 +187,7 @@ public struct SMTPClient: Sendable {
                     if !then.isEmpty { try? await outbound.write(ByteBuffer(bytes: then)) }
                     return outcome
                 case .startTLS:
+                    secured = true
                     try await underlying.eventLoop.submit {
                         try underlying.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: serverName), position: .first)
@@ -185,6 +203,11 @@ public struct SMTPClient: Sendable {
 }
 
 struct SMTPTimeout: Error {}
+
+/// An error after TLS was started or asked for.
+struct SMTPTLSFailed: Error {
+    let underlying: any Error
+}
 
 /// `body`'s result, or `SMTPTimeout` after `limit`.
 func withDeadline<T: Sendable>(_ limit: TimeAmount, _ body: @escaping @Sendable () async throws -> T) async throws -> T
