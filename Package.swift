@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -60,6 +61,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KontorPasswords",
+            dependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KontorStore",
             dependencies: [
                 "KontorCore",
@@ -75,6 +81,7 @@ let package = Package(
             dependencies: [
                 "KontorDocuments",
                 "KontorMail",
+                "KontorPasswords",
                 "KontorCore",
                 "KontorStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -123,7 +130,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/Portal")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/Portal"), .copy("Resources/Console")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import KontorCore
 import KontorMail
+import KontorPasswords
 import KontorStore
 import Logging
 import ServiceLifecycle
@@ -40,6 +41,7 @@ public struct Engine: Sendable {
     public let portal: PortalService
     public let portalLinks: PortalLinkService
     public let proposals: InstalmentProposalService
+    public let console: ConsoleAuth
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
@@ -49,7 +51,8 @@ public struct Engine: Sendable {
     /// links in e-mails point there).
     public init(
         database: Database, clock: any BillingClock = SystemClock(), gateways: PaymentGateways = .sandboxOnly,
-        mail transport: (any MailTransport)? = nil, portalURL: String = "http://127.0.0.1:8080"
+        mail transport: (any MailTransport)? = nil, portalURL: String = "http://127.0.0.1:8080",
+        passwords: PasswordHasher = PasswordHasher()
     ) {
         self.database = database
         self.clock = clock
@@ -90,6 +93,7 @@ public struct Engine: Sendable {
             collection: collection, documents: documents)
         portalLinks = PortalLinkService(database: database, operations: operations, baseURL: portalURL)
         proposals = InstalmentProposalService(database: database, operations: operations)
+        console = ConsoleAuth(database: database, clock: clock, hasher: passwords)
         authentication = TenantRepository(database: database)
     }
 

@@ -6,6 +6,6 @@ struct Kontor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kontor",
         abstract: "Subscription billing and receivables on PostgreSQL.",
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Plans.self, Bill.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Users.self, Plans.self, Bill.self, Bench.self]
     )
 }

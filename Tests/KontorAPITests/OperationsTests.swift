@@ -62,8 +62,9 @@ import Testing
             // Hummingbird writes captures as {id}, as OpenAPI does.
             var path = route.path.description
             if !path.hasPrefix("/") { path = "/" + path }
-            // The debtor portal is HTML pages for people, not part of the API (PortalTests).
-            if path.hasPrefix("/portal/") { continue }
+            // The debtor portal and the console are HTML pages for people, not part of the API
+            // (PortalTests, ConsoleTests).
+            if path.hasPrefix("/portal/") || path.hasPrefix("/console") { continue }
             registered.insert("\(route.method.rawValue) \(path)")
         }
         #expect(registered.subtracting(documented).isEmpty, "routes missing from openapi.json")

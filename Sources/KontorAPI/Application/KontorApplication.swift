@@ -28,6 +28,10 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(ProblemMiddleware())
     let engine = deps.engine
     OperationsRoutes(engine: engine, registry: deps.metrics).register(on: router)
+    ConsoleRoutes(
+        auth: engine.console, reports: engine.reports, disputes: engine.disputes, proposals: engine.proposals,
+        messages: engine.messages, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:")
+    ).register(on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
     PortalRoutes(portal: engine.portal, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:"))
         .register(on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
     let v1 = router.group("v1")

@@ -13,19 +13,27 @@ struct PortalPages: Sendable {
     static let shared = PortalPages()
 
     init() {
-        var library = MustacheLibrary()
-        for name in ["layout", "account", "pay", "payment_forms", "method", "dispute", "message"] {
-            let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Portal")!
-            // The templates ship with the binary: one that does not parse is a build defect.
-            try! library.register(String(contentsOf: url, encoding: .utf8), named: name)
-        }
-        self.library = library
+        library = PageTemplates.load(
+            "Portal", ["layout", "account", "pay", "payment_forms", "method", "dispute", "message"])
         let css = Bundle.module.url(forResource: "portal", withExtension: "css", subdirectory: "Portal")!
         self.stylesheet = (try? String(contentsOf: css, encoding: .utf8)) ?? ""
     }
 
     func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+/// Page templates shipped in `Resources/<directory>`, parsed once.
+enum PageTemplates {
+    static func load(_ directory: String, _ names: [String]) -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for name in names {
+            let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: directory)!
+            // The templates ship with the binary: one that does not parse is a build defect.
+            try! library.register(String(contentsOf: url, encoding: .utf8), named: name)
+        }
+        return library
     }
 }
 

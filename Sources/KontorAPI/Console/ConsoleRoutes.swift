@@ -1,0 +1,181 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KontorCore
+import KontorDocuments
+import KontorEngine
+import Mustache
+
+/// The finance console under `/console`: server-rendered, no JavaScript. Login with e-mail and
+/// password (`/console/login`); the session is an HttpOnly, SameSite=Strict cookie for
+/// `/console` only; every form carries the session's CSRF secret (the login form a
+/// double-submitted one of its own). A page without a session sends the browser to the login.
+struct ConsoleRoutes {
+    let auth: ConsoleAuth
+    let reports: ReportService
+    let disputes: DisputeService
+    let proposals: InstalmentProposalService
+    let messages: MessageService
+    let secureCookies: Bool
+
+    static let sessionCookie = "kontor_console"
+    static let loginCookie = "kontor_login"
+    static let pages = PageTemplates.load("Console", ["layout", "login", "overview", "message"])
+
+    func register(on router: RouterGroup<KontorRequestContext>) {
+        let group = router.group("console")
+        group.get("login", use: loginForm)
+        group.post("login", use: login)
+        group.post("logout", use: logout)
+        group.get("", use: overview)
+    }
+
+    func html(_ status: HTTPResponse.Status, _ template: String, _ context: [String: Any], cookies: [String] = [])
+        -> Response
+    {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer", HTTPField.Name("X-Frame-Options")!: "DENY",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .contentSecurityPolicy:
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ]
+        for c in cookies { headers.append(HTTPField(name: .setCookie, value: c)) }
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: Self.pages.render(context, withTemplate: template) ?? "")))
+    }
+
+    func redirect(_ to: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: to, .cacheControl: "no-store"]
+        for c in cookies { headers.append(HTTPField(name: .setCookie, value: c)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int) -> String {
+        "\(name)=\(value); Path=/console; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+            + (secureCookies ? "; Secure" : "")
+    }
+
+    static func value(_ name: String, in header: String?) -> String? {
+        for part in (header ?? "").split(separator: ";") {
+            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if kv.count == 2, kv[0] == name { return String(kv[1]) }
+        }
+        return nil
+    }
+
+    static func same(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b, a.utf8.count == b.utf8.count, !a.isEmpty else { return false }
+        return zip(a.utf8, b.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    func session(_ request: Request) async throws -> ConsoleSession? {
+        guard let secret = Self.value(Self.sessionCookie, in: request.headers[.cookie]) else { return nil }
+        return try await auth.session(cookie: secret)
+    }
+
+    func frame(_ s: ConsoleSession?, title: String) -> [String: Any] {
+        var c: [String: Any] = ["title": title]
+        if let s {
+            c["tenant"] = s.tenant.name
+            c["user"] = ["email": s.user.email, "role": s.user.role.rawValue]
+            c["csrf"] = s.csrf
+        }
+        return c
+    }
+
+    // MARK: login
+
+    @Sendable func loginForm(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        if try await session(request) != nil { return redirect("/console") }
+        return loginPage(.ok, errors: [], email: "")
+    }
+
+    func loginPage(_ status: HTTPResponse.Status, errors: [String], email: String) -> Response {
+        let csrf = String(PortalToken.make().dropFirst(3))
+        var c = frame(nil, title: "Anmelden")
+        c["login_csrf"] = csrf
+        c["email"] = email
+        c["has_errors"] = !errors.isEmpty
+        c["errors"] = errors
+        return html(status, "login", c, cookies: [cookie(Self.loginCookie, csrf, maxAge: 3600)])
+    }
+
+    @Sendable func login(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        var request = request
+        let form = PortalForm(try await request.collectBody(upTo: PortalForm.maxBytes + 1).readableBytesView)
+        guard let form, Self.same(form["csrf"], Self.value(Self.loginCookie, in: request.headers[.cookie])) else {
+            return loginPage(
+                .forbidden, errors: ["Das Formular ist abgelaufen. Bitte melden Sie sich erneut an."], email: "")
+        }
+        let email = form["email"] ?? ""
+        var missing: [String] = []
+        if email.trimmingWhitespace().isEmpty { missing.append("E-Mail: ist anzugeben") }
+        if (form["password"] ?? "").isEmpty { missing.append("Passwort: ist anzugeben") }
+        guard missing.isEmpty else { return loginPage(.unprocessableContent, errors: missing, email: email) }
+        switch try await auth.login(email: email, password: form["password"] ?? "") {
+        case .signedIn(let secret, _):
+            return redirect(
+                "/console",
+                cookies: [
+                    cookie(Self.sessionCookie, secret, maxAge: Int(LoginRules.sessionDuration)),
+                    cookie(Self.loginCookie, "", maxAge: 0),
+                ])
+        case .wrong:
+            return loginPage(.unauthorized, errors: ["E-Mail oder Passwort ist falsch."], email: email)
+        case .locked(let until):
+            let minutes = max(1, Int(until.timeIntervalSince(Date.now) / 60 + 0.5))
+            return loginPage(
+                .tooManyRequests,
+                errors: ["Zu viele Fehlversuche: Die Anmeldung ist für \(minutes) Minuten gesperrt."], email: email)
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        var request = request
+        let form = PortalForm(try await request.collectBody(upTo: PortalForm.maxBytes + 1).readableBytesView)
+        guard let s = try await session(request) else { return redirect("/console/login") }
+        guard Self.same(form?["csrf"], s.csrf) else {
+            var c = frame(s, title: "Nicht möglich")
+            c["text"] = "Das Formular kam nicht von dieser Sitzung; es wurde nichts geändert."
+            return html(.forbidden, "message", c)
+        }
+        if let secret = Self.value(Self.sessionCookie, in: request.headers[.cookie]) {
+            try await auth.logout(cookie: secret)
+        }
+        return redirect("/console/login", cookies: [cookie(Self.sessionCookie, "", maxAge: 0)])
+    }
+
+    // MARK: pages
+
+    @Sendable func overview(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        guard let s = try await session(request) else { return redirect("/console/login") }
+        let tenant = s.tenant
+        let report = try await reports.openItems(asOf: nil, customerID: nil, withItems: false, tenant: tenant)
+        let l = DocumentLanguage.de
+        let buckets = AgingBucket.allCases.map(\.rawValue)
+        var c = frame(s, title: "Übersicht")
+        c["as_of"] = LocalDate(report.asOf).map(l.date) ?? report.asOf
+        c["bucket_names"] = buckets
+        c["has_totals"] = !report.totals.isEmpty
+        c["totals"] = report.totals.map { t -> [String: Any] in
+            let currency = Currency(code: t.currency) ?? .eur
+            return [
+                "currency": t.currency, "count": t.count, "open": l.money(t.openTotal, currency),
+                "buckets": buckets.map { l.money(t.buckets[$0] ?? 0, currency) },
+                "reconciled": t.reconciled ? "ja" : "NEIN (\(l.money(t.receivableBalance, currency)))",
+            ]
+        }
+        c["disputes"] = try await disputes.list(
+            customerID: nil, status: "open", limit: 100, startingAfter: nil, tenant: tenant
+        ).disputes.count
+        c["proposals"] = try await proposals.list(
+            customerID: nil, status: "pending", limit: 100, startingAfter: nil, tenant: tenant
+        ).proposals.count
+        c["letters"] = try await messages.list(
+            channel: "letter", status: "to_print", customerID: nil, limit: 100, startingAfter: nil, tenant: tenant
+        ).messages.count
+        return html(.ok, "overview", c)
+    }
+}
