@@ -42,6 +42,7 @@ public struct Engine: Sendable {
     public let portalLinks: PortalLinkService
     public let proposals: InstalmentProposalService
     public let console: ConsoleAuth
+    public let auditTrail: AuditService
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
@@ -94,6 +95,7 @@ public struct Engine: Sendable {
         portalLinks = PortalLinkService(database: database, operations: operations, baseURL: portalURL)
         proposals = InstalmentProposalService(database: database, operations: operations)
         console = ConsoleAuth(database: database, clock: clock, hasher: passwords)
+        auditTrail = AuditService(database: database, operations: operations)
         authentication = TenantRepository(database: database)
     }
 
@@ -119,6 +121,20 @@ public struct Engine: Sendable {
     /// The tenant a clear API key belongs to, or nil (unknown or revoked).
     public func authenticate(secret: String) async throws -> Tenant? {
         try await authentication.authenticate(secret: secret)
+    }
+
+    /// The tenant and the key's id for a clear API key (the key is the audit trail's actor).
+    public func authenticateKey(secret: String) async throws -> (tenant: Tenant, keyID: String)? {
+        try await authentication.authenticateKey(secret: secret)
+    }
+
+    /// Runs `body` with `actor` and `reason` as who and why of every change it makes.
+    public func asActor<Result>(_ actor: AuditActor, reason: String?, _ body: () async throws -> Result)
+        async rethrows -> Result
+    {
+        try await AuditContext.$actor.withValue(actor) {
+            try await AuditContext.$reason.withValue(reason) { try await body() }
+        }
     }
 
     /// Whether the database answers a ping within `deadline` (what `/health` asks); the

@@ -52,7 +52,9 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
         service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
     ).register(on: v1)
     MessageRoutes(messages: engine.messages, templates: engine.messageTemplates).register(on: v1)
-    PortalAPIRoutes(links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals).register(on: v1)
+    PortalAPIRoutes(
+        links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals, audit: engine.auditTrail
+    ).register(on: v1)
     ReportRoutes(
         reports: engine.reports, datev: engine.datev, policies: engine.dunningPolicies, dunning: engine.dunningQueries
     ).register(on: v1)

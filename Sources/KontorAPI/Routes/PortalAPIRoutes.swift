@@ -4,11 +4,12 @@ import KontorCore
 import KontorEngine
 
 /// Finance's side of the debtor portal: customers' portal links, the debtors' disputes and
-/// their instalment proposals (accept or decline).
+/// their instalment proposals (accept or decline); and the audit trail of every change.
 struct PortalAPIRoutes {
     let links: PortalLinkService
     let disputes: DisputeService
     let proposals: InstalmentProposalService
+    let audit: AuditService
 
     func register(on group: RouterGroup<KontorRequestContext>) {
         group.get("customers/{id}/portal_link", use: getLink)
@@ -19,6 +20,16 @@ struct PortalAPIRoutes {
         group.get("instalment_proposals/{id}", use: getProposal)
         group.post("instalment_proposals/{id}/accept", use: accept)
         group.post("instalment_proposals/{id}/decline", use: decline)
+        group.get("audit_log", use: auditLog)
+    }
+
+    /// The audit trail, newest first (`?object=` one object's).
+    @Sendable func auditLog(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let query = try ListQuery(request, filters: ["object"])
+        return .json(
+            try await audit.list(
+                objectID: query.filters["object"], limit: query.limit, startingAfter: query.startingAfter,
+                tenant: try context.requireTenant()))
     }
 
     static let decided = Answer<InstalmentProposal>(status: .ok) { try KontorJSON.encode(InstalmentProposalJSON($0)) }

@@ -15,11 +15,13 @@ public final class OperationContext {
     public let now: Date
     let tenants: TenantRepository
     let outbox: EventOutbox
+    let audit: AuditRepository
     private var cachedProfile: TenantProfile?
     private(set) var events: [DomainEvent] = []
     private(set) var followUps = FollowUps()
 
     init(connection: PostgresConnection, tenant: Tenant, now: Date, tenants: TenantRepository, outbox: EventOutbox) {
+        self.audit = AuditRepository(logger: outbox.logger)
         self.connection = connection
         self.tenant = tenant
         self.now = now
@@ -48,9 +50,16 @@ public final class OperationContext {
     /// Writes the events recorded so far, in one statement, so that they come before what the
     /// next step announces on its own (an issued invoice's `invoice.finalized` follows the
     /// `subscription.created` that caused it). The runner writes the rest at the commit.
+    /// Writes the recorded events and, in the same transaction, one audit row per event: who
+    /// (`AuditContext`), why, and the object after the change (before: as the trail last saw it).
     public func publishRecorded() async throws {
         guard !events.isEmpty else { return }
-        try await outbox.append(events, at: now, tenantID: tenant.id, livemode: tenant.livemode, on: connection)
+        let drafts = try events.map { try $0.draft(at: now) }
+        try await outbox.append(drafts, tenantID: tenant.id, livemode: tenant.livemode, on: connection)
+        try await audit.append(
+            zip(events, drafts).map { (e, d) in (e.type.rawValue, e.type.family, e.objectID, d.data) },
+            actor: AuditContext.actor ?? .system, reason: AuditContext.reason, at: now, tenantID: tenant.id,
+            on: connection)
         events = []
     }
 

@@ -61,6 +61,22 @@ public struct TenantRepository: Sendable {
         return try await Self.first(rows)
     }
 
+    /// The tenant and the key's id for a clear key, or `nil` (unknown or revoked key).
+    public func authenticateKey(secret: String) async throws -> (tenant: Tenant, keyID: String)? {
+        let rows = try await database.client.query(
+            """
+            SELECT t.tenant_id, t.name, t.livemode, t.time_zone, t.test_clock_at, k.key_id
+            FROM api_keys k JOIN tenants t ON t.tenant_id = k.tenant_id
+            WHERE k.key_hash = \(ByteBuffer(bytes: APIKey.hash(secret))) AND k.revoked_at IS NULL
+            """,
+            logger: database.logger.forQuery
+        )
+        for try await r in rows.decode((String, String, Bool, String, Date?, String).self) {
+            return (Tenant(id: r.0, name: r.1, livemode: r.2, timeZone: r.3, testClockAt: r.4), r.5)
+        }
+        return nil
+    }
+
     /// Every tenant's id (for catalog sync and tenant-wide runs).
     public func allIDs() async throws -> [String] {
         let rows = try await database.client.query(
