@@ -171,4 +171,24 @@ import Testing
             #expect(!made.user.role.canWrite)
         }
     }
+
+    @Test func usersAreMadeAndListedThroughTheAPI() async throws {
+        try await withTestAPI { client, fx in
+            let made = try await client.post("/v1/users", fx, #"{"email": "Fibu@Test.example", "role": "finance"}"#)
+            #expect(made.status == .created, "\(made.text)")
+            let json = try made.json()
+            #expect(json["email"] as? String == "fibu@test.example")
+            let otp = try #require(json["one_time_password"] as? String)
+            var v = Visitor(client: client)
+            #expect(try await v.login("fibu@test.example", otp).status == .seeOther)
+            let bad = try await client.post("/v1/users", fx, #"{"email": "nope", "role": "boss", "password": "kurz"}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try bad.errorFields() == ["email", "role", "password"])
+            let twice = try await client.post("/v1/users", fx, #"{"email": "fibu@test.example", "role": "auditor"}"#)
+            #expect(twice.status == .conflict)
+            let list = try await client.get("/v1/users", fx).json()["data"] as! [[String: Any]]
+            #expect(list.map { $0["email"] as? String } == ["fibu@test.example"])
+            #expect(list.first?["one_time_password"] == nil, "never shown again")
+        }
+    }
 }

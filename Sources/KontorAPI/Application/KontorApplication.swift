@@ -51,6 +51,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     ReceivablesRoutes(
         service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
     ).register(on: v1)
+    UserRoutes(console: engine.console).register(on: v1)
     MessageRoutes(messages: engine.messages, templates: engine.messageTemplates).register(on: v1)
     PortalAPIRoutes(
         links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals, audit: engine.auditTrail
