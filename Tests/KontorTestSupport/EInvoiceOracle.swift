@@ -94,7 +94,10 @@ public enum EInvoiceOracle {
         process.standardError = FileHandle.standardError
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard process.waitBounded(seconds: 120) else {
+            process.terminate()
+            throw OracleFailed(description: "\(executable) \(arguments.prefix(2)) did not end within 120 s")
+        }
         guard process.terminationStatus == 0 else {
             throw OracleFailed(description: "\(executable) \(arguments.prefix(2)) exited \(process.terminationStatus)")
         }

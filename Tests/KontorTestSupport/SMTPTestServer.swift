@@ -80,7 +80,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         // SIGKILL: the test process may ignore SIGTERM, and an ignored signal stays ignored in
         // its children.
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.waitBounded(seconds: 10)
         try? FileManager.default.removeItem(at: directory)
     }
 
