@@ -43,6 +43,10 @@ public struct Engine: Sendable {
     public let proposals: InstalmentProposalService
     public let console: ConsoleAuth
     public let auditTrail: AuditService
+    public let openItemList: OpenItemList
+    public let dunningReview: DunningReview
+    public let periodClose: PeriodClose
+    public let auditExport: AuditExport
     let authentication: TenantRepository
     /// Every worker, built once: the schedule, the test clock and the follow-ups share them.
     let followUps: FollowUpRunner
@@ -96,6 +100,10 @@ public struct Engine: Sendable {
         proposals = InstalmentProposalService(database: database, operations: operations)
         console = ConsoleAuth(database: database, clock: clock, hasher: passwords)
         auditTrail = AuditService(database: database, operations: operations)
+        openItemList = OpenItemList(database: database, operations: operations)
+        dunningReview = DunningReview(database: database, operations: operations, dunning: dunning)
+        periodClose = PeriodClose(database: database, operations: operations, datev: datev)
+        auditExport = AuditExport(database: database, operations: operations)
         authentication = TenantRepository(database: database)
     }
 

@@ -28,10 +28,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     router.middlewares.add(ProblemMiddleware())
     let engine = deps.engine
     OperationsRoutes(engine: engine, registry: deps.metrics).register(on: router)
-    ConsoleRoutes(
-        auth: engine.console, reports: engine.reports, disputes: engine.disputes, proposals: engine.proposals,
-        messages: engine.messages, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:")
-    ).register(on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
+    ConsoleRoutes(engine: engine, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:")).register(
+        on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
     PortalRoutes(portal: engine.portal, secureCookies: engine.portalLinks.baseURL.hasPrefix("https:"))
         .register(on: router.group().add(middleware: DatabaseAvailabilityMiddleware(engine: engine)))
     let v1 = router.group("v1")
@@ -52,6 +50,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
         service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
     ).register(on: v1)
     UserRoutes(console: engine.console).register(on: v1)
+    DunningControlRoutes(review: engine.dunningReview, periods: engine.periodClose, audit: engine.auditExport)
+        .register(on: v1)
     MessageRoutes(messages: engine.messages, templates: engine.messageTemplates).register(on: v1)
     PortalAPIRoutes(
         links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals, audit: engine.auditTrail

@@ -11,16 +11,18 @@ import Mustache
 /// `/console` only; every form carries the session's CSRF secret (the login form a
 /// double-submitted one of its own). A page without a session sends the browser to the login.
 struct ConsoleRoutes {
-    let auth: ConsoleAuth
-    let reports: ReportService
-    let disputes: DisputeService
-    let proposals: InstalmentProposalService
-    let messages: MessageService
+    let engine: Engine
     let secureCookies: Bool
+
+    var auth: ConsoleAuth { engine.console }
+    var disputes: DisputeService { engine.disputes }
+    var proposals: InstalmentProposalService { engine.proposals }
+    var messages: MessageService { engine.messages }
 
     static let sessionCookie = "kontor_console"
     static let loginCookie = "kontor_login"
-    static let pages = PageTemplates.load("Console", ["layout", "login", "overview", "message"])
+    static let pages = PageTemplates.load(
+        "Console", ["layout", "login", "overview", "message", "open_items", "dunning", "periods"])
 
     func register(on router: RouterGroup<KontorRequestContext>) {
         let group = router.group("console")
@@ -28,6 +30,15 @@ struct ConsoleRoutes {
         group.post("login", use: login)
         group.post("logout", use: logout)
         group.get("", use: overview)
+        group.get("open_items", use: openItemsPage)
+        group.get("dunning", use: dunningPage)
+        group.post("dunning/release", use: releaseProposals)
+        group.post("dunning/block", use: blockDunning)
+        group.post("dunning/lift", use: liftBlock)
+        group.post("dunning/postpone", use: postponeProposal)
+        group.get("periods", use: periodsPage)
+        group.post("periods/close", use: closePeriod)
+        group.get("exports/gobd", use: exportGoBD)
     }
 
     func html(_ status: HTTPResponse.Status, _ template: String, _ context: [String: Any], cookies: [String] = [])
@@ -152,21 +163,12 @@ struct ConsoleRoutes {
     @Sendable func overview(_ request: Request, context: KontorRequestContext) async throws -> Response {
         guard let s = try await session(request) else { return redirect("/console/login") }
         let tenant = s.tenant
-        let report = try await reports.openItems(asOf: nil, customerID: nil, withItems: false, tenant: tenant)
-        let l = DocumentLanguage.de
-        let buckets = AgingBucket.allCases.map(\.rawValue)
+        let today = try await engine.openItemList.page(asOf: nil, filter: OpenItemFilter(), after: nil, tenant: tenant)
+        let totals = try await engine.openItemList.totals(
+            asOf: today.asOf, filter: OpenItemFilter(), tenant: tenant, wait: .milliseconds(250))
         var c = frame(s, title: "Übersicht")
-        c["as_of"] = LocalDate(report.asOf).map(l.date) ?? report.asOf
-        c["bucket_names"] = buckets
-        c["has_totals"] = !report.totals.isEmpty
-        c["totals"] = report.totals.map { t -> [String: Any] in
-            let currency = Currency(code: t.currency) ?? .eur
-            return [
-                "currency": t.currency, "count": t.count, "open": l.money(t.openTotal, currency),
-                "buckets": buckets.map { l.money(t.buckets[$0] ?? 0, currency) },
-                "reconciled": t.reconciled ? "ja" : "NEIN (\(l.money(t.receivableBalance, currency)))",
-            ]
-        }
+        c["as_of"] = DocumentLanguage.de.date(today.asOf)
+        fill(&c, totals)
         c["disputes"] = try await disputes.list(
             customerID: nil, status: "open", limit: 100, startingAfter: nil, tenant: tenant
         ).disputes.count

@@ -54,6 +54,15 @@ public struct DunningLevel: Hashable, Sendable {
     }
 }
 
+/// Whether a policy's run acts by itself or asks finance first.
+public enum DunningMode: String, CaseIterable, Hashable, Sendable, Codable {
+    /// The run sends the notices, charges the fees and takes the actions.
+    case auto
+    /// The run proposes (Mahnvorschlag): nothing is sent, charged or done until finance
+    /// releases the proposal.
+    case review
+}
+
 /// A dunning policy: the levels a customer segment goes through, in order.
 public struct DunningPolicy: Hashable, Sendable {
     public var code: String
@@ -63,8 +72,13 @@ public struct DunningPolicy: Hashable, Sendable {
     /// Open amounts at or below this (minor units) are written off instead of dunned
     /// (Kleinbetragsausbuchung); 0 turns it off.
     public var smallBalanceWriteOff: Int64
+    public var mode: DunningMode
 
-    public init(code: String, name: String, currency: String, levels: [DunningLevel], smallBalanceWriteOff: Int64 = 0) {
+    public init(
+        code: String, name: String, currency: String, levels: [DunningLevel], smallBalanceWriteOff: Int64 = 0,
+        mode: DunningMode = .auto
+    ) {
+        self.mode = mode
         self.code = code
         self.name = name
         self.currency = currency

@@ -38,6 +38,11 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case instalmentProposalCreated = "instalment_proposal.created"
     case instalmentProposalAccepted = "instalment_proposal.accepted"
     case instalmentProposalDeclined = "instalment_proposal.declined"
+    case dunningBlockCreated = "dunning_block.created"
+    case dunningBlockLifted = "dunning_block.lifted"
+    case dunningProposalReleased = "dunning_proposal.released"
+    case dunningProposalPostponed = "dunning_proposal.postponed"
+    case periodClosed = "period.closed"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

@@ -35,10 +35,11 @@ public struct AgingTotals: Hashable, Sendable {
         add(open: item.open, daysPastDue: item.daysPastDue(on: asOf))
     }
 
-    public mutating func add(open: Int64, daysPastDue: Int) {
+    /// Adds `count` items (one unless a sum of several) owing `open` in all, `daysPastDue` late.
+    public mutating func add(open: Int64, daysPastDue: Int, count: Int = 1) {
         buckets[AgingBucket(daysPastDue: daysPastDue), default: 0] += open
         total += open
-        count += 1
+        self.count += count
     }
 
     public subscript(bucket: AgingBucket) -> Int64 { buckets[bucket] ?? 0 }

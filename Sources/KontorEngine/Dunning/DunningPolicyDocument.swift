@@ -20,6 +20,8 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
     public var name: String?
     public var currency: String?
     public var smallBalanceWriteOff: Int64?
+    /// `auto` (default) or `review` (Mahnvorschlag: the run proposes, finance releases).
+    public var mode: String?
     public var levels: [Level]
 
     public init(_ p: DunningPolicy) {
@@ -27,6 +29,7 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         name = p.name
         currency = p.currency
         smallBalanceWriteOff = p.smallBalanceWriteOff
+        mode = p.mode.rawValue
         levels = p.levels.map {
             Level(
                 name: $0.name, afterDays: $0.afterDays, fee: $0.fee, interest: $0.interest, flatFee: $0.flatFee,
@@ -68,9 +71,11 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         if Currency(code: currency) == nil {
             errors.append(FieldError(field: "currency", message: "must be an ISO 4217 code"))
         }
+        let mode = self.mode.map(DunningMode.init(rawValue:)) ?? .auto
+        if mode == nil { errors.append(FieldError(field: "mode", message: "must be auto or review")) }
         let policy = DunningPolicy(
             code: code, name: name ?? code, currency: currency, levels: levels,
-            smallBalanceWriteOff: smallBalanceWriteOff ?? 0)
+            smallBalanceWriteOff: smallBalanceWriteOff ?? 0, mode: mode ?? .auto)
         errors += policy.validate()
         guard errors.isEmpty else { throw ValidationError(errors) }
         return policy
@@ -81,7 +86,7 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         let levels = String(decoding: try KontorJSON.encode(DunningPolicyDocument(p).levels), as: UTF8.self)
         return DunningPolicyRecord(
             code: p.code, name: p.name, currency: p.currency, levelsJSON: levels,
-            smallBalanceWriteOff: p.smallBalanceWriteOff, source: source, updatedAt: now)
+            smallBalanceWriteOff: p.smallBalanceWriteOff, mode: p.mode.rawValue, source: source, updatedAt: now)
     }
 
     init(record r: DunningPolicyRecord) throws {
@@ -89,6 +94,7 @@ public struct DunningPolicyDocument: Codable, Sendable, Equatable {
         name = r.name
         currency = r.currency
         smallBalanceWriteOff = r.smallBalanceWriteOff
+        mode = r.mode
         levels = try KontorJSON.decoder().decode([Level].self, from: Data(r.levelsJSON.utf8))
     }
 }

@@ -23,6 +23,7 @@ public struct DunningRun: Sendable {
     let booker: ReceivablesBooker
     let plans: PaymentPlanRepository
     let policies: DunningPolicyRepository
+    let proposals: DunningProposalRepository
     let batchSize: Int
 
     public init(database: Database, batchSize: Int = 500) {
@@ -36,6 +37,7 @@ public struct DunningRun: Sendable {
         self.booker = ReceivablesBooker(logger: database.logger)
         self.plans = PaymentPlanRepository(logger: database.logger)
         self.policies = DunningPolicyRepository(logger: database.logger)
+        self.proposals = DunningProposalRepository(logger: database.logger)
         self.batchSize = batchSize
     }
 
@@ -45,6 +47,15 @@ public struct DunningRun: Sendable {
         public var evaluated = 0
         public var notices = 0
         public var settled = 0
+        /// Proposals made (review mode), and those closed: released by `Release`, or lapsed.
+        public var proposed = 0
+        var closed: [DunningProposal] = []
+    }
+
+    /// Who releases which customers' proposals: their review-mode policy acts this once.
+    struct Release {
+        let customerIDs: Set<String>
+        let by: String
     }
 
     /// Runs dunning at `now`: for one tenant (its test clock's `now`), or every tenant without a
@@ -108,12 +119,24 @@ public struct DunningRun: Sendable {
         func customers(with action: DunningAction) -> [String] {
             steps.filter { $0.2.definition.actions.contains(action) }.map(\.0.customerID)
         }
+
+        /// Takes out the steps of review-mode policies, but for customers being released: they
+        /// are proposed instead, and their cases do not move.
+        mutating func holdForReview(except released: Set<String>) -> Decisions {
+            var held = Decisions()
+            held.steps = steps.filter { $0.1.mode == .review && !released.contains($0.0.customerID) }
+            let ids = Set(held.steps.map(\.0.customerID))
+            steps.removeAll { ids.contains($0.0.customerID) }
+            updates.removeAll { ids.contains($0.customerID) }
+            return held
+        }
     }
 
     /// Claim, load, write off small balances, evaluate, then write: fee items, notices, case
     /// states, the levels' actions and the events — each set-based for the whole batch.
     func runBatch(
-        profile: TenantProfile, today: LocalDate, now: Date, customerIDs: [String]?, on conn: PostgresConnection
+        profile: TenantProfile, today: LocalDate, now: Date, customerIDs: [String]?, release: Release? = nil,
+        on conn: PostgresConnection
     ) async throws -> Summary {
         let (claimed, cases) = try await repository.claim(
             tenantID: profile.tenantID, today: today, customerIDs: customerIDs, limit: batchSize, on: conn)
@@ -122,13 +145,16 @@ public struct DunningRun: Sendable {
         guard !cases.isEmpty else { return summary }
         var batch = try await load(cases, profile: profile, today: today, now: now, on: conn)
         try await writeOffSmallBalances(&batch)
-        let decisions = evaluate(batch)
+        var decisions = evaluate(batch)
         summary.settled = decisions.settled
+        let held = decisions.holdForReview(except: release?.customerIDs ?? [])
         let fees = try await issueFeeItems(decisions, batch)
         let drafts = try notices(decisions, fees: fees, batch)
         let inserted = try await repository.insert(
             drafts, noticeDate: today, tenantID: batch.tenantID, livemode: profile.livemode, now: now, on: conn)
         summary.notices = inserted.count
+        (summary.proposed, summary.closed) = try await review(
+            held, sent: drafts.filter { inserted.contains($0.id) }, decisions: decisions, release: release, batch)
         try await repository.save(decisions.updates, tenantID: batch.tenantID, on: conn)
         var events = drafts.filter { inserted.contains($0.id) }.map { draft in
             DomainEvent.dunningNotice(
@@ -137,6 +163,30 @@ public struct DunningRun: Sendable {
         events += try await applyActions(decisions, batch)
         try await outbox.append(events, at: now, tenantID: batch.tenantID, livemode: profile.livemode, on: conn)
         return summary
+    }
+
+    /// Mahnvorschlag: what review-mode policies would have done becomes (or refreshes) each
+    /// customer's proposal; a released proposal closes with the notice that went out; one with
+    /// nothing left to dun (paid, blocked, settled) lapses. Returns how many were proposed and
+    /// the closed ones.
+    func review(
+        _ held: Decisions, sent: [NoticeDraft], decisions: Decisions, release: Release?, _ batch: Batch
+    ) async throws -> (Int, [DunningProposal]) {
+        let (tenantID, now, conn) = (batch.tenantID, batch.now, batch.conn)
+        let proposed = try notices(held, fees: IssuedFees(), batch)
+        try await proposals.propose(proposed, on: batch.today, tenantID: tenantID, now: now, on: conn)
+        let sentTo = Dictionary(sent.map { ($0.customerID, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let releasing = release?.customerIDs ?? []
+        let active = Set(held.steps.map(\.0.customerID)).union(decisions.steps.map(\.0.customerID))
+        let idle = batch.cases.filter {
+            !active.contains($0.customerID) && (releasing.contains($0.customerID) || batch.policy($0).mode == .review)
+        }.map(\.customerID)
+        let released = try await proposals.close(
+            customerIDs: sentTo.keys.filter(releasing.contains), status: .released, noticeIDs: sentTo,
+            by: release?.by, at: now, tenantID: tenantID, on: conn)
+        let lapsed = try await proposals.close(
+            customerIDs: idle, status: .lapsed, by: release?.by, at: now, tenantID: tenantID, on: conn)
+        return (proposed.count, released + lapsed)
     }
 
     /// The cases' open items (locked), what pauses them (disputes, kept payment plans, the
@@ -149,7 +199,8 @@ public struct DunningRun: Sendable {
         let items = Dictionary(
             grouping: try await openItems.current(customerIDs: customerIDs, tenantID: tenantID, lock: true, on: conn),
             by: \.customerID)
-        var paused = try await repository.pausedItems(customerIDs: customerIDs, tenantID: tenantID, on: conn)
+        var paused = try await repository.pausedItems(
+            customerIDs: customerIDs, today: today, tenantID: tenantID, on: conn)
         for row in try await plans.list(customerIDs: customerIDs, tenantID: tenantID, on: conn)
         where row.plan.status(paid: row.paid, itemsOpen: row.itemsOpen, on: today) == .active {
             paused.paused.formUnion(row.plan.invoiceIDs)

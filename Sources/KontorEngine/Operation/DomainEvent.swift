@@ -21,12 +21,16 @@ public enum DomainEvent: Sendable {
     case message(EventType, MessageJSON)
     case dispute(EventType, DisputeJSON)
     case proposal(EventType, InstalmentProposalJSON)
+    case dunningBlock(EventType, DunningBlockJSON)
+    case dunningProposal(EventType, DunningProposalJSON)
+    case periodClose(EventType, PeriodCloseJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
             .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _),
-            .message(let t, _), .dispute(let t, _), .proposal(let t, _):
+            .message(let t, _), .dispute(let t, _), .proposal(let t, _), .dunningBlock(let t, _),
+            .dunningProposal(let t, _), .periodClose(let t, _):
             t
         }
     }
@@ -44,6 +48,9 @@ public enum DomainEvent: Sendable {
         case .message(_, let m): m.id
         case .dispute(_, let d): d.id
         case .proposal(_, let p): p.id
+        case .dunningBlock(_, let b): b.id
+        case .dunningProposal(_, let p): p.id
+        case .periodClose(_, let c): c.id
         }
     }
 
@@ -61,6 +68,9 @@ public enum DomainEvent: Sendable {
         case .message: ["message"]
         case .dispute: ["dispute"]
         case .proposal: ["instalment_proposal"]
+        case .dunningBlock: ["dunning_block"]
+        case .dunningProposal: ["dunning_proposal"]
+        case .periodClose: ["period"]
         }
     }
 
@@ -81,6 +91,9 @@ public enum DomainEvent: Sendable {
             case .message(_, let m): try KontorJSON.encode(m)
             case .dispute(_, let d): try KontorJSON.encode(d)
             case .proposal(_, let p): try KontorJSON.encode(p)
+            case .dunningBlock(_, let b): try KontorJSON.encode(b)
+            case .dunningProposal(_, let p): try KontorJSON.encode(p)
+            case .periodClose(_, let c): try KontorJSON.encode(c)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

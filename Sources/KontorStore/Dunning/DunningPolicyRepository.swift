@@ -10,13 +10,17 @@ public struct DunningPolicyRecord: Sendable, Equatable {
     public let currency: String
     public let levelsJSON: String
     public let smallBalanceWriteOff: Int64
+    /// auto | review
+    public let mode: String
     public let source: String
     public let updatedAt: Date
 
     public init(
-        code: String, name: String, currency: String, levelsJSON: String, smallBalanceWriteOff: Int64, source: String,
-        updatedAt: Date
+        code: String, name: String, currency: String, levelsJSON: String, smallBalanceWriteOff: Int64,
+        mode: String = "auto",
+        source: String, updatedAt: Date
     ) {
+        self.mode = mode
         self.code = code
         self.name = name
         self.currency = currency
@@ -37,17 +41,17 @@ public struct DunningPolicyRepository: Sendable {
     public func all(tenantID: String, on conn: PostgresConnection) async throws -> [DunningPolicyRecord] {
         let rows = try await conn.query(
             """
-            SELECT code, name, currency, levels::text, small_balance_write_off, source, updated_at
+            SELECT code, name, currency, levels::text, small_balance_write_off, mode, source, updated_at
             FROM dunning_policies WHERE tenant_id = \(tenantID) ORDER BY code
             """,
             logger: logger.forQuery
         )
         var result: [DunningPolicyRecord] = []
-        for try await r in rows.decode((String, String, String, String, Int64, String, Date).self) {
+        for try await r in rows.decode((String, String, String, String, Int64, String, String, Date).self) {
             result.append(
                 DunningPolicyRecord(
-                    code: r.0, name: r.1, currency: r.2, levelsJSON: r.3, smallBalanceWriteOff: r.4, source: r.5,
-                    updatedAt: r.6))
+                    code: r.0, name: r.1, currency: r.2, levelsJSON: r.3, smallBalanceWriteOff: r.4, mode: r.5,
+                    source: r.6, updatedAt: r.7))
         }
         return result
     }
@@ -67,13 +71,13 @@ public struct DunningPolicyRepository: Sendable {
     public func put(_ p: DunningPolicyRecord, tenantID: String, on conn: PostgresConnection) async throws -> Bool {
         let rows = try await conn.query(
             """
-            INSERT INTO dunning_policies (tenant_id, code, name, currency, levels, small_balance_write_off, source,
-                updated_at)
+            INSERT INTO dunning_policies (tenant_id, code, name, currency, levels, small_balance_write_off, mode,
+                source, updated_at)
             VALUES (\(tenantID), \(p.code), \(p.name), \(p.currency), \(p.levelsJSON)::jsonb, \(p.smallBalanceWriteOff),
-                \(p.source), \(p.updatedAt))
+                \(p.mode), \(p.source), \(p.updatedAt))
             ON CONFLICT (tenant_id, code) DO UPDATE SET name = excluded.name, currency = excluded.currency,
                 levels = excluded.levels, small_balance_write_off = excluded.small_balance_write_off,
-                source = excluded.source, updated_at = excluded.updated_at
+                mode = excluded.mode, source = excluded.source, updated_at = excluded.updated_at
             WHERE excluded.source = 'api' OR dunning_policies.source = 'file'
             RETURNING 1
             """,

@@ -162,16 +162,23 @@ public struct DunningRepository: Sendable {
         return (claimed, result)
     }
 
-    /// Items that dunning must leave alone: `paused` by open disputes, and those `withAgency`
+    /// Items that dunning must leave alone: `paused` by open disputes and by dunning blocks holding
+    /// `today` (an item's own, or its customer's: every open item), and those `withAgency`
     /// (handed over to the collection agency, still open). Kept payment plans pause their items
     /// too; `PaymentPlan.status` decides which plans are kept.
-    public func pausedItems(customerIDs: [String], tenantID: String, on conn: PostgresConnection) async throws -> (
-        paused: Set<String>, withAgency: Set<String>
-    ) {
+    public func pausedItems(customerIDs: [String], today: LocalDate, tenantID: String, on conn: PostgresConnection)
+        async throws -> (paused: Set<String>, withAgency: Set<String>)
+    {
         let rows = try await conn.query(
             """
             SELECT invoice_id, false FROM disputes
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = \(state: Dispute.Status.open)
+            UNION
+            SELECT coalesce(b.invoice_id, i.invoice_id), false FROM dunning_blocks b
+            LEFT JOIN invoices i ON b.invoice_id IS NULL AND i.tenant_id = b.tenant_id AND i.customer_id = b.customer_id
+                 AND i.status = \(state: InvoiceStatus.open)
+            WHERE b.tenant_id = \(tenantID) AND b.customer_id = ANY(\(customerIDs)) AND b.lifted_at IS NULL
+              AND b.until >= \(today) AND coalesce(b.invoice_id, i.invoice_id) IS NOT NULL
             UNION
             SELECT invoice_id, true FROM invoices
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = \(state: InvoiceStatus.open)

@@ -29,7 +29,8 @@ public struct LedgerBooking: Sendable {
 
 /// Appends ledger entries in bulk. The ledger is append-only (a trigger refuses UPDATE and
 /// DELETE); a booking's postings sum to zero by construction in `LedgerRules`, and this writer
-/// refuses one that does not.
+/// refuses one that does not. A booking dated in a closed period is booked on the first open
+/// day instead (the same rule as `AllocationWriter`, so an allocation and its entries agree).
 public struct LedgerWriter: Sendable {
     public let logger: Logger
 
@@ -66,7 +67,8 @@ public struct LedgerWriter: Sendable {
             """
             INSERT INTO ledger_entries (tenant_id, document_type, document_id, document_number, customer_id, account,
                 amount, currency, booking_date, posted_at)
-            SELECT \(tenantID), t, i, NULLIF(n, ''), NULLIF(c, ''), a, m, cur, d, \(now)
+            SELECT \(tenantID), t, i, NULLIF(n, ''), NULLIF(c, ''), a, m, cur,
+                greatest(d, (SELECT locked_through + 1 FROM tenants WHERE tenant_id = \(tenantID))), \(now)
             FROM unnest(\(types), \(ids), \(numbers), \(customers), \(accounts), \(amounts), \(currencies), \(dates))
                 AS e(t, i, n, c, a, m, cur, d)
             """,

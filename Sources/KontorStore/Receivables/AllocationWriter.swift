@@ -43,7 +43,9 @@ public struct AllocationWriter: Sendable {
             WITH inserted AS (
                 INSERT INTO allocations (tenant_id, invoice_id, customer_id, kind, source_id, amount, currency,
                     booking_date, created_at)
-                SELECT \(tenantID), i, c, k, s, m, cur, \(bookingDate), \(now)
+                SELECT \(tenantID), i, c, k, s, m, cur,
+                    greatest(\(bookingDate)::date, (SELECT locked_through + 1 FROM tenants WHERE tenant_id = \(tenantID))),
+                    \(now)
                 FROM unnest(\(drafts.map(\.invoiceID)), \(drafts.map(\.customerID)), \(drafts.map(\.kind.rawValue)),
                     \(drafts.map(\.sourceID)), \(drafts.map(\.amount)), \(drafts.map(\.currency))) AS d(i, c, k, s, m, cur)
             )
