@@ -163,11 +163,11 @@ struct ConsoleRoutes {
     @Sendable func overview(_ request: Request, context: KontorRequestContext) async throws -> Response {
         guard let s = try await session(request) else { return redirect("/console/login") }
         let tenant = s.tenant
-        let today = try await engine.openItemList.page(asOf: nil, filter: OpenItemFilter(), after: nil, tenant: tenant)
+        let today = try await engine.openItemList.today(tenant: tenant)
         let totals = try await engine.openItemList.totals(
-            asOf: today.asOf, filter: OpenItemFilter(), tenant: tenant, wait: .milliseconds(250))
+            asOf: today, filter: OpenItemFilter(), tenant: tenant, wait: .milliseconds(250))
         var c = frame(s, title: "Übersicht")
-        c["as_of"] = DocumentLanguage.de.date(today.asOf)
+        c["as_of"] = DocumentLanguage.de.date(today)
         fill(&c, totals)
         c["disputes"] = try await disputes.list(
             customerID: nil, status: "open", limit: 100, startingAfter: nil, tenant: tenant

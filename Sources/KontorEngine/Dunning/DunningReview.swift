@@ -95,9 +95,14 @@ public struct DunningReview: Sendable {
         self.dunning = dunning
     }
 
-    static var actorName: String {
-        let a = AuditContext.actor ?? .system
-        return "\(a.kind.rawValue):\(a.id)"
+    /// A new block by the acting user or key, its reason trimmed.
+    static func newBlock(_ customerID: String, _ invoiceID: String?, reason: String, until: LocalDate, now: Date)
+        -> DunningBlock
+    {
+        DunningBlock(
+            id: Identifier.make("dbl"), customerID: customerID, invoiceID: invoiceID,
+            reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), until: until,
+            createdBy: AuditContext.actorName, createdAt: now)
     }
 
     /// Blocks dunning of `invoiceID` (one item of the customer) or of the whole customer.
@@ -117,10 +122,7 @@ public struct DunningReview: Sendable {
                     invoice.customerID == customerID
                 else { throw ValidationError(field: "invoice", message: "is not an item of customer \(customerID)") }
             }
-            let block = DunningBlock(
-                id: Identifier.make("dbl"), customerID: customerID, invoiceID: invoiceID,
-                reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), until: until,
-                createdBy: Self.actorName, createdAt: op.now)
+            let block = Self.newBlock(customerID, invoiceID, reason: reason, until: until, now: op.now)
             try await blocks.insert(block, tenantID: tenant.id, on: op.connection)
             let json = DunningBlockJSON(block, today: today)
             op.record(.dunningBlock(.dunningBlockCreated, json))
@@ -133,7 +135,7 @@ public struct DunningReview: Sendable {
         try await operations.run(tenant) { op in
             guard
                 let b = try await blocks.lift(
-                    id, by: Self.actorName, at: op.now, tenantID: tenant.id, on: op.connection)
+                    id, by: AuditContext.actorName, at: op.now, tenantID: tenant.id, on: op.connection)
             else { throw EngineError.notFound(resource: "standing dunning block", id: id) }
             let json = DunningBlockJSON(b, today: try await op.today())
             op.record(.dunningBlock(.dunningBlockLifted, json))
@@ -184,7 +186,7 @@ public struct DunningReview: Sendable {
             closed += try await operations.run(tenant) { op in
                 let summary = try await dunning.runBatch(
                     profile: try await op.profile(), today: try await op.today(), now: op.now, customerIDs: chunk,
-                    release: .init(customerIDs: Set(chunk), by: Self.actorName), on: op.connection)
+                    release: .init(customerIDs: Set(chunk), by: AuditContext.actorName), on: op.connection)
                 let json = summary.closed.map(DunningProposalJSON.init)
                 for p in json { op.record(.dunningProposal(.dunningProposalReleased, p)) }
                 return json
@@ -206,14 +208,12 @@ public struct DunningReview: Sendable {
                 let p = try await proposals.list(status: .proposed, ids: [id], tenantID: tenant.id, on: op.connection)
                     .first
             else { throw EngineError.notFound(resource: "open dunning proposal", id: id) }
-            let block = DunningBlock(
-                id: Identifier.make("dbl"), customerID: p.customerID, invoiceID: nil,
-                reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), until: until,
-                createdBy: Self.actorName, createdAt: op.now)
+            let block = Self.newBlock(p.customerID, nil, reason: reason, until: until, now: op.now)
             try await blocks.insert(block, tenantID: tenant.id, on: op.connection)
             op.record(.dunningBlock(.dunningBlockCreated, DunningBlockJSON(block, today: today)))
             let closed = try await proposals.close(
-                customerIDs: [p.customerID], status: .postponed, by: Self.actorName, at: op.now, tenantID: tenant.id,
+                customerIDs: [p.customerID], status: .postponed, by: AuditContext.actorName, at: op.now,
+                tenantID: tenant.id,
                 on: op.connection)
             guard let json = closed.first.map(DunningProposalJSON.init) else {
                 throw EngineError.notFound(resource: "open dunning proposal", id: id)

@@ -6,4 +6,11 @@ import KontorCore
 public enum AuditContext {
     @TaskLocal public static var actor: AuditActor?
     @TaskLocal public static var reason: String?
+
+    /// Who is acting, as the tables that record a decision spell it (`user:usr_…`,
+    /// `api_key:key_…`, `system:kontor`).
+    public static var actorName: String {
+        let a = actor ?? .system
+        return "\(a.kind.rawValue):\(a.id)"
+    }
 }

@@ -40,6 +40,11 @@ public struct OpenItemList: Sendable {
 
     public static let pageSize = 50
 
+    /// The tenant's today: the key date of a list asked for without one.
+    public func today(tenant: Tenant) async throws -> LocalDate {
+        try await operations.read(tenant) { try await $0.today() }
+    }
+
     /// One page after `cursor`, as of `asOf` (default: the tenant's today).
     public func page(
         asOf: LocalDate?, filter: OpenItemFilter, after cursor: OpenItemCursor?, tenant: Tenant

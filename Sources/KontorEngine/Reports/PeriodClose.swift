@@ -73,7 +73,7 @@ public struct PeriodClose: Sendable {
         guard let month = AccountingPeriod(period) else {
             throw ValidationError(field: "period", message: "must be a month YYYY-MM")
         }
-        let by = DunningReview.actorName
+        let by = AuditContext.actorName
         let xid: String? = try await operations.run(tenant) { op in
             let locked = try await closes.lockedThrough(tenantID: tenant.id, forUpdate: true, on: op.connection)
             if let locked, AccountingPeriod(containing: locked) == month,
