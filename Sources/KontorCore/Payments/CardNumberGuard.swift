@@ -5,7 +5,8 @@
 /// A candidate is a run of 13 to 19 digits, optionally grouped by single spaces or dashes
 /// ("4242 4242 4242 4242"), that passes the Luhn check and stands as a word of its own: digits
 /// glued to letters or underscores ("DE89370400440532013000", an IBAN; "tok_4242…", a PSP
-/// token) are not a card number.
+/// token) are not a card number, nor are the groups of an IBAN written in groups of four
+/// ("DE89 3704 0044 0532 0130 01").
 public enum CardNumberGuard {
     public static func containsCardNumber(_ text: String) -> Bool {
         !cardNumbers(in: Array(text.utf8)).isEmpty
@@ -31,7 +32,21 @@ public enum CardNumberGuard {
         while i < chars.count {
             if isLetter(chars[i]) || chars[i] == UInt8(ascii: "_") {
                 // An alphanumeric token (an IBAN, an id): its digits are not a card number.
+                let start = i
                 while i < chars.count, isWordCharacter(chars[i]) { i += 1 }
+                // An IBAN written in groups ("DE89 3704 0044 …"): the groups after its head are
+                // the IBAN too, whatever the Luhn check says of their digits.
+                // Only groups of at most four, at most eight of them (an IBAN has 34 characters).
+                if i - start == 4, startsLikeIBAN(chars, start, end: i) {
+                    var groups = 0
+                    while groups < 8, i + 1 < chars.count, chars[i] == UInt8(ascii: " ") {
+                        var j = i + 1
+                        while j < chars.count, j - i <= 4, isDigit(chars[j]) || isLetter(chars[j]) { j += 1 }
+                        guard j > i + 1, j == chars.count || !isWordCharacter(chars[j]) else { break }
+                        i = j
+                        groups += 1
+                    }
+                }
                 continue
             }
             guard isDigit(chars[i]) else {
@@ -73,6 +88,13 @@ public enum CardNumberGuard {
     static func isLetter(_ c: UInt8) -> Bool {
         (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
     }
+    /// Two letters and two check digits, then nothing or more letters and digits (an IBAN's
+    /// first group, or the whole IBAN).
+    static func startsLikeIBAN(_ chars: [UInt8], _ start: Int, end: Int) -> Bool {
+        end - start >= 4 && isLetter(chars[start]) && isLetter(chars[start + 1]) && isDigit(chars[start + 2])
+            && isDigit(chars[start + 3]) && chars[start..<end].allSatisfy { isDigit($0) || isLetter($0) }
+    }
+
     static func isWordCharacter(_ c: UInt8) -> Bool { isDigit(c) || isLetter(c) || c == UInt8(ascii: "_") }
 
     /// A single space or dash between two digits.
