@@ -21,7 +21,7 @@ extension ConsoleRoutes {
         let all = try await engine.dunningReview.proposals(status: nil, customerID: nil, tenant: s.tenant)
         let open = all.filter { $0.status == "proposed" }
         var c = frame(s, title: "Mahnvorschlag")
-        c["notice"] = notice as Any
+        if let notice { c["notice"] = notice }
         c["has_errors"] = !errors.isEmpty
         c["errors"] = errors
         c["proposal_count"] = open.count

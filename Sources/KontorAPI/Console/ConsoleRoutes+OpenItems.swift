@@ -61,7 +61,7 @@ extension ConsoleRoutes {
         var link = Self.linkQuery(request, dropping: ["after", "format", "as_of"])
         link = (link.isEmpty ? "" : link + "&") + "as_of=\(page.asOf)"
         c["query"] = link
-        c["next"] = page.next.map(Self.token) as Any
+        if let next = page.next { c["next"] = Self.token(next) }
         return html(.ok, "open_items", c)
     }
 

@@ -18,11 +18,11 @@ extension ConsoleRoutes {
         let l = DocumentLanguage.de
         let o = try await engine.periodClose.overview(tenant: s.tenant)
         var c = frame(s, title: "Periodenabschluss & Export")
-        c["notice"] = notice as Any
+        if let notice { c["notice"] = notice }
         c["has_errors"] = !errors.isEmpty
         c["errors"] = errors
         c["locked_through"] = o.lockedThrough.map(l.date) ?? "nichts gesperrt"
-        c["next"] = (s.user.role.may(.closePeriod) ? o.next?.description : nil) as Any
+        if s.user.role.may(.closePeriod), let next = o.next { c["next"] = next.description }
         c["has_closes"] = !o.closes.isEmpty
         c["closes"] = o.closes.map {
             [
