@@ -191,13 +191,13 @@ extension ConsoleRoutes {
             recipient: [], info: [("Stichtag", l.date(asOf)), ("Posten", String(rows.count))],
             subject: "Offene-Posten-Liste zum \(l.date(asOf))",
             columns: [
-                .init("Kunde", width: 150), .init("Beleg", width: 80), .init("Fällig", width: 65),
-                .init("Tage", width: 35, .right), .init("Offen", width: 85, .right),
+                .init("Kunde", width: 60), .init("Beleg", width: 35), .init("Fällig", width: 25),
+                .init("Tage", width: 15, .right), .init("Offen", width: 30, .right),
             ],
             rows: rows.map { r in
                 let item = r.item
                 return Letter.Row([
-                    String((r.customerName ?? item.customerID).prefix(28)), item.number, l.date(item.dueDate),
+                    String((r.customerName ?? item.customerID).prefix(34)), item.number, l.date(item.dueDate),
                     String(max(0, item.daysPastDue(on: asOf))),
                     l.money(item.open, Currency(code: item.currency) ?? .eur),
                 ])
