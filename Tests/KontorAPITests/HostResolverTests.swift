@@ -20,12 +20,14 @@ import Testing
 
     @Test func aHangingLookupCostsAtMostTheDeadline() async {
         let lookups = Lookups()
-        let resolver = HostResolver(threads: 2, deadline: .milliseconds(200)) { lookups.lookup($0, sleeping: 6) }
+        let resolver = HostResolver(threads: 2, deadline: .milliseconds(200)) { lookups.lookup($0, sleeping: 20) }
         let started = ContinuousClock.now
         let answer = await resolver.resolve("ok.hangs.example")
         #expect(answer == .unresolved)
-        // Far less than the lookup takes (a loaded machine may add a second to the deadline).
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Far less than the lookup takes. The bound is loose on purpose: with the whole suite on
+        // two cores the concurrency pool can be busy for seconds before the deadline's wake-up
+        // runs (clean-clone CI once saw 3.02 s against a bound of 3 s).
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func oneHostIsLookedUpOnceAndThenCached() async {
@@ -42,14 +44,17 @@ import Testing
 
     @Test func aBusyResolverAnswersUnresolvedAtOnce() async {
         let lookups = Lookups()
-        let resolver = HostResolver(threads: 1, deadline: .milliseconds(100), maxPending: 2) {
-            lookups.lookup($0, sleeping: 2)
+        // The deadline is long, so answering at once (not after the deadline) is what is measured.
+        let resolver = HostResolver(threads: 1, deadline: .seconds(10), maxPending: 2) {
+            lookups.lookup($0, sleeping: 20)
         }
-        _ = await resolver.resolve("a.example")
-        _ = await resolver.resolve("b.example")
+        async let a = resolver.resolve("a.example")
+        async let b = resolver.resolve("b.example")
+        while await resolver.pendingLookups < 2 { try? await Task.sleep(for: .milliseconds(20)) }
         let started = ContinuousClock.now
         #expect(await resolver.resolve("c.example") == .unresolved)
-        #expect(ContinuousClock.now - started < .milliseconds(500))
+        #expect(ContinuousClock.now - started < .seconds(7))
         #expect(lookups.count.withLock { $0 } <= 2)
+        _ = await (a, b)
     }
 }

@@ -52,6 +52,9 @@ actor HostResolver {
 
     deinit { pool.shutdownGracefully { _ in } }
 
+    /// Hosts being looked up now (for tests).
+    var pendingLookups: Int { inFlight.count }
+
     /// The host's addresses, or `.unresolved`; never waits longer than `deadline`.
     func resolve(_ host: String) async -> Answer {
         let now = ContinuousClock.now
