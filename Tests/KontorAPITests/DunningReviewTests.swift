@@ -149,6 +149,15 @@ import Testing
             // The March report is what it was at the close.
             let march = try await client.get("/v1/reports/open_items?as_of=2027-03-31", fx).json()
             #expect((march["totals"] as! [[String: Any]]).first?["open_total"] as? Int == inv["total"] as? Int)
+            // A prorated line has no unit amount (as the billing cycle writes one); its row must
+            // still be exported, with an empty unit price, not dropped or answered with a 500.
+            _ = try await fx.database.client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO invoice_lines (tenant_id, invoice_id, line_no, description, quantity, unit_amount,
+                            amount, tax_rate, tax_amount)
+                        VALUES ('\(fx.tenant.id)', '\(inv["id"] as! String)', 99, 'Prorated', 1000, NULL, 0, 1900, 0)
+                        """), logger: fx.database.logger)
             // The tax-audit export: a ZIP whose index.xml names every CSV in it, read by Python.
             let zip = try await client.get("/v1/exports/gobd?from=2027-03-01&to=2027-03-31", fx)
             #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
@@ -169,6 +178,8 @@ import Testing
                     cols = [c.findtext('Name') for c in t.find('VariableLength') if c.tag in ('VariablePrimaryKey', 'VariableColumn')]
                     head = z.read(t.findtext('URL')).decode().split('\\r\\n')[0].split(';')
                     assert head == cols, (t.findtext('URL'), head, cols)
+                lines = z.read('rechnungspositionen.csv').decode().split('\\r\\n')
+                assert any(l.split(';')[1:5] == ['99', '"Prorated"', '1,00', ''] for l in lines), lines
                 print(z.read('rechnungen.csv').decode().split('\\r\\n')[1])
                 """,
                 file.path,

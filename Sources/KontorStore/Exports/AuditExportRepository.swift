@@ -28,7 +28,11 @@ public struct AuditExportRepository: Sendable {
     }
 
     static func t(_ e: String) -> String { "coalesce('\"' || replace(\(e)::text, '\"', '\"\"') || '\"', '')" }
-    static func a(_ e: String) -> String { "replace(to_char((\(e)) / 100.0, 'FM999999999999990.00'), '.', ',')" }
+    /// Every column renders NULL as an empty field: one NULL would otherwise turn the whole
+    /// concatenated line into NULL (a tiered line has no unit amount).
+    static func a(_ e: String) -> String {
+        "coalesce(replace(to_char((\(e)) / 100.0, 'FM999999999999990.00'), '.', ','), '')"
+    }
     static func d(_ e: String) -> String { "coalesce(to_char(\(e), 'DD.MM.YYYY'), '')" }
     static func i(_ e: String) -> String { "coalesce((\(e))::text, '')" }
 
