@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The debtor portal in real headless Chromium (Selenium), against a fresh `kontor serve` that
+# The debtor portal and the finance console in real headless Chromium (Selenium), against a fresh `kontor serve` that
 # sends mail to an aiosmtpd server on loopback. Installs Chromium, its driver and Selenium when
 # missing. Screenshots: .build/browser-screenshots/.
 # Usage: [KONTOR_BIN=path] .ci/browser.sh   (default: the debug build)
@@ -17,3 +17,4 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import selenium, aios
 fi
 rm -rf .build/browser-screenshots
 timeout 600 "$venv/bin/python" Tests/Browser/portal_browser.py "$kontor"
+timeout 600 "$venv/bin/python" Tests/Browser/console_browser.py "$kontor"

@@ -44,6 +44,7 @@ public struct Engine: Sendable {
     public let console: ConsoleAuth
     public let auditTrail: AuditService
     public let openItemList: OpenItemList
+    public let debtorAccounts: DebtorAccounts
     public let dunningReview: DunningReview
     public let periodClose: PeriodClose
     public let auditExport: AuditExport
@@ -101,6 +102,7 @@ public struct Engine: Sendable {
         console = ConsoleAuth(database: database, clock: clock, hasher: passwords)
         auditTrail = AuditService(database: database, operations: operations)
         openItemList = OpenItemList(database: database, operations: operations)
+        debtorAccounts = DebtorAccounts(database: database, operations: operations)
         dunningReview = DunningReview(database: database, operations: operations, dunning: dunning)
         periodClose = PeriodClose(database: database, operations: operations, datev: datev)
         auditExport = AuditExport(database: database, operations: operations)

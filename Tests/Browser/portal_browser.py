@@ -30,6 +30,7 @@ from datetime import datetime, timedelta, timezone
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,6 +52,27 @@ def wait_for(what, check, timeout=90, every=0.5):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def navigate_by(driver, element, timeout=30):
+    """Clicks `element` (a link or a form's button) and returns once the next page has loaded.
+    A click can return while the request is still being answered, so a check right after it
+    may read the old page: wait until the old page is gone and the new one is complete."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def loaded():
+        try:
+            old.tag_name  # raises once the old page is gone
+            return False
+        except WebDriverException:
+            # Stale, or (mid-navigation) "node does not belong to the document": gone either way.
+            pass
+        try:
+            return driver.execute_script("return document.readyState") == "complete"
+        except WebDriverException:  # the next page is still being committed
+            return False
+    wait_for("the page after the click", loaded, timeout=timeout, every=0.1)
 
 
 class API:
@@ -84,6 +106,41 @@ def shot(driver, name):
     print("screenshot", path)
 
 
+def start_kontor(kontor, state, extra_env):
+    """`kontor serve` on a free loopback port with its own PostgreSQL in `state`; waits until it
+    answers /health and has written its API key. Returns (process, base URL, API)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, KONTOR_PUBLIC_URL=base, **extra_env)
+    log = open(os.path.join(state, "serve.log"), "w")
+    serve = subprocess.Popen([kontor, "serve", "--port", str(port), "--state-directory", state,
+                              "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def healthy():
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            return os.path.exists(os.path.join(state, "api-key"))
+        except Exception:
+            assert serve.poll() is None, open(os.path.join(state, "serve.log")).read()
+            return False
+    try:
+        wait_for("kontor serve", healthy, timeout=180)
+    except BaseException:
+        serve.kill()
+        raise
+    return serve, base, API(base, open(os.path.join(state, "api-key")).read().strip())
+
+
+def stop_kontor(serve, state, log_name):
+    serve.terminate()
+    try:
+        serve.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        serve.kill()
+    shutil.copy(os.path.join(state, "serve.log"), os.path.join(ROOT, ".build", log_name))
+    shutil.rmtree(state, ignore_errors=True)
+
+
 def main():
     kontor = os.path.abspath(sys.argv[1])
     state = tempfile.mkdtemp(prefix="kontor-browser-")
@@ -92,23 +149,9 @@ def main():
     smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "Oracles", "smtp_server.py"), mailbox],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     smtp_port = int(smtp.stdout.readline())
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, KONTOR_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}", KONTOR_PUBLIC_URL=base)
-    log = open(os.path.join(state, "serve.log"), "w")
-    serve = subprocess.Popen([kontor, "serve", "--port", str(port), "--state-directory", state,
-                              "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    serve, base, api = start_kontor(kontor, state, {"KONTOR_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"})
     driver = None
     try:
-        def healthy():
-            try:
-                urllib.request.urlopen(base + "/health", timeout=2)
-                return os.path.exists(os.path.join(state, "api-key"))
-            except Exception:
-                assert serve.poll() is None, open(os.path.join(state, "serve.log")).read()
-                return False
-        wait_for("kontor serve", healthy, timeout=180)
-        api = API(base, open(os.path.join(state, "api-key")).read().strip())
         api.ok("PATCH", "/v1/tenant", {"legal_name": "Beispiel Software GmbH", "address": "Hafenstraße 1\n20457 Hamburg\nDE",
                                       "vat_id": "DE136695976", "contact_email": "buchhaltung@beispiel.example",
                                       "bank_iban": "DE89370400440532013000", "bank_bic": "COBADEFFXXX"})
@@ -158,32 +201,32 @@ def main():
         assert set(numbers) <= set(rows), (numbers, list(rows))
 
         # Dispute the first.
-        rows[numbers[0]].find_element(By.CSS_SELECTOR, "a.dispute").click()
+        navigate_by(driver, rows[numbers[0]].find_element(By.CSS_SELECTOR, "a.dispute"))
         shot(driver, "2-dispute-form")
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        navigate_by(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         shot(driver, "3-dispute-empty")
         assert "Bitte schreiben Sie" in driver.find_element(By.ID, "err-message").text
         driver.find_element(By.ID, "field-message").send_keys("Die Einrichtung wurde nie durchgeführt.")
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        navigate_by(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         shot(driver, "4-disputed")
         assert "ruhen die Mahnungen" in driver.find_element(By.CSS_SELECTOR, ".notice").text
         assert "beanstandet" in driver.find_element(By.ID, "item-" + invoices[0]["id"]).text
 
         # Pay the second by card.
-        driver.find_element(By.ID, "item-" + invoices[1]["id"]).find_element(By.CSS_SELECTOR, "a.pay").click()
+        navigate_by(driver, driver.find_element(By.ID, "item-" + invoices[1]["id"]).find_element(By.CSS_SELECTOR, "a.pay"))
         shot(driver, "5-pay-form")
         driver.find_element(By.ID, "card-tok_visa").click()
-        driver.find_element(By.CSS_SELECTOR, "#card-h ~ form button[type=submit]").click()
+        navigate_by(driver, driver.find_element(By.CSS_SELECTOR, "#card-h ~ form button[type=submit]"))
         shot(driver, "6-paid")
         assert numbers[1] in driver.find_element(By.CSS_SELECTOR, ".notice").text
         assert not driver.find_elements(By.ID, "item-" + invoices[1]["id"]), "a paid item is no longer open"
 
         # A bad IBAN on the third is named on the page.
-        driver.find_element(By.ID, "item-" + invoices[2]["id"]).find_element(By.CSS_SELECTOR, "a.pay").click()
+        navigate_by(driver, driver.find_element(By.ID, "item-" + invoices[2]["id"]).find_element(By.CSS_SELECTOR, "a.pay"))
         driver.find_element(By.ID, "field-account_holder").send_keys("Erika Mustermann")
         driver.find_element(By.ID, "field-iban").send_keys("DE89 3704 0044 0532 0130 01")
         driver.find_element(By.ID, "field-mandate").click()
-        driver.find_element(By.CSS_SELECTOR, "#sepa-h ~ form button[type=submit]").click()
+        navigate_by(driver, driver.find_element(By.CSS_SELECTOR, "#sepa-h ~ form button[type=submit]"))
         shot(driver, "7-bad-iban")
         assert "keine gültige IBAN" in driver.find_element(By.ID, "err-iban").text
 
@@ -205,18 +248,12 @@ def main():
     finally:
         if driver:
             driver.quit()
-        serve.terminate()
-        try:
-            serve.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            serve.kill()
         smtp.stdin.close()
         try:
             smtp.wait(timeout=5)
         except subprocess.TimeoutExpired:
             smtp.kill()
-        shutil.copy(os.path.join(state, "serve.log"), os.path.join(ROOT, ".build", "browser-serve.log"))
-        shutil.rmtree(state, ignore_errors=True)
+        stop_kontor(serve, state, "browser-serve.log")
 
 
 if __name__ == "__main__":

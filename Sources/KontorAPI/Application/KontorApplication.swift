@@ -50,8 +50,11 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
         service: engine.receivables, disputes: engine.disputes, plans: engine.paymentPlans, bank: engine.bankStatements
     ).register(on: v1)
     UserRoutes(console: engine.console).register(on: v1)
-    DunningControlRoutes(review: engine.dunningReview, periods: engine.periodClose, audit: engine.auditExport)
-        .register(on: v1)
+    DunningControlRoutes(
+        review: engine.dunningReview, periods: engine.periodClose, audit: engine.auditExport,
+        receivables: engine.receivables
+    )
+    .register(on: v1)
     MessageRoutes(messages: engine.messages, templates: engine.messageTemplates).register(on: v1)
     PortalAPIRoutes(
         links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals, audit: engine.auditTrail

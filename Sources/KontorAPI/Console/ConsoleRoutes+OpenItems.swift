@@ -43,7 +43,7 @@ extension ConsoleRoutes {
         default: break
         }
         let totals = try await engine.openItemList.totals(
-            asOf: page.asOf, filter: filter, tenant: s.tenant, wait: .milliseconds(250))
+            asOf: page.asOf, filter: filter, tenant: s.tenant, wait: Self.totalsWait)
         var c = frame(s, title: "OP-Liste")
         c["as_of"] = page.asOf.description
         c["as_of_text"] = DocumentLanguage.de.date(page.asOf)

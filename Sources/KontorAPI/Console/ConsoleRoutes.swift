@@ -19,10 +19,15 @@ struct ConsoleRoutes {
     var proposals: InstalmentProposalService { engine.proposals }
     var messages: MessageService { engine.messages }
 
+    /// How long a page waits for an aggregate being computed before it shows what there is
+    /// (and reloads itself): keeps every page under 300 ms even while totals are computed.
+    static let totalsWait = Duration.milliseconds(150)
+
     static let sessionCookie = "kontor_console"
     static let loginCookie = "kontor_login"
     static let pages = PageTemplates.load(
-        "Console", ["layout", "login", "overview", "message", "open_items", "dunning", "periods"])
+        "Console",
+        ["layout", "login", "overview", "message", "open_items", "dunning", "periods", "account", "balances", "queues"])
 
     func register(on router: RouterGroup<KontorRequestContext>) {
         let group = router.group("console")
@@ -31,6 +36,15 @@ struct ConsoleRoutes {
         group.post("logout", use: logout)
         group.get("", use: overview)
         group.get("open_items", use: openItemsPage)
+        group.get("customers/{id}", use: debtorAccountPage)
+        group.get("customers/{id}/statement.pdf", use: debtorStatementPDF)
+        group.get("balances", use: balancesPage)
+        group.get("queues", use: queuesPage)
+        group.post("queues/bank/allocate", use: allocateCredit)
+        group.post("queues/write_offs/propose", use: proposeWriteOff)
+        group.post("queues/write_offs/decide", use: decideWriteOff)
+        group.post("queues/instalments/decide", use: decideInstalments)
+        group.post("queues/disputes/resolve", use: resolveDispute)
         group.get("dunning", use: dunningPage)
         group.post("dunning/release", use: releaseProposals)
         group.post("dunning/block", use: blockDunning)
@@ -164,11 +178,23 @@ struct ConsoleRoutes {
         guard let s = try await session(request) else { return redirect("/console/login") }
         let tenant = s.tenant
         let today = try await engine.openItemList.today(tenant: tenant)
+        // Both slow aggregates wait at the same time, each at most `Self.totalsWait`.
+        async let figures = engine.debtorAccounts.overview(today: today, tenant: tenant, wait: Self.totalsWait)
         let totals = try await engine.openItemList.totals(
-            asOf: today, filter: OpenItemFilter(), tenant: tenant, wait: .milliseconds(250))
+            asOf: today, filter: OpenItemFilter(), tenant: tenant, wait: Self.totalsWait)
         var c = frame(s, title: "Übersicht")
         c["as_of"] = DocumentLanguage.de.date(today)
         fill(&c, totals)
+        if case .current(let list) = totals, let first = list.first {
+            let currency = Currency(code: first.currency) ?? .eur
+            c["aging_chart"] = ConsoleCharts.bars(
+                AgingBucket.allCases.map {
+                    .init(
+                        label: Self.bucketLabel($0), value: first.buckets[$0.rawValue] ?? 0,
+                        caption: DocumentLanguage.de.money(first.buckets[$0.rawValue] ?? 0, currency))
+                }, title: "Altersstruktur der offenen Posten (\(first.currency))")
+        }
+        fillOverview(&c, try await figures)
         c["disputes"] = try await disputes.list(
             customerID: nil, status: "open", limit: 100, startingAfter: nil, tenant: tenant
         ).disputes.count
@@ -179,5 +205,42 @@ struct ConsoleRoutes {
             channel: "letter", status: "to_print", customerID: nil, limit: 100, startingAfter: nil, tenant: tenant
         ).messages.count
         return html(.ok, "overview", c)
+    }
+
+    /// DSO over twelve months (table and chart), disputed and at the agency.
+    func fillOverview(_ c: inout [String: Any], _ figures: CachedAnswer<DebtorAccounts.Overview>) {
+        let l = DocumentLanguage.de
+        guard case .current(let o) = figures else {
+            c["overview_computing"] = true
+            c["refresh"] = 2
+            return
+        }
+        let currencies = Set(o.disputed.keys).union(o.handedOver.keys).sorted()
+        c["exposure"] = currencies.map { cur -> [String: Any] in
+            let currency = Currency(code: cur) ?? .eur
+            return [
+                "currency": cur, "disputed": l.money(o.disputed[cur] ?? 0, currency),
+                "handed_over": l.money(o.handedOver[cur] ?? 0, currency),
+            ]
+        }
+        c["has_exposure"] = !currencies.isEmpty
+        let months = o.months.filter { $0.currency == (o.months.first?.currency ?? "EUR") }
+        c["dso"] = months.map { m -> [String: Any] in
+            let currency = Currency(code: m.currency) ?? .eur
+            return [
+                "month": String(format: "%02d/%04d", m.month.month, m.month.year),
+                "receivable": l.money(m.dso.receivables, currency), "sales": l.money(m.dso.revenue, currency),
+                "days": m.dso.formatted.map { $0.replacingOccurrences(of: ".", with: ",") } ?? "—",
+            ]
+        }
+        c["has_dso"] = !months.isEmpty
+        c["dso_currency"] = months.first?.currency ?? ""
+        c["dso_chart"] = ConsoleCharts.bars(
+            months.map {
+                .init(
+                    label: String(format: "%02d/%02d", $0.month.month, $0.month.year % 100),
+                    value: max(0, ($0.dso.hundredthsOfDays ?? 0) / 100),
+                    caption: $0.dso.hundredthsOfDays.map { "\($0 / 100)" } ?? "—")
+            }, title: "DSO in Tagen, letzte 12 Monate")
     }
 }

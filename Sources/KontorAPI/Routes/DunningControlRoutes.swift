@@ -10,6 +10,7 @@ struct DunningControlRoutes {
     let review: DunningReview
     let periods: PeriodClose
     let audit: AuditExport
+    let receivables: ReceivablesService
 
     func register(on group: RouterGroup<KontorRequestContext>) {
         group.post("dunning_blocks", use: createBlock)
@@ -21,6 +22,42 @@ struct DunningControlRoutes {
         group.get("periods", use: listPeriods)
         group.post("periods/{period}/close", use: closePeriod)
         group.get("exports/gobd", use: exportGoBD)
+        group.get("write_off_proposals", use: listWriteOffs)
+        group.post("write_off_proposals", use: proposeWriteOff)
+        group.post("write_off_proposals/{id}/approve", use: approveWriteOff)
+        group.post("write_off_proposals/{id}/reject", use: rejectWriteOff)
+    }
+
+    @Sendable func listWriteOffs(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let list = try await receivables.writeOffProposals(
+            status: request.uri.queryParameters["status"].map(String.init), tenant: try context.requireTenant())
+        return try .json(ListPage(data: list, hasMore: false))
+    }
+
+    /// `{invoice, reason}`: written off at once up to the tenant's threshold (201, status
+    /// `written_off`), else pending until someone other than the proposer approves.
+    @Sendable func proposeWriteOff(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        var request = request
+        var (reader, _) = try await RequestBody.object(&request, context: context)
+        let invoice = reader.requiredString("invoice")
+        let reason = reader.requiredString("reason")
+        try reader.finish()
+        guard let invoice else { throw ValidationError(field: "invoice", message: "is required") }
+        return try .json(
+            try await receivables.proposeWriteOff(invoice, reason: reason ?? "", tenant: tenant), status: .created)
+    }
+
+    @Sendable func approveWriteOff(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(
+            try await receivables.decideWriteOff(
+                try context.parameters.require("id"), approve: true, tenant: try context.requireTenant()))
+    }
+
+    @Sendable func rejectWriteOff(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        try .json(
+            try await receivables.decideWriteOff(
+                try context.parameters.require("id"), approve: false, tenant: try context.requireTenant()))
     }
 
     static func day(_ raw: String?, field: String) throws -> LocalDate? {

@@ -21,6 +21,7 @@ struct TenantRoutes {
         var (reader, _) = try await RequestBody.object(&request, context: context)
         var input = TenantSettingsInput()
         input.returnFee = reader.integer("return_fee")
+        input.writeOffApprovalAbove = reader.integer("write_off_approval_above")
         input.feeItemNumberFormat = reader.requiredString("fee_item_number_format")
         input.legalName = reader.requiredString("legal_name")
         input.address = reader.requiredString("address")

@@ -42,6 +42,9 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case dunningBlockLifted = "dunning_block.lifted"
     case dunningProposalReleased = "dunning_proposal.released"
     case dunningProposalPostponed = "dunning_proposal.postponed"
+    case writeOffProposalCreated = "write_off_proposal.created"
+    case writeOffProposalApproved = "write_off_proposal.approved"
+    case writeOffProposalRejected = "write_off_proposal.rejected"
     case periodClosed = "period.closed"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.

@@ -17,6 +17,8 @@ public struct TenantProfile: Sendable, Equatable {
     public var testClockAt: Date?
     /// The bank's fee for a returned debit, charged on to the customer (0: none).
     public var returnFee: Int64 = 0
+    /// Write-offs above this amount (minor units) need a second person.
+    public var writeOffApprovalAbove: Int64 = 25000
     public var datevConsultant: Int = 1001
     public var datevClient: Int = 1
     public var fiscalYearStartMonth: Int = 1

@@ -24,13 +24,14 @@ public enum DomainEvent: Sendable {
     case dunningBlock(EventType, DunningBlockJSON)
     case dunningProposal(EventType, DunningProposalJSON)
     case periodClose(EventType, PeriodCloseJSON)
+    case writeOffProposal(EventType, WriteOffProposalJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
             .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _),
             .message(let t, _), .dispute(let t, _), .proposal(let t, _), .dunningBlock(let t, _),
-            .dunningProposal(let t, _), .periodClose(let t, _):
+            .dunningProposal(let t, _), .periodClose(let t, _), .writeOffProposal(let t, _):
             t
         }
     }
@@ -51,6 +52,7 @@ public enum DomainEvent: Sendable {
         case .dunningBlock(_, let b): b.id
         case .dunningProposal(_, let p): p.id
         case .periodClose(_, let c): c.id
+        case .writeOffProposal(_, let p): p.id
         }
     }
 
@@ -71,6 +73,7 @@ public enum DomainEvent: Sendable {
         case .dunningBlock: ["dunning_block"]
         case .dunningProposal: ["dunning_proposal"]
         case .periodClose: ["period"]
+        case .writeOffProposal: ["write_off_proposal"]
         }
     }
 
@@ -94,6 +97,7 @@ public enum DomainEvent: Sendable {
             case .dunningBlock(_, let b): try KontorJSON.encode(b)
             case .dunningProposal(_, let p): try KontorJSON.encode(p)
             case .periodClose(_, let c): try KontorJSON.encode(c)
+            case .writeOffProposal(_, let p): try KontorJSON.encode(p)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

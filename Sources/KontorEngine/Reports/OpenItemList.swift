@@ -13,12 +13,12 @@ import KontorStore
 public struct OpenItemList: Sendable {
     let operations: OperationRunner
     let openItems: OpenItemRepository
-    let cache: TotalsCache
+    let cache: ResultCache<OpenItemTotalsKey, [ReportService.CurrencyTotalsJSON]>
 
     init(database: Database, operations: OperationRunner) {
         self.operations = operations
         self.openItems = OpenItemRepository(logger: database.logger)
-        self.cache = TotalsCache()
+        self.cache = ResultCache()
     }
 
     public struct Page: Sendable {
@@ -85,7 +85,7 @@ public struct OpenItemList: Sendable {
         let watermark = try await operations.read(tenant) { op in
             try await openItems.watermark(tenantID: tenant.id, on: op.connection)
         }
-        let key = TotalsCache.Key(tenantID: tenant.id, asOf: day, filter: filter)
+        let key = OpenItemTotalsKey(tenantID: tenant.id, asOf: day, filter: filter)
         let compute: @Sendable () async throws -> [ReportService.CurrencyTotalsJSON] = { [operations, openItems] in
             try await operations.read(tenant) { op in
                 let totals = try await openItems.totals(
@@ -97,59 +97,16 @@ public struct OpenItemList: Sendable {
                 return ReportService.totals(totals, ledger: ledger, checked: filter.isEmpty)
             }
         }
-        return await cache.totals(key, watermark: watermark, now: operations.clock.wallNow(), wait: wait, compute)
+        switch await cache.value(key, watermark: watermark, now: operations.clock.wallNow(), wait: wait, compute) {
+        case .current(let t): return .current(t)
+        case .stale(let t, let at): return .stale(t, computedAt: at)
+        case .computing: return .computing
+        }
     }
 }
 
-/// Totals already computed, per key date and filter, with the watermark they were computed at;
-/// at most one computation per key at a time. Bounded: the oldest keys go first.
-actor TotalsCache {
-    struct Key: Hashable {
-        let tenantID: String
-        let asOf: LocalDate
-        let filter: OpenItemFilter
-    }
-
-    struct Entry {
-        var totals: [ReportService.CurrencyTotalsJSON]
-        var watermark: String
-        var computedAt: Date
-    }
-
-    private var entries: [Key: Entry] = [:]
-    private var running: [Key: (watermark: String, task: Task<Void, Never>)] = [:]
-    private var order: [Key] = []
-    static let capacity = 256
-
-    func totals(
-        _ key: Key, watermark: String, now: Date, wait: Duration,
-        _ compute: @escaping @Sendable () async throws -> [ReportService.CurrencyTotalsJSON]
-    ) async -> OpenItemList.Totals {
-        if let e = entries[key], e.watermark == watermark { return .current(e.totals) }
-        if running[key]?.watermark != watermark {
-            let task = Task { [weak self] in
-                let result = try? await compute()
-                await self?.finish(key, watermark: watermark, now: now, totals: result)
-            }
-            running[key] = (watermark, task)
-        }
-        // Wait for the computation or the deadline, whichever comes first (the actor is free
-        // while this sleeps).
-        let deadline = ContinuousClock.now + wait
-        while entries[key]?.watermark != watermark, running[key] != nil, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if let e = entries[key] {
-            return e.watermark == watermark ? .current(e.totals) : .stale(e.totals, computedAt: e.computedAt)
-        }
-        return .computing
-    }
-
-    private func finish(_ key: Key, watermark: String, now: Date, totals: [ReportService.CurrencyTotalsJSON]?) {
-        if running[key]?.watermark == watermark { running[key] = nil }
-        guard let totals else { return }
-        if entries[key] == nil { order.append(key) }
-        entries[key] = Entry(totals: totals, watermark: watermark, computedAt: now)
-        while order.count > Self.capacity { entries[order.removeFirst()] = nil }
-    }
+struct OpenItemTotalsKey: Hashable, Sendable {
+    let tenantID: String
+    let asOf: LocalDate
+    let filter: OpenItemFilter
 }

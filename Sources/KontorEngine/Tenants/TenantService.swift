@@ -8,6 +8,8 @@ import KontorStore
 public struct TenantSettingsInput: Sendable {
     /// The bank's fee for a returned debit, charged on to the customer (minor units, 0: none).
     public var returnFee: Int64?
+    /// Write-offs above this need a second person (minor units).
+    public var writeOffApprovalAbove: Int64?
     public var feeItemNumberFormat: String?
     public var legalName: String?
     public var address: String?
@@ -35,6 +37,10 @@ public struct TenantSettingsInput: Sendable {
         var errors: [FieldError] = []
         if let returnFee, !(0...100_000).contains(returnFee) {
             errors.append(FieldError(field: "return_fee", message: "must be 0 to 100000 minor units"))
+        }
+        if let writeOffApprovalAbove, !(0...100_000_000_000).contains(writeOffApprovalAbove) {
+            errors.append(
+                FieldError(field: "write_off_approval_above", message: "must be 0 to 100000000000 minor units"))
         }
         if let feeItemNumberFormat {
             do { _ = try InvoiceNumberFormat(feeItemNumberFormat) } catch {
@@ -112,6 +118,7 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     public var livemode: Bool
     public var paymentTermsDays: Int
     public var returnFee: Int64
+    public var writeOffApprovalAbove: Int64
     public var invoiceNumberFormat: String
     public var creditNoteNumberFormat: String
     public var feeItemNumberFormat: String
@@ -139,6 +146,7 @@ public struct TenantJSON: Codable, Sendable, Equatable {
         livemode = p.livemode
         paymentTermsDays = p.paymentTermsDays
         returnFee = p.returnFee
+        writeOffApprovalAbove = p.writeOffApprovalAbove
         invoiceNumberFormat = p.invoiceNumberFormat
         creditNoteNumberFormat = p.creditNoteNumberFormat
         feeItemNumberFormat = p.feeItemNumberFormat
@@ -182,7 +190,7 @@ public struct TenantService: Sendable {
         return try await operations.run(tenant) { op in
             try await tenants.updateSettings(
                 tenant.id, returnFee: input.returnFee, feeItemNumberFormat: input.feeItemNumberFormat,
-                on: op.connection)
+                writeOffApprovalAbove: input.writeOffApprovalAbove, on: op.connection)
             try await tenants.updateSeller(
                 tenant.id, legalName: input.legalName, address: input.address,
                 vatID: input.vatID.flatMap { try? VATID($0).description }, on: op.connection)

@@ -54,7 +54,7 @@ public struct BenchmarkSeeds: Sendable {
         _ = try await conn.query(
             """
             INSERT INTO customers (tenant_id, customer_id, name, kind, currency, country, livemode)
-            SELECT \(tenantID), \(prefix) || 'c' || g, 'Customer ' || g, 'business', 'EUR', 'DE', false
+            SELECT \(tenantID), 'cus_' || \(prefix) || 'c' || g, 'Customer ' || g, 'business', 'EUR', 'DE', false
             FROM generate_series(1, \(customers)) g
             """, logger: logger.forQuery)
         _ = try await conn.query(
@@ -63,7 +63,7 @@ public struct BenchmarkSeeds: Sendable {
                 due_date, subtotal, tax, total, tax_treatment, tax_breakdown, seller_name, collection_method,
                 livemode, issued_at)
             SELECT \(tenantID), \(prefix) || 'i' || g, \(prefix) || '-' || g,
-                \(prefix) || 'c' || ((g - 1) % \(customers) + 1), 'manual', 'EUR', \(issue) + (g % 30)::int,
+                'cus_' || \(prefix) || 'c' || ((g - 1) % \(customers) + 1), 'manual', 'EUR', \(issue) + (g % 30)::int,
                 \(due) + (g % 30)::int - 29, 10000, 1900, 11900, 'taxable:DE:1900', '[]', 'Bench GmbH',
                 'send_invoice', false, \(now)
             FROM generate_series(1, \(items)) g

@@ -9,7 +9,7 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (each in a fresh database).",
-        subcommands: [Billing.self, Webhooks.self, Receivables.self]
+        subcommands: [Billing.self, Webhooks.self, Receivables.self, Console.self]
     )
 
     struct Billing: AsyncParsableCommand {
