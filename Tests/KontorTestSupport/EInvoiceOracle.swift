@@ -33,10 +33,11 @@ public enum EInvoiceOracle {
 
     /// What the oracles import: factur-x and Saxon-HE (e-invoices, PDFs), python-qrcode (QR codes),
     /// pikepdf, Pillow (LittleCMS) and fontTools (the PDF/A rules `pdf_check.py` checks),
-    /// aiosmtpd (the mail tests' SMTP server).
-    /// `.ci/run` installs the same list.
+    /// aiosmtpd (the mail tests' SMTP server), sepaxml (the pain.008 XSDs), schwifty and
+    /// python-stdnum (IBAN, BIC and creditor-id checks). `.ci/run` installs the same list.
     static let packages = [
-        "factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools", "aiosmtpd", "cryptography",
+        "factur-x", "saxonche", "qrcode", "pikepdf", "pillow", "fonttools", "aiosmtpd", "cryptography", "sepaxml",
+        "schwifty", "python-stdnum",
     ]
 
     static func makeVenv() throws -> URL {
@@ -82,6 +83,26 @@ public enum EInvoiceOracle {
             reports[names[report.file] ?? report.file] = report
         }
         return reports
+    }
+
+    /// Writes each named file into a temporary folder, runs `Tests/Oracles/<script>` on them
+    /// and returns what it printed; `names` maps each file's path back to its name.
+    static func runScript(
+        _ script: String, on files: [String: [UInt8]], suffix: String, keepIn keep: String? = nil,
+        names: inout [String: String]
+    ) throws -> String {
+        let dir =
+            keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("\(suffix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
+        for (name, bytes) in files {
+            let file = dir.appendingPathComponent("\(name).\(suffix)")
+            try Data(bytes).write(to: file)
+            names[file.path] = name
+        }
+        return try run(
+            try python().path, [root.appendingPathComponent("Tests/Oracles/\(script)").path] + names.keys.sorted())
     }
 
     @discardableResult

@@ -43,21 +43,10 @@ public enum PDFOracle {
     }
 
     static func checkBlocking(_ files: [String: [UInt8]]) throws -> [String: Report] {
-        let keep = ProcessInfo.processInfo.environment["KONTOR_KEEP_PDF"]
-        let dir =
-            keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         var names: [String: String] = [:]
-        for (name, bytes) in files {
-            let file = dir.appendingPathComponent("\(name).pdf")
-            try Data(bytes).write(to: file)
-            names[file.path] = name
-        }
-        let output = try EInvoiceOracle.run(
-            try EInvoiceOracle.python().path,
-            [EInvoiceOracle.root.appendingPathComponent("Tests/Oracles/pdf_check.py").path] + names.keys.sorted())
+        let output = try EInvoiceOracle.runScript(
+            "pdf_check.py", on: files, suffix: "pdf", keepIn: ProcessInfo.processInfo.environment["KONTOR_KEEP_PDF"],
+            names: &names)
         var reports: [String: Report] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("{") {
             let report = try JSONDecoder().decode(Report.self, from: Data(line.utf8))

@@ -32,6 +32,8 @@ struct PaymentMethodRoutes {
             input.iban = sepa.requiredString("iban")
             input.mandateReference = sepa.requiredString("mandate_reference")
             input.mandateDate = sepa.requiredString("mandate_date")
+            input.scheme = sepa.requiredString("scheme")
+            input.mandateType = sepa.requiredString("mandate_type")
         }
         try reader.finish()
         let answer = Answer<PaymentMethodJSON>(status: .created) { try KontorJSON.encode($0) }
@@ -59,11 +61,27 @@ struct PaymentMethodRoutes {
         var (reader, _) = try await RequestBody.object(&request, context: context)
         var month: Int64?
         var year: Int64?
-        reader.object("card") { card in
-            month = card.integer("exp_month")
-            year = card.integer("exp_year")
+        var card = false
+        var iban: String?
+        var reference: String?
+        var sepa = false
+        reader.object("card") { object in
+            card = true
+            month = object.integer("exp_month")
+            year = object.integer("exp_year")
+        }
+        reader.object("sepa_debit") { object in
+            sepa = true
+            iban = object.requiredString("iban")
+            reference = object.requiredString("mandate_reference")
         }
         try reader.finish()
+        if sepa, card {
+            throw ValidationError(field: "sepa_debit", message: "cannot be changed together with card")
+        }
+        if sepa {
+            return try .json(try await service.amendMandate(id, iban: iban, reference: reference, tenant: tenant))
+        }
         return try .json(try await service.updateCard(id, expMonth: month, expYear: year, tenant: tenant))
     }
 

@@ -127,6 +127,13 @@ public struct CollectionRun: Sendable {
     func charge(_ lease: CollectionLease, method: PaymentMethod, now: Date, today: LocalDate) async throws
         -> ChargeOutcome
     {
+        // A mandate that lapsed (36 months unused), a used one-off mandate or one signed after
+        // today cannot be collected from: a hard decline, never retried, and dunning takes over.
+        if method.kind == .sepaDebit, let sepa = method.sepaDebit,
+            let refusal = SEPAMandateRules.refusal(sepa.state, collectingOn: today)
+        {
+            return .declined(code: "mandate_\(refusal.rawValue)", kind: .hard)
+        }
         guard let gateway = gateways.gateway(livemode: lease.livemode) else {
             database.logger.error(
                 "no live payment gateway configured: live invoice not charged",
@@ -185,6 +192,9 @@ public struct CollectionRun: Sendable {
                 allocations: allocated > 0
                     ? [.init(invoice: lease.invoiceID, amount: allocated, part: ClaimPart.principal.rawValue)] : [],
                 attempt: lease.attempt, declineKind: record.declineKind, nextAttemptAt: retryAt))
+        if record.succeeded, method.kind == .sepaDebit {
+            try await methods.recordCollections([method.id], on: today, tenantID: lease.tenantID, on: conn)
+        }
         let events: [DomainEvent] =
             record.succeeded
             ? try await bookSuccess(

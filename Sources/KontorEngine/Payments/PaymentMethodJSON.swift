@@ -17,6 +17,23 @@ public struct PaymentMethodJSON: Codable, Sendable, Equatable {
         public var ibanLast4: String
         public var mandateReference: String
         public var mandateDate: String
+        public var scheme: String
+        public var mandateType: String
+        /// The sequence type the next collection under the mandate will carry.
+        public var nextSequenceType: String
+        public var lastCollectionOn: String?
+        /// The first day the mandate may no longer be used (36 months without a collection).
+        public var lapsesOn: String?
+        /// What the next collection announces as changed (amendment information), if anything.
+        public var amendment: Amendment?
+    }
+
+    public struct Amendment: Codable, Sendable, Equatable {
+        public var originalMandateReference: String?
+        /// Country and last four of the IBAN collected from before, at the same bank.
+        public var originalIbanLast4: String?
+        /// The new IBAN is at another bank (`SMNDA`).
+        public var otherBank: Bool
     }
 
     public var id: String
@@ -38,11 +55,19 @@ public struct PaymentMethodJSON: Codable, Sendable, Equatable {
         card = pm.card.map {
             Card(token: $0.token, brand: $0.brand, last4: $0.last4, expMonth: $0.expiry.month, expYear: $0.expiry.year)
         }
-        sepaDebit = pm.sepaDebit.map {
+        sepaDebit = pm.sepaDebit.map { sepa in
             SEPADebit(
-                country: $0.iban.countryCode, ibanLast4: $0.iban.last4, mandateReference: $0.mandateReference,
-                mandateDate: $0.mandateDate.description
-            )
+                country: sepa.iban.countryCode, ibanLast4: sepa.iban.last4, mandateReference: sepa.mandateReference,
+                mandateDate: sepa.mandateDate.description, scheme: sepa.scheme.rawValue,
+                mandateType: sepa.mandateType.rawValue,
+                nextSequenceType: SEPAMandateRules.sequenceType(sepa.state).rawValue,
+                lastCollectionOn: sepa.lastCollectionOn?.description,
+                lapsesOn: sepa.mandateType == .recurring ? SEPAMandateRules.lapsesOn(sepa.state).description : nil,
+                amendment: sepa.amendment.map {
+                    Amendment(
+                        originalMandateReference: $0.originalMandateReference,
+                        originalIbanLast4: $0.originalIBAN.map { String($0.suffix(4)) }, otherBank: $0.otherBank)
+                })
         }
         status = pm.status.rawValue
         self.isDefault = isDefault

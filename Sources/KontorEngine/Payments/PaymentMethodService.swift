@@ -15,6 +15,10 @@ public struct PaymentMethodInput: Sendable {
     public var iban: String?
     public var mandateReference: String?
     public var mandateDate: String?
+    /// `CORE` (default) or `B2B` (business customers only).
+    public var scheme: String?
+    /// `recurring` (default) or `one_off`.
+    public var mandateType: String?
 
     public init() {}
 }
@@ -67,6 +71,10 @@ public struct PaymentMethodService: Sendable {
                 card = Self.card(input, today: today, errors: &errors)
             case .sepaDebit?:
                 sepa = Self.sepa(input, today: today, errors: &errors)
+                if sepa?.scheme == .b2b, let customer, customer.fields.kind != .business {
+                    errors.append(
+                        FieldError(field: "sepa_debit.scheme", message: "B2B mandates are for business customers only"))
+                }
             case .bankTransfer?, nil:
                 break
             }
@@ -132,17 +140,86 @@ public struct PaymentMethodService: Sendable {
             errors += error.errors.map { FieldError(field: "sepa_debit.iban", message: $0.message) }
         }
         let reference = input.mandateReference?.trimmingWhitespace() ?? ""
-        // SEPA: the mandate reference is up to 35 characters.
-        if reference.isEmpty || reference.count > 35 {
-            errors.append(FieldError(field: "sepa_debit.mandate_reference", message: "must be 1 to 35 characters"))
+        checkReference(reference, field: "sepa_debit.mandate_reference", errors: &errors)
+        let scheme = SEPAScheme(rawValue: input.scheme ?? "CORE")
+        if scheme == nil { errors.append(FieldError(field: "sepa_debit.scheme", message: "must be CORE or B2B")) }
+        let mandateType = SEPAMandateKind(rawValue: input.mandateType ?? "recurring")
+        if mandateType == nil {
+            errors.append(FieldError(field: "sepa_debit.mandate_type", message: "must be recurring or one_off"))
         }
         let date = input.mandateDate.flatMap(LocalDate.init) ?? (input.mandateDate == nil ? today : nil)
         if date == nil || date! > today {
             errors.append(
                 FieldError(field: "sepa_debit.mandate_date", message: "must be a date YYYY-MM-DD, not in the future"))
         }
-        guard let iban, let date, !reference.isEmpty else { return nil }
-        return PaymentMethod.SEPADebit(iban: iban, mandateReference: reference, mandateDate: date)
+        guard let iban, let date, let scheme, let mandateType, SEPAText.isIdentifier(reference) else { return nil }
+        return PaymentMethod.SEPADebit(
+            iban: iban, mandateReference: reference, mandateDate: date, scheme: scheme, mandateType: mandateType)
+    }
+
+    /// A mandate reference (AT-01) travels in every collection: 1–35 characters of the SEPA
+    /// Latin set without spaces, not starting or ending with `/` and without `//`.
+    static func checkReference(_ reference: String, field: String, errors: inout [FieldError]) {
+        if !SEPAText.isIdentifier(reference) {
+            errors.append(
+                FieldError(
+                    field: field,
+                    message: "must be 1 to 35 characters of A-Z a-z 0-9 / - ? : ( ) . , ' + without spaces, "
+                        + "not starting or ending with / and without //"))
+        }
+    }
+
+    /// A mandate's new IBAN or reference (the debtor moved their account, or the merchant
+    /// renumbered mandates). Once a collection was presented under the mandate, the next one
+    /// carries what it was before as amendment information (AT-24; `SMNDA` for another bank);
+    /// several amendments before that collection keep the first original.
+    public func amendMandate(_ id: String, iban ibanText: String?, reference: String?, tenant: Tenant) async throws
+        -> PaymentMethodJSON
+    {
+        try await operations.run(tenant) { op in
+            let (conn, now) = (op.connection, op.now)
+            var pm = try await lockedMethod(id, tenant: tenant, on: conn)
+            guard var sepa = pm.sepaDebit else {
+                throw ValidationError(field: "sepa_debit", message: "only SEPA direct-debit mandates can be amended")
+            }
+            var errors: [FieldError] = []
+            var iban = sepa.iban
+            if let ibanText {
+                do throws(ValidationError) {
+                    iban = try IBAN(ibanText)
+                } catch {
+                    errors += error.errors.map { FieldError(field: "sepa_debit.iban", message: $0.message) }
+                }
+            }
+            let newReference = reference?.trimmingWhitespace() ?? sepa.mandateReference
+            if reference != nil {
+                Self.checkReference(newReference, field: "sepa_debit.mandate_reference", errors: &errors)
+            }
+            if ibanText == nil, reference == nil {
+                errors.append(FieldError(field: "sepa_debit", message: "names a new iban or mandate_reference"))
+            }
+            guard errors.isEmpty else { throw ValidationError(errors) }
+            guard pm.status == .active else {
+                throw EngineError.conflict("the payment method is detached; a detached mandate is not amended")
+            }
+            if sepa.lastCollectionOn != nil {
+                if iban != sepa.iban, sepa.amendedFromIBAN == nil { sepa.amendedFromIBAN = sepa.iban.value }
+                if newReference != sepa.mandateReference, sepa.amendedFromReference == nil {
+                    sepa.amendedFromReference = sepa.mandateReference
+                }
+            }
+            // Amended back to what was last collected: nothing to announce.
+            if sepa.amendedFromIBAN == iban.value { sepa.amendedFromIBAN = nil }
+            if sepa.amendedFromReference == newReference { sepa.amendedFromReference = nil }
+            sepa.iban = iban
+            sepa.mandateReference = newReference
+            try await methods.amendMandate(id, to: sepa, tenantID: tenant.id, now: now, on: conn)
+            pm.sepaDebit = sepa
+            pm.updatedAt = now
+            let isDefault =
+                try await methods.defaultID(customerID: pm.customerID, tenantID: tenant.id, on: conn) == pm.id
+            return PaymentMethodJSON(pm, isDefault: isDefault)
+        }
     }
 
     public func get(_ id: String, tenant: Tenant) async throws -> PaymentMethodJSON {
@@ -204,9 +281,7 @@ public struct PaymentMethodService: Sendable {
     {
         try await operations.run(tenant) { op in
             let (conn, now) = (op.connection, op.now)
-            guard Identifier.looksValid(id, prefix: "pm"),
-                var pm = try await methods.find(id, tenantID: tenant.id, forUpdate: true, on: conn)
-            else { throw EngineError.notFound(resource: "payment_method", id: id) }
+            var pm = try await lockedMethod(id, tenant: tenant, on: conn)
             guard var card = pm.card else { throw ValidationError(field: "card", message: "only cards have an expiry") }
             guard let expMonth, let expYear else {
                 throw ValidationError(field: "card.exp_month", message: "and card.exp_year are required")
@@ -229,5 +304,13 @@ public struct PaymentMethodService: Sendable {
                 try await methods.defaultID(customerID: pm.customerID, tenantID: tenant.id, on: conn) == pm.id
             return PaymentMethodJSON(pm, isDefault: isDefault)
         }
+    }
+
+    /// The payment method `id` of this tenant, locked for the rest of the transaction (404 otherwise).
+    func lockedMethod(_ id: String, tenant: Tenant, on conn: PostgresConnection) async throws -> PaymentMethod {
+        guard Identifier.looksValid(id, prefix: "pm"),
+            let pm = try await methods.find(id, tenantID: tenant.id, forUpdate: true, on: conn)
+        else { throw EngineError.notFound(resource: "payment_method", id: id) }
+        return pm
     }
 }

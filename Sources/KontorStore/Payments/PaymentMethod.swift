@@ -23,15 +23,47 @@ public struct PaymentMethod: Sendable, Equatable {
         }
     }
 
+    /// A SEPA direct-debit mandate.
     public struct SEPADebit: Sendable, Equatable {
         public var iban: IBAN
         public var mandateReference: String
         public var mandateDate: LocalDate
+        public var scheme: SEPAScheme
+        public var mandateType: SEPAMandateKind
+        /// The latest collection presented under the mandate (nil: none yet, the next is `FRST`).
+        public var lastCollectionOn: LocalDate?
+        /// The IBAN and reference collected under before an amendment, until the next collection
+        /// carries them as amendment information (nil: unchanged since).
+        public var amendedFromIBAN: String?
+        public var amendedFromReference: String?
 
-        public init(iban: IBAN, mandateReference: String, mandateDate: LocalDate) {
+        public init(
+            iban: IBAN, mandateReference: String, mandateDate: LocalDate, scheme: SEPAScheme = .core,
+            mandateType: SEPAMandateKind = .recurring, lastCollectionOn: LocalDate? = nil,
+            amendedFromIBAN: String? = nil, amendedFromReference: String? = nil
+        ) {
             self.iban = iban
             self.mandateReference = mandateReference
             self.mandateDate = mandateDate
+            self.scheme = scheme
+            self.mandateType = mandateType
+            self.lastCollectionOn = lastCollectionOn
+            self.amendedFromIBAN = amendedFromIBAN
+            self.amendedFromReference = amendedFromReference
+        }
+
+        /// What the mandate rules need to know.
+        public var state: SEPAMandateState {
+            SEPAMandateState(kind: mandateType, signedOn: mandateDate, lastCollectionOn: lastCollectionOn)
+        }
+
+        /// The amendment information the next collection carries, if any.
+        public var amendment: SEPADirectDebit.Amendment? {
+            guard amendedFromIBAN != nil || amendedFromReference != nil else { return nil }
+            let otherBank = amendedFromIBAN.map { !SEPAMandateRules.sameBank($0, iban.value) } ?? false
+            return SEPADirectDebit.Amendment(
+                originalMandateReference: amendedFromReference, originalIBAN: otherBank ? nil : amendedFromIBAN,
+                otherBank: otherBank)
         }
     }
 

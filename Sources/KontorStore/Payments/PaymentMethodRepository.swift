@@ -12,7 +12,8 @@ public struct PaymentMethodRepository: Sendable {
 
     static let columns = """
         payment_method_id, customer_id, type, card_token, card_brand, card_last4, card_exp_month, card_exp_year,
-        sepa_iban, sepa_mandate_reference, sepa_mandate_date, status, livemode, created_at, updated_at
+        sepa_iban, sepa_mandate_reference, sepa_mandate_date, status, livemode, created_at, updated_at,
+        sepa_scheme, sepa_mandate_type, sepa_last_collection_on, sepa_amended_from_iban, sepa_amended_from_reference
         """
 
     public func insert(_ pm: PaymentMethod, tenantID: String, on conn: PostgresConnection) async throws {
@@ -22,11 +23,47 @@ public struct PaymentMethodRepository: Sendable {
             """
             INSERT INTO payment_methods (tenant_id, payment_method_id, customer_id, type, card_token, card_brand,
                 card_last4, card_exp_month, card_exp_year, card_expires_on, sepa_iban, sepa_mandate_reference,
-                sepa_mandate_date, status, livemode, created_at, updated_at)
+                sepa_mandate_date, status, livemode, created_at, updated_at, sepa_scheme, sepa_mandate_type)
             VALUES (\(tenantID), \(pm.id), \(pm.customerID), \(pm.kind.rawValue), \(card?.token), \(card?.brand),
                 \(card?.last4), \(card?.expiry.month), \(card?.expiry.year), \(card?.expiry.firstInvalidDay),
                 \(sepa?.iban.value), \(sepa?.mandateReference), \(sepa?.mandateDate), \(pm.status.rawValue), \(pm.livemode),
-                \(pm.createdAt), \(pm.updatedAt))
+                \(pm.createdAt), \(pm.updatedAt), \(sepa?.scheme.rawValue), \(sepa?.mandateType.rawValue))
+            """,
+            logger: logger.forQuery
+        )
+    }
+
+    /// A collection was presented under these mandates on `on`: the next one is `RCUR`, the
+    /// 36 months until lapse start again, and a pending amendment has been carried.
+    public func recordCollections(_ ids: [String], on date: LocalDate, tenantID: String, on conn: PostgresConnection)
+        async throws
+    {
+        guard !ids.isEmpty else { return }
+        _ = try await conn.query(
+            """
+            UPDATE payment_methods
+               SET sepa_last_collection_on = greatest(sepa_last_collection_on, \(date)),
+                   sepa_amended_from_iban = NULL, sepa_amended_from_reference = NULL
+             WHERE tenant_id = \(tenantID) AND payment_method_id = ANY(\(ids)) AND type = 'sepa_debit'
+            """,
+            logger: logger.forQuery
+        )
+    }
+
+    /// Saves a mandate's new IBAN and reference with what they were before, when a collection
+    /// was presented under the old ones (`amendedFrom…`), as the store's model says.
+    public func amendMandate(
+        _ id: String, to sepa: PaymentMethod.SEPADebit, tenantID: String, now: Date, on conn: PostgresConnection
+    )
+        async throws
+    {
+        _ = try await conn.query(
+            """
+            UPDATE payment_methods
+               SET sepa_iban = \(sepa.iban.value), sepa_mandate_reference = \(sepa.mandateReference),
+                   sepa_amended_from_iban = \(sepa.amendedFromIBAN),
+                   sepa_amended_from_reference = \(sepa.amendedFromReference), updated_at = \(now)
+             WHERE tenant_id = \(tenantID) AND payment_method_id = \(id) AND type = 'sepa_debit'
             """,
             logger: logger.forQuery
         )
@@ -134,7 +171,7 @@ public struct PaymentMethodRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, String, String, String?, String?, String?, Int32?, Int32?, String?, String?, LocalDate?,
-                String, Bool, Date, Date
+                String, Bool, Date, Date, String?, String?, LocalDate?, String?, String?
             ).self
         ) {
             var card: PaymentMethod.Card?
@@ -146,7 +183,11 @@ public struct PaymentMethodRepository: Sendable {
             }
             var sepa: PaymentMethod.SEPADebit?
             if let iban = r.8, let reference = r.9, let date = r.10 {
-                sepa = PaymentMethod.SEPADebit(iban: try IBAN(iban), mandateReference: reference, mandateDate: date)
+                sepa = PaymentMethod.SEPADebit(
+                    iban: try IBAN(iban), mandateReference: reference, mandateDate: date,
+                    scheme: r.15.flatMap(SEPAScheme.init(rawValue:)) ?? .core,
+                    mandateType: r.16.flatMap(SEPAMandateKind.init(rawValue:)) ?? .recurring, lastCollectionOn: r.17,
+                    amendedFromIBAN: r.18, amendedFromReference: r.19)
             }
             result.append(
                 PaymentMethod(
