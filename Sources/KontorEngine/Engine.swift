@@ -45,6 +45,7 @@ public struct Engine: Sendable {
     public let auditTrail: AuditService
     public let openItemList: OpenItemList
     public let debtorAccounts: DebtorAccounts
+    public let sepaBatches: SEPABatchService
     public let dunningReview: DunningReview
     public let periodClose: PeriodClose
     public let auditExport: AuditExport
@@ -103,6 +104,7 @@ public struct Engine: Sendable {
         auditTrail = AuditService(database: database, operations: operations)
         openItemList = OpenItemList(database: database, operations: operations)
         debtorAccounts = DebtorAccounts(database: database, operations: operations)
+        sepaBatches = SEPABatchService(database: database, operations: operations)
         dunningReview = DunningReview(database: database, operations: operations, dunning: dunning)
         periodClose = PeriodClose(database: database, operations: operations, datev: datev)
         auditExport = AuditExport(database: database, operations: operations)

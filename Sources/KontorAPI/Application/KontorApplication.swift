@@ -56,6 +56,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<KontorRequestContext>
     )
     .register(on: v1)
     MessageRoutes(messages: engine.messages, templates: engine.messageTemplates).register(on: v1)
+    SEPABatchRoutes(service: engine.sepaBatches).register(on: v1)
     PortalAPIRoutes(
         links: engine.portalLinks, disputes: engine.disputes, proposals: engine.proposals, audit: engine.auditTrail
     ).register(on: v1)

@@ -46,6 +46,9 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case writeOffProposalApproved = "write_off_proposal.approved"
     case writeOffProposalRejected = "write_off_proposal.rejected"
     case periodClosed = "period.closed"
+    case sepaDebitScheduled = "sepa_debit.scheduled"
+    case sepaBatchCreated = "sepa_batch.created"
+    case sepaBatchSubmitted = "sepa_batch.submitted"
 
     /// `customer` for `customer.created`: what a `family.*` filter matches.
     public var family: String { String(rawValue.prefix { $0 != "." }) }

@@ -21,6 +21,8 @@ public enum ChargeIntentStatus: String, Sendable, Hashable, CaseIterable, Codabl
     case succeeded
     case failed
     case canceled
+    /// Handed to a bank file: its SEPA debit is scheduled (`sepa_debits`), never charged here.
+    case scheduled
 
     /// Only a pending intent moves, and only once.
     public func canMove(to next: ChargeIntentStatus) -> Bool { self == .pending && next != .pending }

@@ -41,6 +41,13 @@ public enum SEPAText {
         (1...35).contains(text.count) && text.allSatisfy { isBasic($0) && $0 != " " }
             && !text.hasPrefix("/") && !text.hasSuffix("/") && !text.contains("//")
     }
+
+    /// One of Kontor's ids (`ci_…`, `sepab_…`) as a SEPA identifier: the underscore is not in
+    /// the Latin set, so it becomes `-`; other characters are letters and digits already.
+    public static func identifier(fromID id: String) -> String {
+        String(
+            id.map { isBasic($0) && $0 != " " && $0 != "/" ? $0 : "-" }.prefix(35))
+    }
 }
 
 extension String {

@@ -19,6 +19,12 @@ public struct TenantProfile: Sendable, Equatable {
     public var returnFee: Int64 = 0
     /// Write-offs above this amount (minor units) need a second person.
     public var writeOffApprovalAbove: Int64 = 25000
+    /// Through the gateway or by the tenant's own bank (pain.008 files).
+    public var sepaCollection: SEPACollectionMode = .gateway
+    /// Days between telling the debtor of a debit and collecting it.
+    public var sepaPreNotificationDays = SEPACollectionDate.defaultPreNotificationDays
+    /// Whether the tenant agreed a period shorter than 14 days with its debtors.
+    public var sepaPreNotificationAgreed = false
     public var datevConsultant: Int = 1001
     public var datevClient: Int = 1
     public var fiscalYearStartMonth: Int = 1

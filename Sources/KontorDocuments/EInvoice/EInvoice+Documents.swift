@@ -21,7 +21,8 @@ extension EInvoice {
             lineTotal: invoice.subtotal, taxTotal: invoice.tax, grandTotal: invoice.total,
             prepaid: prepaid ?? invoice.amountPaid,
             dueDate: invoice.dueDate,
-            paymentTerms: Self.terms(due: invoice.dueDate, issued: invoice.issueDate, debit: details.mandate != nil),
+            paymentTerms: Self.terms(
+                due: details.debitOn ?? invoice.dueDate, issued: invoice.issueDate, debit: details.mandate != nil),
             paymentMeans: Self.means(seller, details), precedingInvoice: nil)
     }
 
@@ -111,9 +112,11 @@ extension EInvoice {
 
     static func means(_ seller: SellerDetails, _ buyer: BuyerDetails) -> PaymentMeans? {
         if let mandate = buyer.mandate {
-            return PaymentMeans(
+            var means = PaymentMeans(
                 code: "59", mandateReference: mandate.reference, creditorID: seller.creditorID,
                 debitedIBAN: mandate.iban)
+            means.debitOn = buyer.debitOn
+            return means
         }
         guard let iban = seller.iban else { return nil }
         return PaymentMeans(code: "58", iban: iban, bic: seller.bic, accountName: seller.name)

@@ -93,6 +93,8 @@ public struct EInvoice: Sendable, Equatable {
         public var creditorID: String?
         /// BT-91: the debited account (direct debit).
         public var debitedIBAN: String?
+        /// The day the direct debit is collected (the pre-notification's date; nil: the due date).
+        public var debitOn: LocalDate?
 
         public init(
             code: String, iban: String? = nil, bic: String? = nil, accountName: String? = nil,

@@ -61,6 +61,9 @@ public struct BuyerDetails: Sendable, Equatable {
     public var mandate: (reference: String, iban: String)?
     /// The customer's `locale`: the language of the PDF.
     public var locale: String?
+    /// The day a direct debit is collected, when it differs from the due date (a tenant that
+    /// collects by bank file: pre-notification period, TARGET2 business day).
+    public var debitOn: LocalDate?
 
     public init(
         reference: String? = nil, orderReference: String? = nil, electronicAddress: String? = nil,
@@ -76,6 +79,6 @@ public struct BuyerDetails: Sendable, Equatable {
     public static func == (a: BuyerDetails, b: BuyerDetails) -> Bool {
         a.reference == b.reference && a.orderReference == b.orderReference
             && a.electronicAddress == b.electronicAddress && a.mandate?.reference == b.mandate?.reference
-            && a.mandate?.iban == b.mandate?.iban && a.locale == b.locale
+            && a.mandate?.iban == b.mandate?.iban && a.locale == b.locale && a.debitOn == b.debitOn
     }
 }

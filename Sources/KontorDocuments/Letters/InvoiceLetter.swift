@@ -151,6 +151,7 @@ public enum InvoiceLetter {
         switch means.code {
         case "59":
             let account = means.debitedIBAN.map(IBANText.masked) ?? ""
+            let due = means.debitOn.map(l.date) ?? due
             return (
                 l.pick(
                     "Den Betrag von \(amount) ziehen wir am \(due) per SEPA-Lastschrift von Ihrem Konto \(account) ein."

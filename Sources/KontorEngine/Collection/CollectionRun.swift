@@ -28,6 +28,8 @@ public struct CollectionRun: Sendable {
     let subscriptions: SubscriptionRepository
     let allocations: AllocationWriter
     let balances: CustomerBalanceRepository
+    let debits: SEPADebitRepository
+    let tenants: TenantRepository
 
     let dunning: DunningRun
 
@@ -43,12 +45,21 @@ public struct CollectionRun: Sendable {
         self.subscriptions = SubscriptionRepository(logger: database.logger)
         self.allocations = AllocationWriter(logger: database.logger)
         self.balances = CustomerBalanceRepository(logger: database.logger)
+        self.debits = SEPADebitRepository(logger: database.logger)
+        self.tenants = TenantRepository(database: database)
     }
 
-    /// Charges everything due at `now`; returns the number of attempts.
+    /// Settles the bank-file debits due at `now`, then charges everything due; returns the
+    /// number of customers settled for and charge attempts made.
     @discardableResult
     public func run(now: Date, tenantID: String? = nil) async throws -> Int {
-        var total = 0
+        // Debits by bank file whose day has come first: their money may settle what a charge
+        // would otherwise be tried for, and dunning looks again at once.
+        let settled = try await settleDebits(now: now, tenantID: tenantID)
+        for (tenant, customers) in settled {
+            try await dunning.run(now: now, tenantID: tenant, customerIDs: customers.sorted())
+        }
+        var total = settled.values.reduce(0) { $0 + $1.count }
         // Lease after lease until nothing is due — or the server is stopping (a lease not
         // charged is due again after it expires).
         while !Task.isShuttingDownGracefully {
@@ -113,6 +124,12 @@ public struct CollectionRun: Sendable {
         }
         // Settled otherwise since the lease (a transfer, a credit note): nothing is sent.
         guard try await database.transaction({ try await collection.confirmBeforeCharge(lease, on: $0) }) else {
+            return nil
+        }
+        // A tenant collecting by bank file schedules the debit for a pain.008 file instead.
+        if let sepa = method.sepaDebit,
+            try await scheduleDebit(lease, method: method, sepa: sepa, now: now, today: today)
+        {
             return nil
         }
         let outcome = try await charge(lease, method: method, now: now, today: today)
@@ -182,16 +199,9 @@ public struct CollectionRun: Sendable {
         try await collection.record(
             record, paymentMethodID: method.id, retryAt: retryAt, unallocated: surplus,
             endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, now: now, on: conn)
-        // The payment as just written, without reading it back.
-        let payment = ReceivedPaymentJSON(
-            ReceivedPayment(
-                id: paymentID, customerID: lease.customerID, invoiceID: lease.invoiceID, paymentMethodID: method.id,
-                amount: lease.amount, currency: lease.currency, status: record.succeeded ? .succeeded : .failed,
-                source: "gateway", unallocated: surplus, failureCode: record.failureCode, livemode: lease.livemode,
-                createdAt: now, endToEndID: method.kind == .sepaDebit ? lease.intentID : nil,
-                allocations: allocated > 0
-                    ? [.init(invoice: lease.invoiceID, amount: allocated, part: ClaimPart.principal.rawValue)] : [],
-                attempt: lease.attempt, declineKind: record.declineKind, nextAttemptAt: retryAt))
+        let payment = Self.paymentJSON(
+            record, paymentMethodID: method.id, allocated: allocated, surplus: surplus,
+            endToEndID: method.kind == .sepaDebit ? lease.intentID : nil, retryAt: retryAt, now: now)
         if record.succeeded, method.kind == .sepaDebit {
             try await methods.recordCollections([method.id], on: today, tenantID: lease.tenantID, on: conn)
         }
@@ -202,6 +212,23 @@ public struct CollectionRun: Sendable {
             : [.payment(.paymentFailed, payment), .payment(.invoicePaymentFailed, payment)]
         try await outbox.append(events, at: now, tenantID: lease.tenantID, livemode: lease.livemode, on: conn)
         return true
+    }
+
+    /// The payment as just written, without reading it back.
+    static func paymentJSON(
+        _ record: PaymentRecord, paymentMethodID: String, allocated: Int64, surplus: Int64, endToEndID: String?,
+        retryAt: Date?, now: Date
+    ) -> ReceivedPaymentJSON {
+        let lease = record.lease
+        return ReceivedPaymentJSON(
+            ReceivedPayment(
+                id: record.id, customerID: lease.customerID, invoiceID: lease.invoiceID,
+                paymentMethodID: paymentMethodID, amount: lease.amount, currency: lease.currency,
+                status: record.succeeded ? .succeeded : .failed, source: "gateway", unallocated: surplus,
+                failureCode: record.failureCode, livemode: lease.livemode, createdAt: now, endToEndID: endToEndID,
+                allocations: allocated > 0
+                    ? [.init(invoice: lease.invoiceID, amount: allocated, part: ClaimPart.principal.rawValue)] : [],
+                attempt: lease.attempt, declineKind: record.declineKind, nextAttemptAt: retryAt))
     }
 
     /// Money received for the lease's invoice: allocated up to what it still owes, the rest the

@@ -9,16 +9,46 @@ import PostgresNIO
 /// kind for any number of invoices: the Leitweg-ID (buyer reference), the e-mail (electronic
 /// address), and for an invoice collected by SEPA direct debit the mandate and the account
 /// debited (payment means 59 instead of a transfer).
+///
+/// A tenant that collects by bank file states the day the debit is collected: its scheduled
+/// debit's date, or (before it is scheduled) the date scheduling will compute from the issue
+/// day, the due date and the pre-notification period.
 struct BuyerDirectory: Sendable {
     let customers: CustomerRepository
     let methods: PaymentMethodRepository
+    let debits: SEPADebitRepository
 
     init(logger: Logging.Logger) {
         self.customers = CustomerRepository(logger: logger)
         self.methods = PaymentMethodRepository(logger: logger)
+        self.debits = SEPADebitRepository(logger: logger)
     }
 
-    func details(for invoices: [Invoice], tenantID: String, on conn: PostgresConnection) async throws
+    /// The buyers by customer, and the debit day by invoice.
+    struct Directory: Sendable {
+        var buyers: [String: BuyerDetails] = [:]
+        var debitOn: [String: LocalDate] = [:]
+    }
+
+    func details(for invoices: [Invoice], profile: TenantProfile, on conn: PostgresConnection) async throws
+        -> Directory
+    {
+        var directory = Directory(buyers: try await buyers(for: invoices, tenantID: profile.tenantID, on: conn))
+        guard profile.sepaCollection == .bankFile else { return directory }
+        let scheduled = try await debits.debits(
+            invoiceIDs: invoices.map(\.id), tenantID: profile.tenantID, on: conn
+        ).filter { $0.status != .canceled }
+        for invoice in invoices {
+            directory.debitOn[invoice.id] =
+                scheduled.first { $0.invoiceID == invoice.id }.map { $0.collectionDate ?? $0.plannedOn }
+                ?? SEPACollectionDate.collectionDate(
+                    dueOn: invoice.dueDate, notifiedOn: invoice.issueDate,
+                    preNotificationDays: profile.sepaPreNotificationDays)
+        }
+        return directory
+    }
+
+    func buyers(for invoices: [Invoice], tenantID: String, on conn: PostgresConnection) async throws
         -> [String: BuyerDetails]
     {
         let ids = Array(Set(invoices.map(\.customerID)))
@@ -44,9 +74,10 @@ struct BuyerDirectory: Sendable {
     }
 
     /// The buyer of one invoice; the mandate only when the invoice is collected automatically.
-    static func buyer(of invoice: Invoice, in directory: [String: BuyerDetails]) -> BuyerDetails {
-        var details = directory[invoice.customerID] ?? BuyerDetails()
+    static func buyer(of invoice: Invoice, in directory: Directory) -> BuyerDetails {
+        var details = directory.buyers[invoice.customerID] ?? BuyerDetails()
         if invoice.collectionMethod != CollectionMethod.chargeAutomatically.rawValue { details.mandate = nil }
+        if details.mandate != nil { details.debitOn = directory.debitOn[invoice.id] }
         return details
     }
 }

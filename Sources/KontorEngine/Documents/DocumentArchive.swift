@@ -90,7 +90,7 @@ public struct DocumentArchive: Sendable {
         let byID = Dictionary(
             try await invoices.find(ids: Array(Set(invoiceIDs)), tenantID: tenantID, on: conn).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
-        let directory = try await buyers.details(for: Array(byID.values), tenantID: tenantID, on: conn)
+        let directory = try await buyers.details(for: Array(byID.values), profile: profile, on: conn)
         let credit = try await documents.creditAppliedAtIssue(
             invoiceIDs: pending.filter { $0.source == .invoice }.map(\.sourceID), tenantID: tenantID, on: conn)
         func buyer(_ invoice: Invoice) -> BuyerDetails { BuyerDirectory.buyer(of: invoice, in: directory) }

@@ -131,7 +131,7 @@ public struct DocumentService: Sendable {
     }
 
     func buyer(_ invoice: Invoice, _ op: OperationContext) async throws -> BuyerDetails {
-        let directory = try await buyers.details(for: [invoice], tenantID: op.tenant.id, on: op.connection)
+        let directory = try await buyers.details(for: [invoice], profile: try await op.profile(), on: op.connection)
         return BuyerDirectory.buyer(of: invoice, in: directory)
     }
 

@@ -45,7 +45,8 @@ enum MailComposer {
             kind = .invoice
             if f.collectedBy == "sepa_debit", let mandate = f.mandateReference, let iban = f.iban {
                 context["sepa"] = [
-                    "debit_date": f.dueDate.map(l.date) ?? "", "iban": IBANText.masked(iban), "mandate": mandate,
+                    "debit_date": (f.debitDate ?? f.dueDate).map(l.date) ?? "", "iban": IBANText.masked(iban),
+                    "mandate": mandate,
                     "creditor_id": common.creditorID ?? "",
                 ]
             } else if f.collectedBy == "card" {

@@ -25,13 +25,16 @@ public enum DomainEvent: Sendable {
     case dunningProposal(EventType, DunningProposalJSON)
     case periodClose(EventType, PeriodCloseJSON)
     case writeOffProposal(EventType, WriteOffProposalJSON)
+    case sepaDebit(EventType, SEPADebitJSON)
+    case sepaBatch(EventType, SEPABatchJSON)
 
     public var type: EventType {
         switch self {
         case .customer(let t, _), .subscription(let t, _), .invoice(let t, _), .creditNote(let t, _),
             .payment(let t, _), .paymentMethod(let t, _), .dunningNotice(let t, _), .document(let t, _),
             .message(let t, _), .dispute(let t, _), .proposal(let t, _), .dunningBlock(let t, _),
-            .dunningProposal(let t, _), .periodClose(let t, _), .writeOffProposal(let t, _):
+            .dunningProposal(let t, _), .periodClose(let t, _), .writeOffProposal(let t, _), .sepaDebit(let t, _),
+            .sepaBatch(let t, _):
             t
         }
     }
@@ -53,6 +56,8 @@ public enum DomainEvent: Sendable {
         case .dunningProposal(_, let p): p.id
         case .periodClose(_, let c): c.id
         case .writeOffProposal(_, let p): p.id
+        case .sepaDebit(_, let d): d.id
+        case .sepaBatch(_, let b): b.id
         }
     }
 
@@ -74,6 +79,8 @@ public enum DomainEvent: Sendable {
         case .dunningProposal: ["dunning_proposal"]
         case .periodClose: ["period"]
         case .writeOffProposal: ["write_off_proposal"]
+        case .sepaDebit: ["sepa_debit"]
+        case .sepaBatch: ["sepa_batch"]
         }
     }
 
@@ -98,6 +105,8 @@ public enum DomainEvent: Sendable {
             case .dunningProposal(_, let p): try KontorJSON.encode(p)
             case .periodClose(_, let c): try KontorJSON.encode(c)
             case .writeOffProposal(_, let p): try KontorJSON.encode(p)
+            case .sepaDebit(_, let d): try KontorJSON.encode(d)
+            case .sepaBatch(_, let b): try KontorJSON.encode(b)
             }
         return EventOutbox.Draft(type: type, objectID: objectID, data: data, createdAt: now)
     }

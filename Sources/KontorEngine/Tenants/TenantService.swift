@@ -10,6 +10,10 @@ public struct TenantSettingsInput: Sendable {
     public var returnFee: Int64?
     /// Write-offs above this need a second person (minor units).
     public var writeOffApprovalAbove: Int64?
+    /// `gateway` or `bank_file` (as the API spells it; checked by `validate`).
+    public var sepaCollection: String?
+    public var sepaPreNotificationDays: Int64?
+    public var sepaPreNotificationAgreed: Bool?
     public var feeItemNumberFormat: String?
     public var legalName: String?
     public var address: String?
@@ -41,6 +45,12 @@ public struct TenantSettingsInput: Sendable {
         if let writeOffApprovalAbove, !(0...100_000_000_000).contains(writeOffApprovalAbove) {
             errors.append(
                 FieldError(field: "write_off_approval_above", message: "must be 0 to 100000000000 minor units"))
+        }
+        if let sepaCollection, SEPACollectionMode(rawValue: sepaCollection) == nil {
+            errors.append(FieldError(field: "sepa_collection", message: "must be gateway or bank_file"))
+        }
+        if let days = sepaPreNotificationDays, !SEPAPreNotification.allowedDays.contains(Int(clamping: days)) {
+            errors.append(FieldError(field: "sepa_prenotification_days", message: "must be 1 to 30 days"))
         }
         if let feeItemNumberFormat {
             do { _ = try InvoiceNumberFormat(feeItemNumberFormat) } catch {
@@ -119,6 +129,9 @@ public struct TenantJSON: Codable, Sendable, Equatable {
     public var paymentTermsDays: Int
     public var returnFee: Int64
     public var writeOffApprovalAbove: Int64
+    public var sepaCollection: String
+    public var sepaPrenotificationDays: Int
+    public var sepaPrenotificationAgreed: Bool
     public var invoiceNumberFormat: String
     public var creditNoteNumberFormat: String
     public var feeItemNumberFormat: String
@@ -147,6 +160,9 @@ public struct TenantJSON: Codable, Sendable, Equatable {
         paymentTermsDays = p.paymentTermsDays
         returnFee = p.returnFee
         writeOffApprovalAbove = p.writeOffApprovalAbove
+        sepaCollection = p.sepaCollection.rawValue
+        sepaPrenotificationDays = p.sepaPreNotificationDays
+        sepaPrenotificationAgreed = p.sepaPreNotificationAgreed
         invoiceNumberFormat = p.invoiceNumberFormat
         creditNoteNumberFormat = p.creditNoteNumberFormat
         feeItemNumberFormat = p.feeItemNumberFormat
@@ -179,6 +195,30 @@ public struct TenantService: Sendable {
         try await tenants.find(tenantID)
     }
 
+    /// The SEPA settings as they will be after `input`: a period under 14 days only when agreed;
+    /// collecting by bank file only with a creditor identifier and the account the bank credits.
+    static func checkSEPA(_ input: TenantSettingsInput, against profile: TenantProfile) throws {
+        let days = input.sepaPreNotificationDays.map { Int($0) } ?? profile.sepaPreNotificationDays
+        let agreed = input.sepaPreNotificationAgreed ?? profile.sepaPreNotificationAgreed
+        var errors: [FieldError] = []
+        if let problem = SEPAPreNotification.problem(days: days, agreed: agreed) {
+            errors.append(FieldError(field: "sepa_prenotification_days", message: problem))
+        }
+        let mode = input.sepaCollection.flatMap(SEPACollectionMode.init(rawValue:)) ?? profile.sepaCollection
+        if mode == .bankFile {
+            if (input.documents.sepaCreditorID ?? profile.documents.sepaCreditorID) == nil {
+                errors.append(
+                    FieldError(field: "sepa_collection", message: "bank_file needs sepa_creditor_id to be set"))
+            }
+            if (input.documents.bankIBAN ?? profile.documents.bankIBAN) == nil {
+                errors.append(
+                    FieldError(
+                        field: "sepa_collection", message: "bank_file needs bank_iban (the account collected into)"))
+            }
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+    }
+
     public func get(_ tenant: Tenant) async throws -> TenantProfile {
         try await operations.read(tenant) { try await $0.profile() }
     }
@@ -188,9 +228,14 @@ public struct TenantService: Sendable {
         let errors = input.validate()
         guard errors.isEmpty else { throw ValidationError(errors) }
         return try await operations.run(tenant) { op in
+            try Self.checkSEPA(input, against: try await op.profile())
             try await tenants.updateSettings(
                 tenant.id, returnFee: input.returnFee, feeItemNumberFormat: input.feeItemNumberFormat,
-                writeOffApprovalAbove: input.writeOffApprovalAbove, on: op.connection)
+                writeOffApprovalAbove: input.writeOffApprovalAbove,
+                sepa: (
+                    input.sepaCollection.flatMap(SEPACollectionMode.init(rawValue:)),
+                    input.sepaPreNotificationDays.map { Int($0) }, input.sepaPreNotificationAgreed
+                ), on: op.connection)
             try await tenants.updateSeller(
                 tenant.id, legalName: input.legalName, address: input.address,
                 vatID: input.vatID.flatMap { try? VATID($0).description }, on: op.connection)

@@ -20,6 +20,27 @@ public struct CollectionLease: Sendable {
     public let retryDays: [Int]
     public let timeZone: String
     public let livemode: Bool
+
+    public init(
+        intentID: String, tenantID: String, invoiceID: String, invoiceNumber: String, customerID: String,
+        subscriptionID: String?, amount: Int64, currency: String, attempt: Int, firstAttemptAt: Date,
+        paymentMethodID: String?, retryDays: [Int], timeZone: String, livemode: Bool
+    ) {
+        self.intentID = intentID
+        self.tenantID = tenantID
+        self.invoiceID = invoiceID
+        self.invoiceNumber = invoiceNumber
+        self.customerID = customerID
+        self.subscriptionID = subscriptionID
+        self.amount = amount
+        self.currency = currency
+        self.attempt = attempt
+        self.firstAttemptAt = firstAttemptAt
+        self.paymentMethodID = paymentMethodID
+        self.retryDays = retryDays
+        self.timeZone = timeZone
+        self.livemode = livemode
+    }
 }
 
 /// A payment to record.
@@ -220,6 +241,27 @@ public struct CollectionRepository: Sendable {
                 logger: logger.forQuery
             )
         }
+    }
+
+    /// Hands a pending intent to a bank file: resolved as `scheduled` with the payment id its
+    /// debit will settle as, and the invoice no longer leased for charging. False when another
+    /// node resolved the intent first.
+    public func handOver(_ l: CollectionLease, paymentID: String, on conn: PostgresConnection) async throws -> Bool {
+        let rows = try await conn.query(
+            """
+            WITH resolved AS (
+                UPDATE charge_intents SET status = \(state: ChargeIntentStatus.scheduled), payment_id = \(paymentID)
+                WHERE tenant_id = \(l.tenantID) AND intent_id = \(l.intentID) AND status = \(state: ChargeIntentStatus.pending)
+                RETURNING invoice_id
+            )
+            UPDATE invoices i SET next_collection_at = NULL
+            FROM resolved r WHERE i.tenant_id = \(l.tenantID) AND i.invoice_id = r.invoice_id
+            RETURNING 1
+            """,
+            logger: logger.forQuery
+        )
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Stops automatic collection of an invoice (no payment method to charge).

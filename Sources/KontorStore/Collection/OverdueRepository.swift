@@ -4,13 +4,23 @@ import Logging
 import PostgresNIO
 
 /// Overdue facts, set-based: `invoice.overdue` notices (once per invoice, by primary key) and
-/// subscriptions that become `past_due` the day after an invoice of theirs fell due unpaid.
+/// subscriptions that become `past_due` the day after an invoice of theirs fell due unpaid; and
+/// when the test clock must stop for them, or for a submitted direct debit's collection date.
 public struct OverdueRepository: Sendable {
     public let logger: Logger
 
     public init(logger: Logger) {
         self.logger = logger
     }
+
+    /// An invoice (`i`) whose direct debit by bank file is on its way is not late: the debtor
+    /// was told the collection date (after the due date when the pre-notification needs it).
+    /// The same condition wherever an overdue fact is made and where the test clock looks for
+    /// the next one, so the clock never waits for a fact that will not be made.
+    static let noDebitOnItsWay = """
+        NOT EXISTS (SELECT 1 FROM sepa_debits d WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.invoice_id
+                    AND d.status IN ('scheduled', 'batched'))
+        """
 
     /// Records the overdue notices due at `now`; returns (tenant, invoice) of the new ones.
     public func recordOverdue(now: Date, tenantID: String?, on conn: PostgresConnection) async throws -> [(
@@ -23,6 +33,7 @@ public struct OverdueRepository: Sendable {
             FROM invoices i JOIN tenants t ON t.tenant_id = i.tenant_id
             WHERE i.status = \(state: InvoiceStatus.open) AND i.due_date <= \(now)::date
               AND ((i.due_date + t.overdue_after_days)::timestamp AT TIME ZONE t.time_zone) <= \(now)
+              AND \(unescaped: Self.noDebitOnItsWay)
               AND (\(tenantID)::text IS NULL OR i.tenant_id = \(tenantID))
               AND (\(tenantID)::text IS NOT NULL OR t.test_clock_at IS NULL)
             ON CONFLICT DO NOTHING
@@ -50,7 +61,8 @@ public struct OverdueRepository: Sendable {
               AND EXISTS (SELECT 1 FROM invoices i
                           WHERE i.tenant_id = s.tenant_id AND i.subscription_id = s.subscription_id
                             AND i.status = \(state: InvoiceStatus.open)
-                            AND ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone) <= \(now))
+                            AND ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone) <= \(now)
+                            AND \(unescaped: Self.noDebitOnItsWay))
             RETURNING s.tenant_id, s.subscription_id
             """,
             logger: logger.forQuery
@@ -74,11 +86,19 @@ public struct OverdueRepository: Sendable {
                 WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open)
                   AND NOT EXISTS (SELECT 1 FROM invoice_notices n WHERE n.tenant_id = i.tenant_id
                                   AND n.invoice_id = i.invoice_id AND n.kind = 'overdue')
+                  AND \(unescaped: Self.noDebitOnItsWay)
                 UNION ALL
                 SELECT ((i.due_date + 1)::timestamp AT TIME ZONE t.time_zone)
                 FROM invoices i JOIN tenants t ON t.tenant_id = i.tenant_id
                 JOIN subscriptions s ON s.tenant_id = i.tenant_id AND s.subscription_id = i.subscription_id
                 WHERE i.tenant_id = \(tenantID) AND i.status = \(state: InvoiceStatus.open) AND s.status = \(state: SubscriptionStatus.active)
+                  AND \(unescaped: Self.noDebitOnItsWay)
+                UNION ALL
+                SELECT (d.collection_date::timestamp AT TIME ZONE t.time_zone)
+                FROM sepa_debits d
+                JOIN sepa_batches b ON b.tenant_id = d.tenant_id AND b.batch_id = d.batch_id AND b.status = 'submitted'
+                JOIN tenants t ON t.tenant_id = d.tenant_id
+                WHERE d.tenant_id = \(tenantID) AND d.status = 'batched'
             ) AS pending WHERE at <= \(target)
             """,
             logger: logger.forQuery

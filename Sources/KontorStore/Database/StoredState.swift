@@ -16,6 +16,10 @@ extension DeliveryStatus: StoredState {}
 extension Dispute.Status: StoredState {}
 extension PaymentPlan.Status: StoredState {}
 extension BankTransaction.Status: StoredState {}
+extension SEPAScheme: StoredState {}
+extension SEPASequenceType: StoredState {}
+extension SEPADebitRecord.Status: StoredState {}
+extension SEPABatchRecord.Status: StoredState {}
 
 extension PostgresQuery.StringInterpolation {
     /// A state as an SQL literal (`'open'`): typed where it is written, yet a constant in the

@@ -162,8 +162,9 @@ public struct DunningRepository: Sendable {
         return (claimed, result)
     }
 
-    /// Items that dunning must leave alone: `paused` by open disputes and by dunning blocks holding
-    /// `today` (an item's own, or its customer's: every open item), and those `withAgency`
+    /// Items that dunning must leave alone: `paused` by open disputes, by dunning blocks holding
+    /// `today` (an item's own, or its customer's: every open item) and by a direct debit on its
+    /// way to the bank (the debtor was told the date; it is not late before), and those `withAgency`
     /// (handed over to the collection agency, still open). Kept payment plans pause their items
     /// too; `PaymentPlan.status` decides which plans are kept.
     public func pausedItems(customerIDs: [String], today: LocalDate, tenantID: String, on conn: PostgresConnection)
@@ -179,6 +180,9 @@ public struct DunningRepository: Sendable {
                  AND i.status = \(state: InvoiceStatus.open)
             WHERE b.tenant_id = \(tenantID) AND b.customer_id = ANY(\(customerIDs)) AND b.lifted_at IS NULL
               AND b.until >= \(today) AND coalesce(b.invoice_id, i.invoice_id) IS NOT NULL
+            UNION
+            SELECT invoice_id, false FROM sepa_debits
+            WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status IN ('scheduled', 'batched')
             UNION
             SELECT invoice_id, true FROM invoices
             WHERE tenant_id = \(tenantID) AND customer_id = ANY(\(customerIDs)) AND status = \(state: InvoiceStatus.open)

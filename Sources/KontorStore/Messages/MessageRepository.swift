@@ -262,6 +262,8 @@ public struct MessageRepository: Sendable {
         /// `pdf` or `ubl`, and whether the source has an XRechnung (UBL) archived at all.
         public let format: String
         public let hasXRechnung: Bool
+        /// The collection date of the invoice's direct debit by bank file, once scheduled.
+        public let debitDate: LocalDate?
     }
 
     public func facts(documentIDs: [String], tenantID: String, on conn: PostgresConnection) async throws
@@ -275,7 +277,11 @@ public struct MessageRepository: Sendable {
                    CASE WHEN s.automatic THEN pm.sepa_mandate_reference END,
                    CASE WHEN s.automatic THEN pm.sepa_iban END, s.policy, s.level, d.format,
                    EXISTS (SELECT 1 FROM documents u WHERE u.tenant_id = d.tenant_id AND u.source_type = d.source_type
-                           AND u.source_id = d.source_id AND u.format = 'ubl')
+                           AND u.source_id = d.source_id AND u.format = 'ubl'),
+                   (SELECT coalesce(sd.collection_date, sd.planned_on) FROM sepa_debits sd
+                    WHERE d.source_type = 'invoice' AND sd.tenant_id = d.tenant_id AND sd.invoice_id = d.source_id
+                      AND sd.status <> 'canceled'
+                    ORDER BY sd.created_at DESC LIMIT 1)
             FROM documents d
             JOIN LATERAL (
                 SELECT i.customer_id, i.number, i.total AS amount, i.currency, i.due_date AS due,
@@ -301,7 +307,7 @@ public struct MessageRepository: Sendable {
         for try await r in rows.decode(
             (
                 String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?, String?, String,
-                String?, String?, String?, String?, Int32?, String, Bool
+                String?, String?, String?, String?, Int32?, String, Bool, LocalDate?
             ).self)
         {
             result.append(
@@ -309,7 +315,7 @@ public struct MessageRepository: Sendable {
                     documentID: r.0, content: Data(r.1.readableBytesView), customerID: r.2, email: r.3, locale: r.4,
                     number: r.5, amount: r.6, currency: r.7, dueDate: r.8, customerName: r.9, invoiceDelivery: r.10,
                     collectedBy: r.11, mandateReference: r.12, iban: r.13, policy: r.14, level: r.15.map(Int.init),
-                    format: r.16, hasXRechnung: r.17))
+                    format: r.16, hasXRechnung: r.17, debitDate: r.18))
         }
         return result
     }

@@ -163,13 +163,14 @@ public struct PaymentRepository: Sendable {
     }
 
     /// Finds a payment by the references a return debit carries: our payment id as the
-    /// end-to-end id, or the gateway reference.
+    /// end-to-end id, the gateway reference, or the end-to-end id a bank file carried.
     public func findForReturn(reference: String, tenantID: String, on conn: PostgresConnection) async throws -> String?
     {
         let rows = try await conn.query(
             """
             SELECT payment_id FROM payments
-            WHERE tenant_id = \(tenantID) AND (payment_id = \(reference) OR gateway_reference = \(reference))
+            WHERE tenant_id = \(tenantID)
+              AND (payment_id = \(reference) OR gateway_reference = \(reference) OR end_to_end_id = \(reference))
               AND status = \(state: PaymentStatus.succeeded)
             LIMIT 1
             """,

@@ -99,7 +99,8 @@ public struct TenantRepository: Sendable {
         credit_note_number_format, payment_terms_days, livemode, test_clock_at, return_fee, datev_consultant,
         datev_client, fiscal_year_start_month, fee_item_number_format, tax_number, contact_name, contact_phone,
         contact_email, electronic_address, bank_iban, bank_bic, sepa_creditor_id, document_footer, mail_from_name,
-        mail_from_address, write_off_approval_above
+        mail_from_address, write_off_approval_above, sepa_collection, sepa_prenotification_days,
+        sepa_prenotification_agreed
         """
 
     /// The billing profile (seller fields, formats, test clock) of a tenant.
@@ -112,7 +113,7 @@ public struct TenantRepository: Sendable {
             (
                 String, String, String?, String?, String?, String, String, String, String, Int, Bool, Date?, Int64,
                 Int32, Int32, Int32, String, String?, String?, String?, String?, String?, String?, String?, String?,
-                String?, String?, String?, Int64
+                String?, String?, String?, Int64, String, Int32, Bool
             ).self
         ) {
             var profile = TenantProfile(
@@ -122,6 +123,9 @@ public struct TenantRepository: Sendable {
             )
             profile.returnFee = r.12
             profile.writeOffApprovalAbove = r.28
+            profile.sepaCollection = SEPACollectionMode(rawValue: r.29) ?? .gateway
+            profile.sepaPreNotificationDays = Int(r.30)
+            profile.sepaPreNotificationAgreed = r.31
             profile.datevConsultant = Int(r.13)
             profile.datevClient = Int(r.14)
             profile.fiscalYearStartMonth = Int(r.15)
@@ -152,12 +156,16 @@ public struct TenantRepository: Sendable {
     /// Sets the receivables settings given (nil leaves a setting as it is).
     public func updateSettings(
         _ tenantID: String, returnFee: Int64?, feeItemNumberFormat: String?, writeOffApprovalAbove: Int64? = nil,
+        sepa: (collection: SEPACollectionMode?, days: Int?, agreed: Bool?) = (nil, nil, nil),
         on conn: PostgresConnection
     ) async throws {
         _ = try await conn.query(
             """
             UPDATE tenants SET return_fee = coalesce(\(returnFee), return_fee),
                 write_off_approval_above = coalesce(\(writeOffApprovalAbove), write_off_approval_above),
+                sepa_collection = coalesce(\(sepa.collection?.rawValue), sepa_collection),
+                sepa_prenotification_days = coalesce(\(sepa.days.map(Int32.init)), sepa_prenotification_days),
+                sepa_prenotification_agreed = coalesce(\(sepa.agreed), sepa_prenotification_agreed),
                 fee_item_number_format = coalesce(\(feeItemNumberFormat), fee_item_number_format)
             WHERE tenant_id = \(tenantID)
             """,
