@@ -2,6 +2,7 @@ import Foundation
 
 /// CSV (RFC 4180: comma, CRLF, quotes doubled) of the reports, for `Accept: text/csv`.
 public enum ReportCSV {
+    /// One CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
     static func field(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s

@@ -7,11 +7,13 @@ import PostgresNIO
 /// past report never changes), their reconciliation to the receivable account, DSO, and the
 /// DATEV export of a period's postings.
 public struct ReportService: Sendable {
+    let database: Database
     let operations: OperationRunner
     let openItems: OpenItemRepository
     let handedOver: HandedOverItemRepository
 
     init(database: Database, operations: OperationRunner) {
+        self.database = database
         self.operations = operations
         self.openItems = OpenItemRepository(logger: database.logger)
         self.handedOver = HandedOverItemRepository(logger: database.logger)

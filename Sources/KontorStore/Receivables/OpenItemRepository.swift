@@ -78,7 +78,7 @@ public struct OpenItemRepository: Sendable {
     /// change it. Streams: `body` sees each row once, in customer and due-date order.
     public func asOf(
         _ day: LocalDate, tenantID: String, customerID: String?, on conn: PostgresConnection,
-        _ body: (Row) throws -> Void
+        _ body: (Row) async throws -> Void
     ) async throws {
         let rows = try await conn.query(
             """
@@ -101,13 +101,18 @@ public struct OpenItemRepository: Sendable {
         for try await r in rows.decode(
             (String, String, String, LocalDate, LocalDate, Int64, Int64, String, String?, Bool, String, String?).self
         ) {
-            try body(
+            try await body(
                 Row(
                     item: OpenItem(
                         id: r.0, number: r.1, customerID: r.2, issueDate: r.3, dueDate: r.4, total: r.5, open: r.6,
                         currency: r.7, part: ClaimPart(billingReason: r.10), claimID: r.11),
                     customerName: r.8, handedOver: r.9))
         }
+    }
+
+    /// Makes the transaction one read-only snapshot: rows and balances read in it agree.
+    public func snapshot(on conn: PostgresConnection) async throws {
+        _ = try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger.forQuery)
     }
 
     /// Balance of a ledger account up to and including `day`, per currency (debit positive).

@@ -76,12 +76,17 @@ public struct SubscriptionRepository: Sendable {
         ).first
     }
 
-    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [Subscription] {
+    /// `forShare` locks them in id order (so two callers never deadlock): a billing run, which
+    /// locks a subscription for update, waits for the caller's commit, and the caller for it.
+    public func find(ids: [String], tenantID: String, forShare: Bool = false, on conn: PostgresConnection)
+        async throws -> [Subscription]
+    {
         try await Self.decode(
             conn.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM subscriptions
                 WHERE tenant_id = \(tenantID) AND subscription_id = ANY(\(ids))
+                \(unescaped: forShare ? "ORDER BY subscription_id FOR SHARE" : "")
                 """,
                 logger: logger.forQuery
             )

@@ -29,6 +29,44 @@ public struct UsageRepository: Sendable {
         return (existing, false)
     }
 
+    /// Inserts the events whose ids are not known (one statement); returns the ids inserted.
+    public func record(_ events: [UsageEvent], tenantID: String, on conn: PostgresConnection) async throws
+        -> Set<String>
+    {
+        guard !events.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            INSERT INTO usage_events (tenant_id, usage_id, subscription_id, metric, quantity, occurred_at, recorded_at)
+            SELECT \(tenantID), * FROM unnest(\(events.map(\.id)), \(events.map(\.subscriptionID)),
+                \(events.map(\.metric)), \(events.map(\.quantity)), \(events.map(\.occurredAt)),
+                \(events.map(\.recordedAt)))
+            ON CONFLICT (tenant_id, usage_id) DO NOTHING RETURNING usage_id
+            """,
+            logger: logger.forQuery
+        )
+        var inserted: Set<String> = []
+        for try await id in rows.decode(String.self) { inserted.insert(id) }
+        return inserted
+    }
+
+    /// The stored events of these ids (those known).
+    public func find(ids: [String], tenantID: String, on conn: PostgresConnection) async throws -> [UsageEvent] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await conn.query(
+            """
+            SELECT usage_id, subscription_id, metric, quantity, occurred_at, recorded_at FROM usage_events
+            WHERE tenant_id = \(tenantID) AND usage_id = ANY(\(ids))
+            """,
+            logger: logger.forQuery
+        )
+        var result: [UsageEvent] = []
+        for try await r in rows.decode((String, String, String, Int64, Date, Date).self) {
+            result.append(
+                UsageEvent(id: r.0, subscriptionID: r.1, metric: r.2, quantity: r.3, occurredAt: r.4, recordedAt: r.5))
+        }
+        return result
+    }
+
     public func find(_ id: String, tenantID: String, on conn: PostgresConnection) async throws -> UsageEvent? {
         let rows = try await conn.query(
             """
