@@ -142,15 +142,70 @@ public struct BenchmarkSeeds: Sendable {
         return (0, 0, 0, 0)
     }
 
-    /// Empty tables shaped and indexed like `invoices` and `invoice_lines` (no triggers), for
-    /// the `COPY` floor.
-    public func createCopyFloorTables(on client: PostgresClient) async throws {
+    /// Tables shaped and indexed like every table a billing run writes (no triggers), for the
+    /// floor: empty copies of `invoices`, `invoice_lines`, `ledger_entries` and `events`, and a
+    /// filled copy of the tenant's `subscriptions` for the one set-based update.
+    public func createCopyFloorTables(tenantID: String, on client: PostgresClient) async throws {
         for statement in [
-            "DROP TABLE IF EXISTS bench_copy_invoices, bench_copy_lines",
+            "DROP TABLE IF EXISTS \(Self.floorTables)",
             "CREATE TABLE bench_copy_invoices (LIKE invoices INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
             "CREATE TABLE bench_copy_lines (LIKE invoice_lines INCLUDING DEFAULTS INCLUDING INDEXES)",
+            "CREATE TABLE bench_copy_ledger (LIKE ledger_entries INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
+            "CREATE TABLE bench_copy_events (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
+            "CREATE TABLE bench_copy_subscriptions (LIKE subscriptions INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)",
         ] {
             _ = try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger.forQuery)
+        }
+        _ = try await client.query(
+            """
+            INSERT INTO bench_copy_subscriptions OVERRIDING SYSTEM VALUE
+            SELECT * FROM subscriptions WHERE tenant_id = \(tenantID)
+            """, logger: logger.forQuery)
+        _ = try await client.query("ANALYZE bench_copy_subscriptions", logger: logger.forQuery)
+    }
+
+    static let floorTables =
+        "bench_copy_invoices, bench_copy_lines, bench_copy_ledger, bench_copy_events, bench_copy_subscriptions"
+
+    /// The payload of one of the run's `invoice.created` events (COPY text: backslashes doubled),
+    /// so the floor's event rows are as large as the real ones.
+    public func eventTemplate(tenantID: String, on client: PostgresClient) async throws -> String {
+        let rows = try await client.query(
+            """
+            SELECT data::text FROM events WHERE tenant_id = \(tenantID) AND type = 'invoice.created' ORDER BY seq LIMIT 1
+            """, logger: logger.forQuery)
+        for try await text in rows.decode(String.self) {
+            return text.replacingOccurrences(of: "\\", with: "\\\\")
+        }
+        return "{}"
+    }
+
+    /// The run's one set-based subscription update, on the copy: every period moved on.
+    public func floorSubscriptionUpdate(on conn: PostgresConnection) async throws {
+        _ = try await conn.query(
+            """
+            UPDATE bench_copy_subscriptions SET current_period_start = current_period_end,
+                current_period_end = current_period_end + 30, next_billing_date = next_billing_date + 30,
+                next_billing_at = next_billing_at + interval '30 days', updated_at = now()
+            """, logger: logger.forQuery)
+    }
+
+    /// `COPY`s `ledger` ledger rows and `events` event rows (payload `template`) into the floor
+    /// tables.
+    public func copyFloorBookings(ledger: Int, events: Int, template: String, on conn: PostgresConnection)
+        async throws
+    {
+        let ledgerColumns = [
+            "tenant_id", "document_type", "document_id", "document_number", "customer_id", "account", "amount",
+            "currency", "booking_date", "posted_at",
+        ]
+        let accounts = ["receivable", "revenue", "vat_payable"]
+        try await copy(ledger, into: "bench_copy_ledger", columns: ledgerColumns, on: conn) { i in
+            "ten_bench\tinvoice\tinv_copy\(i / 3)\t2026-\(i / 3)\tcus_bench\(i / 3)\t\(accounts[i % 3])\t\(i % 3 == 0 ? 5831 : i % 3 == 1 ? -4900 : -931)\tEUR\t2026-11-22\t2026-11-22 00:00:00+01\n"
+        }
+        let eventColumns = ["tenant_id", "event_id", "type", "object_id", "data", "livemode", "created_at"]
+        try await copy(events, into: "bench_copy_events", columns: eventColumns, on: conn) { i in
+            "ten_bench\tevt_copy\(i)\tinvoice.created\tinv_copy\(i)\t\(template)\tf\t2026-11-22 00:00:00+01\n"
         }
     }
 
@@ -195,6 +250,6 @@ public struct BenchmarkSeeds: Sendable {
     }
 
     public func dropCopyFloorTables(on client: PostgresClient) async throws {
-        _ = try await client.query("DROP TABLE bench_copy_invoices, bench_copy_lines", logger: logger.forQuery)
+        _ = try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE \(Self.floorTables)"), logger: logger.forQuery)
     }
 }

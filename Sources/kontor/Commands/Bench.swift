@@ -9,7 +9,7 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (each in a fresh database).",
-        subcommands: [Billing.self, Webhooks.self, Receivables.self, Console.self]
+        subcommands: [Billing.self, Webhooks.self, Receivables.self, Console.self, Usage.self, OpenItems.self]
     )
 
     struct Billing: AsyncParsableCommand {
@@ -55,11 +55,11 @@ struct Bench: AsyncParsableCommand {
                   billing run:       \(f(result.billingSeconds)) s
                   invoices:          \(result.invoices) (\(result.lines) lines, \(result.ledgerEntries) ledger entries, \(result.events) events)
                   invoices/s:        \(Int(result.invoicesPerSecond))
-                  raw COPY floor:    \(f(result.copySeconds)) s for \(result.invoices) invoice + \(result.lines) line rows
-                  ratio run / COPY:  \(f(result.ratioToCopy))
+                  floor:             \(f(result.copySeconds)) s to COPY \(result.invoices) invoice + \(result.lines) line + \(result.ledgerEntries) ledger + \(result.events) event rows and update \(subscriptions) subscriptions at once
                   documents:         \(documented) invoices as PDF + CII + UBL (SHA-256, archived) in \(f(result.archiveSeconds)) s: \(Int(Double(documented) / max(result.archiveSeconds, 0.001))) invoices/s, \(Int(Double(total) / max(result.archiveSeconds, 0.001))) files/s
                   document sizes:    \(sizes)
                   peak memory (RSS): \(f(result.peakMemoryMiB)) MiB
+                  ratio run / floor: \(f(result.ratioToCopy))
                 """
             )
         }

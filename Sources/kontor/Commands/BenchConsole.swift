@@ -1,8 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
-import KontorAPI
 import KontorBench
 import KontorCore
 import KontorEngine
@@ -10,7 +8,6 @@ import KontorStore
 import Logging
 import NIOCore
 import NIOHTTP1
-import Prometheus
 
 extension Bench {
     /// Console page times on a tenant with a million open items: a real server on loopback,
@@ -61,19 +58,7 @@ struct ConsoleBench {
             case .signedIn(let secret, _) = try await engine.console.login(
                 email: "bench@kontor.example", password: "bench password 1")
         else { throw CleanExit.message("could not sign in") }
-        let port = 20000 + Int.random(in: 0..<20000)
-        var quiet = logger
-        quiet.logLevel = .critical
-        let app = Application(
-            router: buildRouter(APIDependencies(engine: engine, metrics: PrometheusCollectorRegistry())),
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "kontor-bench"),
-            logger: quiet)
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        defer { server.cancel() }
-        let base = "http://127.0.0.1:\(port)"
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            try await waitForServer(client, base)
+        try await BenchServer.with(engine: engine, logger: logger) { client, base in
             let middle = "cus_cc\(customers / 2)"
             let month = LocalDate(year: today.year, month: today.month, day: 1)!
             let pages: [(String, String)] = [
@@ -114,23 +99,7 @@ struct ConsoleBench {
                 client, base + "/console/open_items?as_of=\(today)&format=csv", cookie: secret)
             print(String(format: "  OP-Liste CSV of all %d items: status %d in %.1f s", items, csvStatus, csvMs / 1000))
             print("peak RSS \(String(format: "%.0f", BillingBenchmark.peakResidentMiB())) MiB")
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try await client.shutdown()
-    }
-
-    func waitForServer(_ client: HTTPClient, _ base: String) async throws {
-        for _ in 0..<100 {
-            if let r = try? await client.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(1)),
-                r.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw CleanExit.message("the bench server did not start")
     }
 
     /// One GET with the session cookie, the whole body read: (milliseconds, status, whether the
