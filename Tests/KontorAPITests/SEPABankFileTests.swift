@@ -102,6 +102,13 @@ import Testing
             #expect(scheduled.map(\.status) == ["scheduled"] && scheduled.map(\.sequence) == ["FRST"])
             #expect(scheduled.map(\.planned) == [LocalDate("2027-03-22")!])
             #expect(try await fx.eventTypes().contains("sepa_debit.scheduled"))
+            let listed = try await client.get("/v1/sepa_debits?status=scheduled", fx).json()["data"] as! [[String: Any]]
+            #expect(listed.map { $0["planned_on"] as? String } == ["2027-03-22"])
+            #expect(listed.first?["invoice"] as? String == first["id"] as? String)
+            #expect(listed.first?["end_to_end_id"] as? String == scheduled[0].e2e)
+            let bad = try await client.get("/v1/sepa_debits?status=late", fx)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try bad.errorFields() == ["status"])
             let method = try await client.get("/v1/payment_methods/\(pm)", fx).json()["sepa_debit"] as! [String: Any]
             #expect(method["next_sequence_type"] as? String == "RCUR")
             // The invoice and its e-mail state the collection date, mandate and creditor id.

@@ -10,6 +10,9 @@ public struct KontorRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` on every `/v1` route.
     public var tenant: Tenant?
+    /// The JSON body as `InputGuardMiddleware` parsed it, so a handler does not parse it again
+    /// (a 1,000-event usage batch spent a third of its CPU parsing twice).
+    var parsedBody: JSONValue?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

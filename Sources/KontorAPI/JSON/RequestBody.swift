@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KontorCore
+import KontorEngine
 
 /// Reads a request body as one JSON object, with 400 for bytes that are not JSON and 413 for
 /// bodies over the limit.
@@ -20,6 +21,7 @@ enum RequestBody {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw Problem.badRequest("The request body must be a JSON object.") }
+        if let parsed = context.parsedBody { return (parsed, bytes) }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
@@ -168,10 +170,7 @@ struct ObjectReader {
     /// An RFC 3339 instant (`2026-11-22T10:00:00Z`).
     mutating func instant(_ key: String) -> Date? {
         guard case .some(.some(let text)) = string(key) else { return nil }
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
+        if let date = RFC3339.date(from: text) { return date }
         errors.append(FieldError(field: name(key), message: "must be an RFC 3339 instant, e.g. 2026-11-22T10:00:00Z"))
         return nil
     }

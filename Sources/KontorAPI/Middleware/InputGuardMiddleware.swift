@@ -12,7 +12,9 @@ import KontorCore
 /// invoice numbers — are not typed card numbers and are left alone: a bank reference of 13 to
 /// 19 digits passes the Luhn check one time in ten. Bank statements (XML) are not JSON: the
 /// import masks card numbers in their remittance texts instead.
-struct InputGuardMiddleware<Context: RequestContext>: RouterMiddleware {
+struct InputGuardMiddleware: RouterMiddleware {
+    typealias Context = KontorRequestContext
+
     /// Keys whose values are structured references, never a place to type a card number.
     static var structuredKeys: Set<String> {
         ["iban", "bic", "mandate_reference", "end_to_end_id", "reference", "number", "creditor_id"]
@@ -37,11 +39,12 @@ struct InputGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         if let duplicate = JSONStrictness.firstDuplicateKey(bytes) {
             throw Problem.invalid([FieldError(field: duplicate, message: "is given twice; each name once")])
         }
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
-            let problem = Self.find(value, path: "")
-        {
-            throw Problem.invalid([problem])
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+            return try await next(request, context)
         }
+        if let problem = Self.find(value, path: "") { throw Problem.invalid([problem]) }
+        var context = context
+        context.parsedBody = value
         return try await next(request, context)
     }
 
@@ -100,14 +103,14 @@ enum RequestLineGuard {
         var errors: [FieldError] = []
         for segment in request.uri.path.split(separator: "/") {
             let decoded = String(segment).removingPercentEncoding ?? String(segment)
-            if let e = InputGuardMiddleware<BasicRequestContext>.check(decoded, field: "path", structured: false) {
+            if let e = InputGuardMiddleware.check(decoded, field: "path", structured: false) {
                 errors.append(e)
                 break
             }
         }
         for (key, value) in request.uri.queryParameters {
             for (text, isKey) in [(String(key), true), (String(value), false)] {
-                if let e = InputGuardMiddleware<BasicRequestContext>.check(
+                if let e = InputGuardMiddleware.check(
                     text, field: String(key).utf8.contains(0) ? "query" : String(key), structured: false, isKey: isKey)
                 {
                     errors.append(e)

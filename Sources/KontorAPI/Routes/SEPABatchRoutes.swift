@@ -6,7 +6,7 @@ import KontorDocuments
 import KontorEngine
 
 /// pain.008 batches of a tenant that collects by bank file: make one of every debit due,
-/// read them, download the file as stored, mark one submitted to the bank.
+/// read them, download the file as stored, mark one submitted to the bank; and its debits.
 struct SEPABatchRoutes {
     let service: SEPABatchService
 
@@ -16,6 +16,16 @@ struct SEPABatchRoutes {
         group.get("sepa_batches/{id}", use: get)
         group.get("sepa_batches/{id}/file", use: file)
         group.post("sepa_batches/{id}/submitted", use: submitted)
+        group.get("sepa_debits", use: debits)
+    }
+
+    /// Scheduled, batched, settled and canceled debits (what the next batch will take).
+    @Sendable func debits(_ request: Request, context: KontorRequestContext) async throws -> Response {
+        let query = try ListQuery(request, filters: ["status", "invoice"])
+        let page = try await service.debits(
+            limit: query.limit, startingAfter: query.startingAfter, status: query.filters["status"],
+            invoiceID: query.filters["invoice"], tenant: try context.requireTenant())
+        return try .json(ListPage(data: page.debits, hasMore: page.hasMore))
     }
 
     /// `{format?}`: `pain.008.001.08` (default) or `pain.008.001.02`.

@@ -89,6 +89,22 @@ public struct SEPABatchService: Sendable {
         }
     }
 
+    /// Direct debits, newest first; `status` scheduled, batched, settled or canceled.
+    public func debits(
+        limit: Int, startingAfter: String?, status raw: String?, invoiceID: String?, tenant: Tenant
+    ) async throws -> (debits: [SEPADebitJSON], hasMore: Bool) {
+        let status = raw.flatMap(SEPADebitRecord.Status.init(rawValue:))
+        if raw != nil, status == nil {
+            throw ValidationError(field: "status", message: "must be scheduled, batched, settled or canceled")
+        }
+        return try await operations.read(tenant) { op in
+            let rows = try await debits.list(
+                status: status, invoiceID: invoiceID, limit: limit + 1, startingAfter: startingAfter,
+                tenantID: tenant.id, on: op.connection)
+            return (rows.prefix(limit).map(SEPADebitJSON.init), rows.count > limit)
+        }
+    }
+
     /// One batch with its debits.
     public func get(_ id: String, tenant: Tenant) async throws -> SEPABatchJSON {
         try await operations.read(tenant) { op in

@@ -146,6 +146,28 @@ public struct SEPADebitRepository: Sendable {
         return try await Self.decode(rows)
     }
 
+    /// The tenant's debits, newest first: of one status and one invoice when given, after the
+    /// cursor `startingAfter`.
+    public func list(
+        status: SEPADebitRecord.Status?, invoiceID: String?, limit: Int, startingAfter: String?, tenantID: String,
+        on conn: PostgresConnection
+    ) async throws -> [SEPADebitRecord] {
+        let rows = try await conn.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM sepa_debits d
+            WHERE d.tenant_id = \(tenantID) AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
+              AND (\(invoiceID)::text IS NULL OR d.invoice_id = \(invoiceID))
+              AND (\(startingAfter)::text IS NULL OR (d.created_at, d.debit_id) < (
+                  SELECT c.created_at, c.debit_id FROM sepa_debits c
+                  WHERE c.tenant_id = \(tenantID) AND c.debit_id = \(startingAfter)))
+            ORDER BY d.created_at DESC, d.debit_id DESC
+            LIMIT \(limit)
+            """,
+            logger: logger.forQuery
+        )
+        return try await Self.decode(rows)
+    }
+
     /// A batched debit due to settle: submitted to the bank, its collection date reached in its
     /// tenant's time zone.
     public struct Due: Sendable {
