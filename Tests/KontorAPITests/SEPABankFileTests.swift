@@ -201,6 +201,31 @@ import Testing
         }
     }
 
+    /// A debtor who pays an item in the portal by direct debit, at a tenant that collects by
+    /// bank file, gets a debit scheduled for its date (the portal says it will be collected),
+    /// not a charge and not "nothing charged".
+    @Test func aPortalPaymentByDebitIsScheduledForItsDate() async throws {
+        try await withTestAPI { client, fx in
+            try await fx.prepareForBilling()
+            try await client.freezeClock(at: "2027-03-01T09:00:00Z", fx)
+            try await bankFileTenant(client, fx)
+            let (cus, pm) = try await debtor(client, fx)
+            let made = try await client.post(
+                "/v1/invoices", fx,
+                #"{"customer": "\#(cus)", "currency": "EUR", "collection_method": "send_invoice", "lines": [{"description": "Work", "unit_amount": 5000}]}"#
+            )
+            #expect(made.status == .created, "\(made.text)")
+            let invoice = try made.json()["id"] as! String
+            let result = try await Engine(database: fx.database).collection.chargeNow(
+                invoiceID: invoice, paymentMethodID: pm, tenantID: fx.tenant.id,
+                now: ISO8601DateFormatter().date(from: "2027-03-01T10:00:00Z")!)
+            #expect(result == .debitScheduled(on: LocalDate("2027-03-22")!))
+            #expect(try await fx.count("sepa_debits WHERE status = 'scheduled'") == 1)
+            #expect(try await fx.count("payments") == 0)
+            #expect(try await client.get("/v1/invoices/\(invoice)", fx).json()["status"] as? String == "open")
+        }
+    }
+
     @Test func twoBatchesMadeAtOnceNeverShareADebit() async throws {
         try await withTestAPI { client, fx in
             try await fx.prepareForBilling()

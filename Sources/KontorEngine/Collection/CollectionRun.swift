@@ -84,6 +84,8 @@ public struct CollectionRun: Sendable {
     /// What a charge the debtor starts in the portal came to.
     public enum ImmediateCharge: Sendable, Equatable {
         case charged(ChargeOutcome)
+        /// The tenant collects by bank file: a direct debit was scheduled for `on`.
+        case debitScheduled(on: LocalDate)
         /// Another charge of this invoice is under way (or it is settled, or not open).
         case notCharged
     }
@@ -98,9 +100,15 @@ public struct CollectionRun: Sendable {
             try await collection.lease(
                 now: now, tenantID: tenantID, lease: 300, limit: 1, only: (invoiceID, paymentMethodID), on: conn)
         }
-        guard let lease = leased.first,
-            let outcome = try await collect(lease, now: now, retries: false)
-        else { return .notCharged }
+        guard let lease = leased.first else { return .notCharged }
+        guard let outcome = try await collect(lease, now: now, retries: false) else {
+            // Nothing charged: by bank file, this lease's debit may have been scheduled instead.
+            let e2e = SEPAText.identifier(fromID: lease.intentID)
+            let scheduled = try await database.withConnection { conn in
+                try await debits.debits(invoiceIDs: [invoiceID], tenantID: tenantID, on: conn)
+            }.first { $0.endToEndID == e2e && $0.status == .scheduled }
+            return scheduled.map { .debitScheduled(on: $0.plannedOn) } ?? .notCharged
+        }
         if outcome.succeeded {
             try await dunning.run(now: now, tenantID: tenantID, customerIDs: [lease.customerID])
         }

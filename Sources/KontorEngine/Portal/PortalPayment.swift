@@ -20,8 +20,9 @@ public enum PortalPayment: Sendable {
 /// What came of a portal payment.
 public enum PortalPaymentResult: Sendable, Equatable {
     case paid(amount: Int64, currency: String)
-    /// A SEPA debit submitted: it settles when the bank collects it (the item is paid now,
-    /// and reopened if the debit is returned).
+    /// A SEPA debit submitted: through the gateway it settles when the bank collects it (the
+    /// item is paid now, and reopened if the debit is returned); by bank file it is scheduled
+    /// for its collection date (the item stays open, and is not dunned, until then).
     case debited(amount: Int64, currency: String)
     case declined(code: String)
     /// Another payment of this item is under way, or nothing is left to pay.

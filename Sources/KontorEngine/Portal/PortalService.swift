@@ -179,6 +179,7 @@ public struct PortalService: Sendable {
             invoiceID: invoiceID, paymentMethodID: method, tenantID: v.tenant.id, now: now)
         {
         case .notCharged: return .nothingCharged
+        case .debitScheduled: return .debited(amount: amount, currency: currency)
         case .charged(.declined(let code, _)): return .declined(code: code)
         case .charged(.succeeded):
             if case .sepaDebit = payment { return .debited(amount: amount, currency: currency) }
