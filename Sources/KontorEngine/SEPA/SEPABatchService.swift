@@ -145,10 +145,7 @@ public struct SEPABatchService: Sendable {
     /// The file's message id (at most 35 characters, SEPA identifier rules): the batch id.
     static func messageID(batchID: String) -> String { SEPAText.identifier(fromID: batchID) }
 
-    /// `YYYY-MM-DDThh:mm:ss` in UTC (ISO 20022 `ISODateTime` without a zone, as banks expect).
-    static func timestamp(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
+    /// `YYYY-MM-DDThh:mm:ss` in UTC (ISO 20022 `ISODateTime` without a zone, as banks expect):
+    /// the API's RFC 3339 form without its `Z`.
+    static func timestamp(_ date: Date) -> String { String(RFC3339.string(date).dropLast()) }
 }
