@@ -127,8 +127,9 @@ public struct Engine: Sendable {
         ].map { $0.watching(database.health) }
     }
 
-    /// The PostgreSQL client as a service: an application runs it first and stops it last.
-    public var databaseClient: any Service { database.client }
+    /// The PostgreSQL clients as services (the primary's, and the replica's when there is
+    /// one): an application runs them first and stops them last.
+    public var databaseServices: [any Service] { database.services }
 
     /// The tenant a clear API key belongs to, or nil (unknown or revoked).
     public func authenticate(secret: String) async throws -> Tenant? {

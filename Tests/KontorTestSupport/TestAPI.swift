@@ -50,8 +50,7 @@ public func withTestAPI(
     _ body: @Sendable @escaping (any TestClientProtocol, APIFixture) async throws -> Void
 ) async throws {
     try await TestPostgres.shared.withFreshDatabase { configuration in
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let database = Database(client: client, logger: logger)
+        let database = await TestPostgres.shared.database(for: configuration, logger: logger)
         let deps = APIDependencies(engine: Engine(database: database), metrics: TestMetrics.registry)
         let app = buildApplication(deps, host: "127.0.0.1", port: 0, logger: logger)
         try await app.test(.router) { testClient in

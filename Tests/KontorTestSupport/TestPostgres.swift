@@ -4,6 +4,7 @@ import KontorEmbedded
 import KontorStore
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// The throw-away PostgreSQL of a test run.
 ///
@@ -21,6 +22,9 @@ public actor TestPostgres {
     /// `await`, so parallel tests arriving during setup must wait for the same setup instead
     /// of each starting a cluster of their own.
     private var setup: Task<PostgresClient.Configuration, any Error>?
+    /// The standby and the pooler of `TestTopology`, when asked for.
+    private var standbyPort: Int?
+    private var bouncerPort: Int?
 
     /// A configuration for the `postgres` maintenance database of the test server, with the
     /// template migrated.
@@ -58,13 +62,39 @@ public actor TestPostgres {
         let cluster = try EmbeddedPostgres(root: root, ephemeral: true)
         _ = try cluster.start()
         try startGuardian(for: cluster)
+        if TestTopology.wantsReplica { standbyPort = try TestTopology.startStandby(of: cluster) }
+        if TestTopology.wantsBouncer { bouncerPort = try TestTopology.startBouncer(for: cluster) }
         return try cluster.configuration(database: "postgres")
+    }
+
+    /// What the application under test connects to for `configuration` (a test database):
+    /// PgBouncer when `KONTOR_TEST_PGBOUNCER=1`, else the cluster itself.
+    public func applicationConfiguration(_ configuration: PostgresClient.Configuration) -> PostgresClient.Configuration
+    {
+        guard let bouncerPort, let host = configuration.host else { return configuration }
+        var through = PostgresClient.Configuration(
+            host: host, port: bouncerPort, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: .disable)
+        through.options = configuration.options
+        return through
+    }
+
+    /// The same database on the standby, when `KONTOR_TEST_REPLICA=1`.
+    public func replicaConfiguration(_ configuration: PostgresClient.Configuration) -> PostgresClient.Configuration? {
+        guard let standbyPort, let host = configuration.host else { return nil }
+        var replica = PostgresClient.Configuration(
+            host: host, port: standbyPort, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: .disable)
+        replica.options = configuration.options
+        return replica
     }
 
     /// A detached shell that waits for this process to end, then stops the cluster and removes
     /// its directory.
     private func startGuardian(for cluster: EmbeddedPostgres) throws {
-        let stop = "\(cluster.binaries.pgCtl) -D \(cluster.dataDirectory) -m immediate -w stop"
+        var stop = "\(cluster.binaries.pgCtl) -D \(cluster.dataDirectory) -m immediate -w stop"
+        if TestTopology.wantsReplica { stop = TestTopology.stopStandbyCommand(of: cluster) + "; " + stop }
+        if TestTopology.wantsBouncer { stop = TestTopology.stopBouncerCommand(of: cluster) + "; " + stop }
         let asOwner = cluster.owner.map { "\(Shell.runuser) -u \($0) -- \(stop)" } ?? stop
         let script = """
             while [ -d /proc/\(Shell.processID) ]; do sleep 1; done; \(asOwner); rm -rf '\(cluster.home)' '\(cluster.root)'
@@ -121,14 +151,33 @@ public actor TestPostgres {
     }
 }
 
-/// Runs `body` with a fresh migrated database and a running client on it.
+/// Runs `body` with a fresh migrated database and a running client on it (through PgBouncer
+/// and with a replica for reports when `TestTopology` asks for them).
 public func withTestDatabase<Result: Sendable>(_ body: @Sendable (Database) async throws -> Result) async throws
     -> Result
 {
     try await TestPostgres.shared.withFreshDatabase { configuration in
         let logger = TestLog.logger
-        return try await PostgresClient.withRunning(configuration, logger: logger) { client in
-            try await body(Database(client: client, logger: logger))
+        let database = await TestPostgres.shared.database(for: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in database.services { group.addTask { try await service.run() } }
+            defer { group.cancelAll() }
+            return try await body(database)
         }
+    }
+}
+
+extension TestPostgres {
+    /// The application's database handle for a test database: its clients are not running yet
+    /// (`Engine.databaseServices` / `Database.services` run them).
+    public func database(for configuration: PostgresClient.Configuration, logger: Logger) -> Database {
+        let client = PostgresClient(configuration: applicationConfiguration(configuration), backgroundLogger: logger)
+        let replica = replicaConfiguration(configuration).map {
+            ReplicaRouter(
+                connector: DatabaseConnector(
+                    fixed: PostgresClient(configuration: $0, backgroundLogger: logger), logger: logger),
+                logger: logger, maxWait: .seconds(5))
+        }
+        return Database(connector: DatabaseConnector(fixed: client, logger: logger), logger: logger, replica: replica)
     }
 }

@@ -76,7 +76,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: "kontor"),
         logger: logger
     )
-    app.addServices(deps.engine.databaseClient)
+    app.addServices(deps.engine.databaseServices)
     app.addServices(services)
     app.beforeServerStarts(perform: beforeServerStarts)
     return app

@@ -73,6 +73,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .serviceUnavailable, type: "conflict-retry", title: "Service unavailable",
                 detail: "The request collided with concurrent work and was rolled back; nothing was changed. Retry.")
+        case _ where DatabaseFailure(error) == .outcomeUnknown:
+            context.logger.error("commit outcome unknown", metadata: ["error": "\(String(reflecting: error))"])
+            return Problem(
+                status: .serviceUnavailable, type: "commit-outcome-unknown", title: "Service unavailable",
+                detail:
+                    "The database failed over while this change was being saved; it may or may not have been saved. Send it again with an Idempotency-Key to find out safely."
+            )
         case _ where DatabaseFailure(error) == .unavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return .databaseUnavailable

@@ -69,7 +69,10 @@ public struct BillingRun: Sendable {
         var pass = (number: 1, issued: 0)
         while true {
             let batch = summary.batches + 1
-            let (claimed, issued, next) = try await database.transaction { conn -> (Int, Int, ClaimCursor?) in
+            // Idempotent: a batch that committed moved its subscriptions' boundaries on, so a
+            // second run after a COMMIT lost in a failover finds them no longer due.
+            let (claimed, issued, next) = try await database.transaction(idempotent: true) {
+                conn -> (Int, Int, ClaimCursor?) in
                 let (due, next) = try await billing.claimDue(
                     now: now, tenantID: tenantID, limit: batchSize, after: cursor, on: conn
                 )

@@ -52,13 +52,28 @@ public struct OperationRunner: Sendable {
         }
     }
 
+    /// A report: a read in one read-only snapshot, served by the read replica when there is
+    /// one that has caught up with this moment (`Database.report`), else by the primary.
+    public func report<Result: Sendable>(
+        _ tenant: Tenant, _ body: (OperationContext) async throws -> Result
+    ) async throws -> Result {
+        let now = try await clock.now(for: tenant)
+        return try await database.report { conn in
+            let context = OperationContext(
+                connection: conn, tenant: tenant, now: now, tenants: tenants, outbox: outbox)
+            return try await body(context)
+        }
+    }
+
     /// An operation that a client may retry with an idempotency key: a replay returns the stored
     /// answer without running `body`; the same key for another request is a conflict.
     public func run<Result: Sendable>(
         _ tenant: Tenant, idempotency: Idempotency<Result>?, _ body: (OperationContext) async throws -> Result
     ) async throws -> OperationOutcome<Result> {
         let now = try await clock.now(for: tenant)
-        let (outcome, followUps) = try await database.transaction { conn -> (OperationOutcome<Result>, FollowUps) in
+        // With a key, a second run after a COMMIT lost in a failover finds the first (a replay).
+        let (outcome, followUps) = try await database.transaction(idempotent: idempotency != nil) {
+            conn -> (OperationOutcome<Result>, FollowUps) in
             if let idempotency {
                 let r = idempotency.request
                 switch try await keys.claim(key: r.key, requestHash: r.fingerprint, tenant: tenant, on: conn) {

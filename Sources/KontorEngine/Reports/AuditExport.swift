@@ -28,8 +28,7 @@ public struct AuditExport: Sendable {
             throw ValidationError(field: "to", message: "must be within three years of from")
         }
         let profile = try await operations.read(tenant) { try await $0.profile() }
-        return try await database.transaction { conn in
-            try await export.snapshot(on: conn)
+        return try await database.report { conn in
             var zip = ZipArchive()
             var tables: [GDPdUIndex.Table] = []
             for spec in AuditExportRepository.specs {

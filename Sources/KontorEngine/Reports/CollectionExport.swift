@@ -56,7 +56,7 @@ extension ReportService {
         if let customerID, !Identifier.looksValid(customerID, prefix: "cus") {
             throw ValidationError(field: "customer", message: "is not a customer id")
         }
-        return try await operations.read(tenant) { op in
+        return try await operations.report(tenant) { op in
             let profile = try await op.profile()
             let day = try await op.today()
             let rows = try await handedOver.list(

@@ -23,7 +23,7 @@ public struct DATEVExport: Sendable {
         guard from.days(to: to) <= 366 else {
             throw ValidationError(field: "to", message: "must be within a year of from")
         }
-        return try await operations.read(tenant) { op in
+        return try await operations.report(tenant) { op in
             let profile = try await op.profile()
             let documents = try await ledger.documents(from: from, to: to, tenantID: tenant.id, on: op.connection)
             let created = RFC3339.string(op.now).filter(\.isNumber).prefix(14) + "000"

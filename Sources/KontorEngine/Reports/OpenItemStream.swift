@@ -24,9 +24,8 @@ extension ReportService {
         asOf day: LocalDate, customerID: String?, format: StreamFormat, tenant: Tenant,
         write: (ByteBuffer) async throws -> Void
     ) async throws {
-        // One attempt: a retry after rows went out would send them twice.
-        try await database.transaction(attempts: 1) { conn in
-            try await openItems.snapshot(on: conn)
+        // One snapshot (never retried: rows may have gone out), on the replica when it has caught up.
+        try await database.report { conn in
             var out = ByteBuffer()
             out.reserveCapacity(Self.chunk + 1024)
             switch format {

@@ -75,7 +75,7 @@ public struct ReportService: Sendable {
     public func openItems(asOf: LocalDate?, customerID: String?, withItems: Bool = true, tenant: Tenant) async throws
         -> OpenItemReportJSON
     {
-        try await operations.read(tenant) { op in
+        try await operations.report(tenant) { op in
             let conn = op.connection
             let day = try await asOf.orAsync { try await op.today() }
             var items: [ItemJSON] = []
@@ -115,7 +115,7 @@ public struct ReportService: Sendable {
     }
 
     public func aging(asOf: LocalDate?, tenant: Tenant) async throws -> AgingReportJSON {
-        try await operations.read(tenant) { op in
+        try await operations.report(tenant) { op in
             let conn = op.connection
             let day = try await asOf.orAsync { try await op.today() }
             var perCustomer: [String: (name: String?, currency: String, totals: AgingTotals)] = [:]
@@ -165,7 +165,7 @@ public struct ReportService: Sendable {
     /// charged on it (credit notes net off), not the net revenue.
     public func dso(from: LocalDate, to: LocalDate, tenant: Tenant) async throws -> DSOReportJSON {
         guard from <= to else { throw ValidationError(field: "from", message: "must not be after to") }
-        return try await operations.read(tenant) { op in
+        return try await operations.report(tenant) { op in
             let conn = op.connection
             let receivables = try await openItems.ledgerBalance(
                 account: .receivable, asOf: to, tenantID: tenant.id, on: conn)

@@ -35,7 +35,8 @@ public final class DatabaseHealth: Sendable {
 }
 
 /// Probes the database every `interval` with a deadline, so `DatabaseHealth` tells the truth
-/// within about a second of a failure and of the recovery. After `recoverAfter` down it calls
+/// within about a second of a failure and of the recovery; with a multi-host `DATABASE_URL`
+/// each failed probe also has the connector look for the (new) primary. After `recoverAfter` down it calls
 /// `recover` (`kontor serve` restarts its private cluster there), then again each
 /// `recoverAfter` while the database stays down.
 public struct DatabaseMonitor: Service {
@@ -57,8 +58,12 @@ public struct DatabaseMonitor: Service {
     public func run() async throws {
         var lastRecovery: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let generation = database.connector.generation
             let reachable = await database.ping(within: .seconds(1))
             let down = database.health.record(reachable: reachable)
+            // A multi-host DATABASE_URL: the server died or was demoted; look for the primary
+            // now rather than wait for a request to fail on it.
+            if !reachable { await database.connector.relocate(after: generation) }
             if let down, let recover, down >= recoverAfter,
                 lastRecovery.map({ ContinuousClock.now - $0 >= recoverAfter }) ?? true
             {

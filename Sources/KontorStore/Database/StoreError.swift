@@ -9,6 +9,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case postgresFailed(String)
     case notFound
     case conflict(String)
+    /// The connection died while COMMIT was on its way: the transaction may or may not have
+    /// committed. Only a retry that finds its first run (an idempotency key) is safe.
+    case commitOutcomeUnknown
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .postgresFailed(let message): message
         case .notFound: "not found"
         case .conflict(let message): message
+        case .commitOutcomeUnknown:
+            "the database connection was lost during COMMIT; whether the change was saved is unknown"
         }
     }
 }

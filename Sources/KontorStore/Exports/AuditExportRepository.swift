@@ -132,11 +132,6 @@ public struct AuditExportRepository: Sendable {
             from: "allocations z WHERE z.tenant_id = $1 AND z.booking_date BETWEEN $2 AND $3", order: "z.allocation_id"),
     ]
 
-    /// Makes the transaction one read-only snapshot: every file of the export sees the same books.
-    public func snapshot(on conn: PostgresConnection) async throws {
-        _ = try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger.forQuery)
-    }
-
     /// The CSV of `spec` for the tenant and period: a header line, then one line per row, CRLF.
     public func csv(_ spec: Spec, from: LocalDate, to: LocalDate, tenantID: String, on conn: PostgresConnection)
         async throws -> [UInt8]

@@ -3,9 +3,11 @@ import PostgresNIO
 
 /// Applies `Migrations/` in order, each file in its own transaction, recorded with its checksum.
 ///
-/// Invariant: while one node migrates, every other node waits on the same advisory lock, then
-/// finds the files recorded and applies nothing — so any number of `kontor serve` processes
-/// may start at once. A recorded file whose checksum changed stops startup.
+/// Invariant: each file is applied in a transaction that first takes a transaction-scoped
+/// advisory lock and then looks again whether the file is recorded — so any number of `kontor
+/// serve` processes may start at once and each file is applied once. No session state is held
+/// between transactions, so this works through PgBouncer in transaction mode. A recorded file
+/// whose checksum changed stops startup.
 public struct Migrator: Sendable {
     /// Advisory lock key: "kontor" as ASCII, so it does not collide with application locks.
     static let lockKey: Int64 = 0x6B6F_6E74_6F72
@@ -20,27 +22,22 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
         try await client.withConnection { connection in
-            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger.forQuery)
-            do {
-                let applied = try await applyPending(connection, logger: logger.forQuery)
-                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger.forQuery)
-                return applied
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger.forQuery)
-                throw error
-            }
+            try await applyPending(connection, logger: logger.forQuery)
         }
     }
 
     private func applyPending(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        _ = try await connection.query(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """,
-            logger: logger.forQuery
-        )
+        try await connection.withTransaction(logger: logger.forQuery) { tx in
+            _ = try await tx.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger.forQuery)
+            _ = try await tx.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """,
+                logger: logger.forQuery
+            )
+        }
         var recorded: [Int: (name: String, checksum: String)] = [:]
         for try await (version, name, checksum) in try await connection.query(
             "SELECT version, name, checksum FROM schema_migrations",
@@ -58,7 +55,13 @@ public struct Migrator: Sendable {
         var applied: [String] = []
         for file in files where recorded[file.version] == nil {
             do {
-                try await connection.withTransaction(logger: logger.forQuery) { tx in
+                let done = try await connection.withTransaction(logger: logger.forQuery) { tx -> Bool in
+                    _ = try await tx.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger.forQuery)
+                    // Another node may have applied it while this one waited for the lock.
+                    let recordedMeanwhile = try await tx.query(
+                        "SELECT 1 FROM schema_migrations WHERE version = \(file.version)", logger: logger.forQuery
+                    ).collect()
+                    guard recordedMeanwhile.isEmpty else { return false }
                     for statement in SQLStatementSplitter.split(file.sql) {
                         _ = try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger.forQuery)
                     }
@@ -66,7 +69,9 @@ public struct Migrator: Sendable {
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(file.version), \(file.name), \(file.checksum))",
                         logger: logger.forQuery
                     )
+                    return true
                 }
+                guard done else { continue }
             } catch let error as PostgresTransactionError {
                 let cause = error.closureError ?? error.commitError ?? error.beginError ?? error
                 throw StoreError.migrationFailed(file: file.name, reason: Self.describe(cause))

@@ -110,11 +110,6 @@ public struct OpenItemRepository: Sendable {
         }
     }
 
-    /// Makes the transaction one read-only snapshot: rows and balances read in it agree.
-    public func snapshot(on conn: PostgresConnection) async throws {
-        _ = try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger.forQuery)
-    }
-
     /// Balance of a ledger account up to and including `day`, per currency (debit positive).
     public func ledgerBalance(
         account: LedgerAccount, asOf day: LocalDate, tenantID: String, on conn: PostgresConnection

@@ -44,8 +44,7 @@ struct Serve: AsyncParsableCommand {
         let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
         defer { target.stopOwnedCluster(logger: logger) }
 
-        let client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
-        let database = Database(client: client, logger: logger)
+        let database = try await target.database(logger: logger)
         // Mail goes to KONTOR_SMTP_URL; without it, to .kontor/outbox as .eml files to read.
         let mail: any MailTransport
         if let url = ProcessInfo.processInfo.environment["KONTOR_SMTP_URL"], !url.isEmpty {
