@@ -67,6 +67,9 @@ public actor TestPostgres {
         return try cluster.configuration(database: "postgres")
     }
 
+    /// The port PgBouncer listens on, when `KONTOR_TEST_PGBOUNCER=1`.
+    public var pgBouncerPort: Int? { bouncerPort }
+
     /// What the application under test connects to for `configuration` (a test database):
     /// PgBouncer when `KONTOR_TEST_PGBOUNCER=1`, else the cluster itself.
     public func applicationConfiguration(_ configuration: PostgresClient.Configuration) -> PostgresClient.Configuration

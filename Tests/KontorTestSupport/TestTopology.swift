@@ -54,6 +54,7 @@ public enum TestTopology {
             listen_port = \(port)
             unix_socket_dir =
             auth_type = trust
+            admin_users = \(EmbeddedPostgres.username)
             auth_file = \(directory)/users.txt
             pool_mode = transaction
             max_client_conn = 2000
