@@ -80,20 +80,11 @@ public struct DatabaseMonitor: Service {
 
 extension Database {
     /// Whether `SELECT 1` answers within `deadline`. A probe that does not is abandoned (its
-    /// wait for a connection is cancelled): the answer is no.
+    /// wait is cancelled, and nobody waits for it to notice): the answer is no.
     public func ping(within deadline: Duration) async -> Bool {
         let database = self
-        return await withTaskGroup(of: Bool?.self) { group in
-            group.addTask { (try? await database.ping()) != nil }
-            group.addTask {
-                try? await Task.sleep(for: deadline)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            let reachable = first ?? false
-            database.health.record(reachable: reachable)
-            return reachable
-        }
+        let reachable = await firstAnswer(within: deadline, otherwise: false) { (try? await database.ping()) != nil }
+        health.record(reachable: reachable)
+        return reachable
     }
 }

@@ -32,8 +32,15 @@ public struct HostLocator: Sendable {
         return nil
     }
 
-    /// What the server at `endpoint` is, or `nil` when it does not answer in time.
+    /// What the server at `endpoint` is, or `nil` when it does not answer within `deadline` —
+    /// connecting and asking together: a server in the middle of a promotion or a shutdown may
+    /// accept a connection and then never answer, and one such host must not hold up the search.
     public func role(of endpoint: DatabaseURL.Endpoint) async -> TargetSessionAttributes.ServerRole? {
+        let seconds = deadline.nanoseconds
+        return await firstAnswer(within: .nanoseconds(seconds), otherwise: nil) { await probe(endpoint) }
+    }
+
+    private func probe(_ endpoint: DatabaseURL.Endpoint) async -> TargetSessionAttributes.ServerRole? {
         var configuration = PostgresConnection.Configuration(
             host: endpoint.host, port: endpoint.port, username: url.username, password: url.password,
             database: url.database, tls: .disable)
@@ -42,7 +49,16 @@ public struct HostLocator: Sendable {
             let connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger
             ).get()
-            defer { Task { try? await connection.close() } }
+            // Closed when done — or at the deadline, which also ends a query that hangs.
+            let seconds = deadline.nanoseconds
+            let closer = Task {
+                try? await Task.sleep(for: .nanoseconds(seconds))
+                try? await connection.close()
+            }
+            defer {
+                closer.cancel()
+                Task { try? await connection.close() }
+            }
             let rows = try await connection.query(
                 "SELECT current_setting('transaction_read_only') = 'on', pg_is_in_recovery()", logger: logger)
             var role: TargetSessionAttributes.ServerRole?
