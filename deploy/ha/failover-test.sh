@@ -18,6 +18,7 @@
 #   event was delivered to the receiver. Prints the figures; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export LC_ALL=C  # one sort order for sort, comm and the lists compared
 runs=${1:-1}
 pgbin=/usr/lib/postgresql/15/bin
 if ! command -v pg_autoctl >/dev/null; then
@@ -46,8 +47,13 @@ one_run() {
     cleanup() {
         kill "${pids[@]}" 2>/dev/null || true
         pkill -9 -f "$work/" 2>/dev/null || true
-        sleep 1
-        [ "${KEEP:-}" = 1 ] || rm -rf "$work"
+        # Orphaned backends may still write for a moment after their postmaster is gone.
+        for _ in $(seq 1 20); do
+            [ "${KEEP:-}" = 1 ] || rm -rf "$work" 2>/dev/null || true
+            [ -e "$work" ] || break
+            sleep 0.5
+        done
+        return 0
     }
     trap cleanup RETURN
     as_pg() {
@@ -110,8 +116,10 @@ one_run() {
     local tree; tree=$(descendants "$node1_pid")
     # shellcheck disable=SC2086
     kill -STOP $tree; kill -9 $tree
-    wait_for 60 "node2 taking writes" bash -c "[ \"\$('$pgbin/psql' -X -At -h 127.0.0.1 -p $p2 -U postgres -d kontor \
-        -c 'SELECT pg_is_in_recovery() OR current_setting(\$\$transaction_read_only\$\$)::bool')\" = f ]"
+    # Promoted means: a transaction with an XID commits on node2 (it is out of recovery, not
+    # read-only, and no longer waits for the synchronous standby that died).
+    wait_for 90 "node2 committing writes" timeout 2 "$pgbin/psql" -X -At -h 127.0.0.1 -p "$p2" -U postgres \
+        -d kontor -c "SELECT txid_current()"
     local promoted_after; promoted_after=$(python3 -c "import time; print(round(time.time() - $killed_at, 1))")
     wait_for 90 "the load to finish" grep -q operations "$work/load.json"
     # Let the billing worker and webhook delivery catch up (bounded).
@@ -122,7 +130,9 @@ one_run() {
         [ "$pending" = 0 ] && [ "$due" = 0 ] && break
         sleep 1
     done
-    sleep 2  # the receiver writes its file every second
+    sleep 2  # the receiver writes its file every second (atomically); then it stops
+    kill "$load" 2>/dev/null || true
+    wait "$load" 2>/dev/null || true
 
     local committed lost acknowledged missing customers_dup invoices_dup gap balance events undelivered
     committed=$(wc -l <"$work/committed-before.txt")
@@ -141,17 +151,17 @@ one_run() {
     balance=$(sql "$p2" kontor "SELECT coalesce(sum(abs(total)), 0) FROM (SELECT sum(amount) AS total FROM ledger_entries GROUP BY currency) AS c")
     events=$(sql "$p2" kontor "SELECT count(*) FROM webhook_deliveries")
     sql "$p2" kontor "SELECT event_id FROM webhook_deliveries ORDER BY 1" >"$work/events.txt"
-    sort -o "$work/received.txt" "$work/received.txt"
-    undelivered=$(comm -23 "$work/events.txt" "$work/received.txt" | wc -l)
+    sort "$work/received.txt" >"$work/received-sorted.txt"
+    undelivered=$(comm -23 "$work/events.txt" "$work/received-sorted.txt" | wc -l)
     if [ "$undelivered" != 0 ]; then
-        local ids; ids=$(comm -23 "$work/events.txt" "$work/received.txt" | head -5 | sed "s/.*/'&'/" | paste -sd,)
+        local ids; ids=$(comm -23 "$work/events.txt" "$work/received-sorted.txt" | head -5 | sed "s/.*/'&'/" | paste -sd,)
         echo "not received (first 5): $(sql "$p2" kontor "SELECT event_id, status, attempts, next_attempt_at - now(),
             delivered_at FROM webhook_deliveries WHERE event_id IN ($ids)")" >&2
     fi
     local figures; figures=$(python3 -c "import json; d=json.load(open('$work/load.json')); \
         print(f\"operations={d['operations']} failed_attempts={d['failed_attempts']} gave_up={d['gave_up']} longest_gap_s={d['longest_gap_s']}\")")
     local invoices; invoices=$(wc -l <"$work/invoices-after.txt")
-    echo "run $run: promoted after ${promoted_after}s; $figures; invoices=$invoices committed_before_kill=$committed lost=$lost;" \
+    echo "run $run: node2 committing ${promoted_after}s after the kill; $figures; invoices=$invoices committed_before_kill=$committed lost=$lost;" \
         "acknowledged_subscriptions=$acknowledged missing=$missing; duplicate_customers=$customers_dup" \
         "duplicate_invoices=$invoices_dup number_gaps=$gap ledger_imbalance=$balance; events=$events undelivered=$undelivered"
     if [ "$lost" != 0 ] || [ "$missing" != 0 ] || [ "$customers_dup" != 0 ] || [ "$invoices_dup" != 0 ] \

@@ -8,7 +8,7 @@ worker then issues its catch-up invoices), each request with its own Idempotency
 or --give-up seconds have passed. Prints one JSON object: what was acknowledged, how many
 attempts failed, and the longest time during which no request succeeded.
 """
-import argparse, json, threading, time, urllib.request, urllib.error, http.server, datetime
+import argparse, json, os, threading, time, urllib.request, urllib.error, http.server, datetime
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--nodes", required=True, help="comma-separated base URLs")
@@ -110,8 +110,12 @@ longest_gap = max(b - a for a, b in zip(moments, moments[1:]))
 
 
 def dump_received():
+    """Writes the ids received so far, sorted, atomically (the script reads the file meanwhile)."""
     with lock:
-        open(args.received, "w").write("\n".join(sorted(received)) + "\n")
+        text = "\n".join(sorted(received)) + "\n"
+    with open(args.received + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(args.received + ".tmp", args.received)
 
 
 dump_received()

@@ -51,7 +51,7 @@ public final class DatabaseConnector: Service, Sendable {
 
     /// A connector that runs its own clients, for the server `HostLocator` finds in `url` (the
     /// first host when none answers yet: the client keeps trying, and the monitor relocates).
-    public init(url: DatabaseURL, logger: Logger, grace: Duration = .seconds(5)) async {
+    public init(url: DatabaseURL, logger: Logger, grace: Duration = .seconds(2)) async {
         self.url = url
         self.logger = logger
         self.grace = grace

@@ -73,7 +73,9 @@ public struct DatabaseMonitor: Service {
             } else if down == .zero {
                 database.logger.error("database unreachable")
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            // Down with another host to try (a failover under way): look again soon.
+            let pause = !reachable && database.connector.canRelocate ? min(interval, .milliseconds(250)) : interval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }
