@@ -70,6 +70,7 @@ public struct Database: Sendable {
                     metadata: ["at_commit": "\(failure.atCommit)", "error": "\(String(reflecting: failure.error))"])
                 await connector.relocate(after: generation)
                 try await Task.sleep(for: .milliseconds(200))
+                logger.forQuery.debug("transaction runs again", metadata: ["generation": "\(connector.generation)"])
             }
         }
     }
@@ -88,16 +89,16 @@ public struct Database: Sendable {
     ) async throws -> Result {
         let started = ContinuousClock.now
         do {
-            let result = try await client.withTransaction(logger: logger.forQuery) { connection in
+            let result = try await connector.withTransaction(logger: logger.forQuery) { connection in
                 try await body(connection)
             }
             logCommit(after: ContinuousClock.now - started)
             return result
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw ServerLost.wrapping(closureError, atCommit: false) }
-            if let beginError = error.beginError { throw ServerLost.wrapping(beginError, atCommit: false) }
-            if let commitError = error.commitError { throw ServerLost.wrapping(commitError, atCommit: true) }
-            throw error
+        } catch let failure as TransactionFailure {
+            switch failure {
+            case .begin(let error), .body(let error): throw ServerLost.wrapping(error, atCommit: false)
+            case .commit(let error): throw ServerLost.wrapping(error, atCommit: true)
+            }
         } catch {
             throw ServerLost.wrapping(error, atCommit: false)  // no connection to begin on
         }
@@ -120,7 +121,7 @@ public struct Database: Sendable {
     public func withConnection<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { connection in try await body(connection) }
+        try await connector.withConnection { connection in try await body(connection) }
     }
 
     /// Runs `body` while holding the advisory lock named `key`: callers with the same key run
@@ -131,7 +132,7 @@ public struct Database: Sendable {
     public func serialized<Result: Sendable>(
         key: String, _ body: () async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { lock in
+        try await connector.withConnection { lock in
             _ = try await lock.query("BEGIN", logger: logger.forQuery)
             do {
                 _ = try await lock.query(

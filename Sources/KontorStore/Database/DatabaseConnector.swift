@@ -8,7 +8,9 @@ import Synchronization
 /// With a one-host URL (or a client handed in) this is just that client. With a multi-host
 /// URL it is the server `HostLocator` chose, and `relocate(after:)` chooses again when the
 /// server died or was demoted (a failover): a new client for the new server becomes current,
-/// and the old one is shut down after a grace period for the work still on it.
+/// and the old one is shut down after a grace period for the work still on it — closing the
+/// connections that work still holds, since a server that stopped answering would otherwise
+/// keep it waiting (`LeasedConnections`).
 ///
 /// Invariants: `client` is always a client whose `run()` is running (or about to start: a
 /// request waits for it); a generation number grows with each switch, so a failure seen on an
@@ -18,6 +20,8 @@ public final class DatabaseConnector: Service, Sendable {
         let number: Int
         let client: PostgresClient
         let endpoint: Int?
+        /// What work holds of this client now: closed when the generation is retired.
+        let leases = LeasedConnections()
         /// Finishes when this generation is retired: its client's `run()` is then cancelled.
         let retired: AsyncStream<Void>
         let retire: AsyncStream<Void>.Continuation
@@ -77,6 +81,28 @@ public final class DatabaseConnector: Service, Sendable {
     }
 
     public var client: PostgresClient { state.withLock { $0.current.client } }
+
+    /// A transaction on the current client, its connection held where retiring finds it.
+    func withTransaction<Result: Sendable>(
+        logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let current = state.withLock { $0.current }
+        // Held from BEGIN to the end of COMMIT or ROLLBACK: a COMMIT the old server never
+        // answers is stuck work too.
+        return try await current.client.withConnection { connection in
+            try await current.leases.holding(connection) { connection in
+                try await TransactionScope.run(on: connection, logger: logger, body)
+            }
+        }
+    }
+
+    /// A connection of the current client, held where retiring finds it.
+    func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let current = state.withLock { $0.current }
+        return try await current.client.withConnection { connection in
+            try await current.leases.holding(connection, body)
+        }
+    }
     /// What an application runs for this connector: the connector itself, or the fixed client.
     public var service: any Service { ownsClients ? self : client }
     /// The current generation: pass it to `relocate(after:)` when its client failed.
@@ -136,6 +162,14 @@ public final class DatabaseConnector: Service, Sendable {
         let grace = grace
         Task {
             try? await Task.sleep(for: grace)
+            // Work still on the old server now is stuck there: end it (it fails, and is run
+            // again on the new primary where that is safe), then stop the old client.
+            if retiring.leases.count > 0 {
+                logger.warning(
+                    "closing connections still held on the replaced server",
+                    metadata: ["count": "\(retiring.leases.count)"])
+            }
+            await retiring.leases.closeAll()
             retiring.retire.finish()
         }
     }

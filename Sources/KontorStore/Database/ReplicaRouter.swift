@@ -50,7 +50,7 @@ extension Database {
         if let replica, let lsn = try? await currentWALPosition() {
             let attempt: ReplicaAttempt<Result>
             do {
-                attempt = try await replica.connector.client.withConnection { conn in
+                attempt = try await replica.connector.withConnection { conn in
                     guard try await replica.waitForReplay(of: lsn, on: conn) else { return .behind }
                     do {
                         return .served(try await Self.readOnlyTransaction(on: conn, logger: logger, body))

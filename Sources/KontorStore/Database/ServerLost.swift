@@ -12,6 +12,7 @@ struct ServerLost: Error {
 
     /// `error` as a `ServerLost` when it is one, else unchanged.
     static func wrapping(_ error: any Error, atCommit: Bool) -> any Error {
+        if error is ConnectionAlreadyClosed { return ServerLost(error: error, atCommit: false) }  // never sent
         if let pool = error as? ConnectionPoolError,
             pool == .poolShutdown || pool == .connectionCreationCircuitBreakerTripped
         {
