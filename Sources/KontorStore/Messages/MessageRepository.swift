@@ -270,7 +270,10 @@ public struct MessageRepository: Sendable {
         -> [DocumentFacts]
     {
         guard !documentIDs.isEmpty else { return [] }
-        let rows = try await conn.query(
+        // Received whole (the future API), not streamed: rows carrying PDFs fill a stream's
+        // buffer, and PostgresNIO 1.33 stops the process (a precondition in its row stream state
+        // machine) when the server dies while a stream waits for demand.
+        let answer = try await conn.query(
             """
             SELECT d.document_id, d.content, s.customer_id, c.email, c.locale, s.number, s.amount, s.currency, s.due,
                    c.name, c.invoice_delivery, CASE WHEN s.automatic THEN pm.type END,
@@ -302,14 +305,15 @@ public struct MessageRepository: Sendable {
                 AND pm.status = 'active'
             WHERE d.tenant_id = \(tenantID) AND d.document_id = ANY(\(documentIDs))
             """,
-            logger: logger.forQuery)
+            logger: logger.forQuery
+        ).get()
         var result: [DocumentFacts] = []
-        for try await r in rows.decode(
-            (
-                String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?, String?, String,
-                String?, String?, String?, String?, Int32?, String, Bool, LocalDate?
-            ).self)
-        {
+        for row in answer.rows {
+            let r = try row.decode(
+                (
+                    String, ByteBuffer, String, String?, String?, String, Int64, String, LocalDate?, String?, String,
+                    String?, String?, String?, String?, Int32?, String, Bool, LocalDate?
+                ).self)
             result.append(
                 DocumentFacts(
                     documentID: r.0, content: Data(r.1.readableBytesView), customerID: r.2, email: r.3, locale: r.4,
