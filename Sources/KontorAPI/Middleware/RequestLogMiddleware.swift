@@ -18,6 +18,18 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "hb.request.path": .string(PortalToken.redacted(request.uri.description)),
                 "hb.request.method": .string(request.method.rawValue),
             ])
-        return try await next(request, context)
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            context.logger.debug(
+                "Response",
+                metadata: ["status": "\(response.status.code)", "duration": "\(ContinuousClock.now - started)"])
+            return response
+        } catch {
+            context.logger.debug(
+                "Response (error)",
+                metadata: ["error": "\(String(reflecting: error))", "duration": "\(ContinuousClock.now - started)"])
+            throw error
+        }
     }
 }
