@@ -44,6 +44,7 @@ one_run() {
     chmod 755 "$work"
     chown postgres "$work"
     pids=()
+    kontor_pids=()
     cleanup() {
         kill "${pids[@]}" 2>/dev/null || true
         pkill -9 -f "$work/" 2>/dev/null || true
@@ -100,7 +101,7 @@ one_run() {
         local port=$k1; [ "$n" = 2 ] && port=$k2
         mkdir -p "$work/kontor$n"
         (cd "$work/kontor$n" && ln -s "$plans" Plans && DATABASE_URL="$url" exec "$bin" serve --port "$port" \
-            --state-directory "$work/kontor$n/state" --billing-interval 2 --log-level "${KONTOR_LOG_LEVEL:-info}" >"$work/kontor$n.log" 2>&1) & pids+=($!)
+            --state-directory "$work/kontor$n/state" --billing-interval 2 --log-level "${KONTOR_LOG_LEVEL:-info}" >"$work/kontor$n.log" 2>&1) & pids+=($!); kontor_pids+=($!)
         wait_for 120 "kontor node $n" curl -fs "127.0.0.1:$port/health"
     done
     local key; key=$(cat "$work/kontor1/state/api-key")
@@ -112,22 +113,29 @@ one_run() {
     sleep 10
     sql "$p1" kontor "SELECT invoice_id FROM invoices ORDER BY 1" >"$work/committed-before.txt"
     local killed_at; killed_at=$(date +%s.%N)
+    echo "run $run: killing node1 at $(date +%H:%M:%S.%N | cut -c1-12)"
     # The whole tree at once (stopped first, so no supervisor restarts what dies before it).
     local tree; tree=$(descendants "$node1_pid")
     # shellcheck disable=SC2086
     kill -STOP $tree; kill -9 $tree
-    # Promoted means: a transaction with an XID commits on node2 (it is out of recovery, not
-    # read-only, and no longer waits for the synchronous standby that died).
-    wait_for 90 "node2 committing writes" timeout 2 "$pgbin/psql" -X -At -h 127.0.0.1 -p "$p2" -U postgres \
-        -d kontor -c "SELECT txid_current()"
+    # Promoted means: a write commits on node2 (it is out of recovery, no longer read-only by
+    # default — pg_auto_failover keeps it so until the monitor confirms — and no longer waits
+    # for the synchronous standby that died).
+    wait_for 90 "node2 committing writes" timeout 2 "$pgbin/psql" -X -At -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$p2" -U postgres -d kontor -c "CREATE TEMP TABLE promoted (x int); INSERT INTO promoted VALUES (1)" \
+        -c "SELECT txid_current()"
     local promoted_after; promoted_after=$(python3 -c "import time; print(round(time.time() - $killed_at, 1))")
     wait_for 90 "the load to finish" grep -q operations "$work/load.json"
-    # Let the billing worker and webhook delivery catch up (bounded).
-    local pending=1
+    # Let the billing worker and webhook delivery catch up (bounded). Settled means nothing
+    # pending for 5 checks in a row: the document and mail workers announce what they did a
+    # moment later, so one empty look is not the end.
+    local quiet=0
     for _ in $(seq 1 150); do
+        local pending due
         pending=$(sql "$p2" kontor "SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'")
-        local due; due=$(sql "$p2" kontor "SELECT count(*) FROM subscriptions WHERE next_billing_at <= now()")
-        [ "$pending" = 0 ] && [ "$due" = 0 ] && break
+        due=$(sql "$p2" kontor "SELECT count(*) FROM subscriptions WHERE next_billing_at <= now()")
+        if [ "$pending" = 0 ] && [ "$due" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+        [ "$quiet" -ge 5 ] && break
         sleep 1
     done
     sleep 2  # the receiver writes its file every second (atomically); then it stops
@@ -158,14 +166,18 @@ one_run() {
         echo "not received (first 5): $(sql "$p2" kontor "SELECT event_id, status, attempts, next_attempt_at - now(),
             delivered_at FROM webhook_deliveries WHERE event_id IN ($ids)")" >&2
     fi
+    # A Kontor node must ride the failover out, not die of it.
+    local crashed=0 pid
+    for pid in "${kontor_pids[@]}"; do kill -0 "$pid" 2>/dev/null || crashed=$((crashed + 1)); done
     local figures; figures=$(python3 -c "import json; d=json.load(open('$work/load.json')); \
         print(f\"operations={d['operations']} failed_attempts={d['failed_attempts']} gave_up={d['gave_up']} longest_gap_s={d['longest_gap_s']}\")")
+    python3 -c "import json; [print('  failed attempt:', f) for f in json.load(open('$work/load.json'))['failures'][:12]]"
     local invoices; invoices=$(wc -l <"$work/invoices-after.txt")
     echo "run $run: node2 committing ${promoted_after}s after the kill; $figures; invoices=$invoices committed_before_kill=$committed lost=$lost;" \
         "acknowledged_subscriptions=$acknowledged missing=$missing; duplicate_customers=$customers_dup" \
-        "duplicate_invoices=$invoices_dup number_gaps=$gap ledger_imbalance=$balance; events=$events undelivered=$undelivered"
+        "duplicate_invoices=$invoices_dup number_gaps=$gap ledger_imbalance=$balance; events=$events undelivered=$undelivered; kontor_nodes_died=$crashed"
     if [ "$lost" != 0 ] || [ "$missing" != 0 ] || [ "$customers_dup" != 0 ] || [ "$invoices_dup" != 0 ] \
-        || [ "$gap" != 0 ] || [ "$balance" != 0 ] || [ "$undelivered" != 0 ] || [ "$committed" = 0 ] \
+        || [ "$gap" != 0 ] || [ "$balance" != 0 ] || [ "$undelivered" != 0 ] || [ "$committed" = 0 ] || [ "$crashed" != 0 ] \
         || ! grep -q '"gave_up": 0' "$work/load.json"; then
         echo "run $run FAILED; logs kept in $work.failed" >&2
         cp -r "$work" "$work.failed" 2>/dev/null || true

@@ -45,7 +45,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 server = http.server.ThreadingHTTPServer(("127.0.0.1", args.receiver_port), Receiver)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 
-state = {"acknowledged": [], "failed_attempts": 0, "successes": [], "gave_up": 0}
+state = {"acknowledged": [], "failed_attempts": 0, "successes": [], "gave_up": 0, "failures": []}
+began = time.monotonic()
 
 
 def send(path, body, key, node_index):
@@ -53,6 +54,7 @@ def send(path, body, key, node_index):
     started = time.monotonic()
     while True:
         url = nodes[node_index % len(nodes)] + path
+        attempt_began = time.monotonic()
         request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
             "Authorization": "Bearer " + args.key, "Content-Type": "application/json", "Idempotency-Key": key})
         try:
@@ -64,10 +66,14 @@ def send(path, body, key, node_index):
         except urllib.error.HTTPError as error:
             if error.code < 500:
                 raise RuntimeError(f"{path}: {error.code} {error.read()[:300]!r}")
-        except Exception:
-            pass
+            failure = f"HTTP {error.code}: {error.read()[:200]!r}"
+        except Exception as error:
+            failure = repr(error)[:200]
         with lock:
             state["failed_attempts"] += 1
+            state["failures"].append({
+                "node": url.split("/v1")[0], "path": path, "key": key, "at": time.strftime("%H:%M:%S"),
+                "took_s": round(time.monotonic() - attempt_began, 2), "error": failure})
         if time.monotonic() - started > args.give_up:
             with lock:
                 state["gave_up"] += 1
@@ -121,8 +127,8 @@ def dump_received():
 dump_received()
 print(json.dumps({
     "operations": len(state["acknowledged"]), "failed_attempts": state["failed_attempts"],
-    "gave_up": state["gave_up"], "longest_gap_s": round(longest_gap, 2),
-    "acknowledged": state["acknowledged"]}))
+    "gave_up": state["gave_up"], "longest_gap_s": round(longest_gap, 2), "failures": state["failures"],
+    "acknowledged": state["acknowledged"]}), flush=True)
 # Keep receiving until the script says stop (it checks delivery, then kills this process).
 while True:
     time.sleep(1)
