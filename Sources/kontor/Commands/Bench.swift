@@ -9,7 +9,9 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (each in a fresh database).",
-        subcommands: [Billing.self, Webhooks.self, Receivables.self, Console.self, Usage.self, OpenItems.self]
+        subcommands: [
+            Billing.self, Webhooks.self, Receivables.self, Console.self, Usage.self, OpenItems.self, API.self,
+        ]
     )
 
     struct Billing: AsyncParsableCommand {

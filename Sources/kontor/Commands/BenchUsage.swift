@@ -151,10 +151,11 @@ struct UsageBench {
             }
         }
 
-        func post(_ path: String, _ json: String) async throws -> Answer {
+        func post(_ path: String, _ json: String, idempotencyKey: String? = nil) async throws -> Answer {
             var request = HTTPClientRequest(url: base + path)
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
             let response = try await client.execute(request, timeout: .seconds(120))

@@ -12,6 +12,17 @@ enum ScratchDatabase {
         stateDirectory: String, maximumConnections: Int? = nil, keep: Bool = false, logger: Logger,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
+        try await with(
+            stateDirectory: stateDirectory, maximumConnections: maximumConnections, keep: keep, logger: logger
+        ) { database, _ in try await body(database) }
+    }
+
+    /// The same, with the connection settings of the scratch database (for tools such as
+    /// pgbench that connect on their own).
+    static func with<T: Sendable>(
+        stateDirectory: String, maximumConnections: Int? = nil, keep: Bool = false, logger: Logger,
+        _ body: @Sendable (Database, PostgresClient.Configuration) async throws -> T
+    ) async throws -> T {
         let target = try await DatabaseTarget.resolve(stateDirectory: stateDirectory, logger: logger)
         defer { target.stopOwnedCluster(logger: logger) }
         let name = "kontor_bench_\(UInt32.random(in: 0...UInt32.max))"
@@ -27,7 +38,7 @@ enum ScratchDatabase {
         let result = try await PostgresClient.withRunning(configuration, logger: logger) { client in
             let database = Database(client: client, logger: logger)
             try await Bootstrap(database: database, migrations: files).migrate()
-            return try await body(database)
+            return try await body(database, configuration)
         }
         if !keep {
             try await PostgresClient.withRunning(admin, logger: logger) { client in
