@@ -132,17 +132,15 @@ public struct Database: Sendable {
     public func serialized<Result: Sendable>(
         key: String, _ body: () async throws -> Result
     ) async throws -> Result {
-        try await connector.withConnection { lock in
-            _ = try await lock.query("BEGIN", logger: logger.forQuery)
-            do {
+        do {
+            return try await connector.withTransaction(logger: logger.forQuery) { lock in
                 _ = try await lock.query(
                     "SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger.forQuery)
-                let result = try await body()
-                _ = try await lock.query("COMMIT", logger: logger.forQuery)
-                return result
-            } catch {
-                _ = try? await lock.query("ROLLBACK", logger: logger.forQuery)
-                throw error
+                return try await body()
+            }
+        } catch let failure as TransactionFailure {
+            switch failure {
+            case .begin(let error), .body(let error), .commit(let error): throw error
             }
         }
     }

@@ -62,17 +62,10 @@ struct APIBench {
     let logger: Logger
 
     func run(_ settings: Settings) async throws {
-        let tenants = TenantRepository(database: database)
-        let (tenant, key) = try await tenants.create(name: "Bench GmbH", livemode: false, timeZone: "Europe/Berlin")
-        try await tenants.updateSeller(
-            tenant.id, legalName: "Bench GmbH", address: "Teststraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
-            homeCountry: "DE")
-        let engine = Engine(database: database, clock: SystemClock())
-        _ = try await engine.catalog.sync(
-            directory: CatalogService.defaultDirectory, tenantIDs: [tenant.id], now: SystemClock().wallNow())
+        let (tenant, key, engine) = try await BenchServer.tenant(database)
         let api = try await BenchServer.with(engine: engine, logger: logger, connections: settings.connections) {
             client, base in
-            let api = UsageBench.API(client: client, base: base, key: key.secret)
+            let api = BenchServer.API(client: client, base: base, key: key)
             let customers = try await makeCustomers(settings, api: api)
             let warmUp = max(settings.connections, settings.requests / 20)
             _ = try await load(warmUp, customers: customers, settings: settings, api: api, label: "warm")
@@ -83,15 +76,15 @@ struct APIBench {
             let after = try await SameRowsTransaction.tableWrites(database)
             return (result, SameRowsTransaction.perRequest(before: before, after: after, requests: settings.requests))
         }
-        let gapFree = try await SameRowsTransaction.numbersGapFree(tenantID: tenant.id, database: database)
+        let gapFree = try await SameRowsTransaction.numbersGapFree(tenantID: tenant, database: database)
         let floor = try await APIBenchFloor(database: database, configuration: configuration, logger: logger)
-            .measure(tenantID: tenant.id, sample: api.0.lastSubscription, key: api.0.lastKey, settings: settings)
+            .measure(tenantID: tenant, sample: api.0.lastSubscription, key: api.0.lastKey, settings: settings)
         report(settings, api: api.0, writes: api.1, gapFree: gapFree, floor: floor)
         guard api.0.failures == 0, gapFree else { throw ExitCode.failure }
     }
 
     /// Customers for the subscriptions, made through the API.
-    func makeCustomers(_ settings: Settings, api: UsageBench.API) async throws -> [String] {
+    func makeCustomers(_ settings: Settings, api: BenchServer.API) async throws -> [String] {
         try await withThrowingTaskGroup(of: [String].self) { group in
             for worker in 0..<settings.connections {
                 group.addTask {
@@ -119,11 +112,15 @@ struct APIBench {
         var firstFailure: String?
         var lastSubscription: String
         var lastKey: String
+
+        init() {
+            (latencies, seconds, failures, firstFailure, lastSubscription, lastKey) = ([], 0, 0, nil, "", "")
+        }
     }
 
     /// `count` subscriptions, each with its own Idempotency-Key, over `settings.connections`
     /// concurrent clients; every answer must be 201 with the subscription's first invoice.
-    func load(_ count: Int, customers: [String], settings: Settings, api: UsageBench.API, label: String)
+    func load(_ count: Int, customers: [String], settings: Settings, api: BenchServer.API, label: String)
         async throws -> LoadResult
     {
         let clock = ContinuousClock()
@@ -131,15 +128,14 @@ struct APIBench {
         let parts = try await withThrowingTaskGroup(of: LoadResult.self) { group in
             for worker in 0..<settings.connections {
                 group.addTask {
-                    var part = LoadResult(
-                        latencies: [], seconds: 0, failures: 0, firstFailure: nil, lastSubscription: "", lastKey: "")
+                    var part = LoadResult()
                     for n in stride(from: worker, to: count, by: settings.connections) {
                         let key = "bench-\(label)-\(n)"
                         let body =
                             #"{"customer": "\#(customers[n % customers.count])", "plan": "\#(settings.plan)", "quantity": 1, "trial_days": 0, "collection_method": "send_invoice"}"#
                         let t = clock.now
                         let answer = try await api.post("/v1/subscriptions", body, idempotencyKey: key)
-                        part.latencies.append(UsageBench.milliseconds(clock.now - t))
+                        part.latencies.append(BenchServer.milliseconds(clock.now - t))
                         if answer.status == 201, let id = try? answer.id() {
                             part.lastSubscription = id
                             part.lastKey = key
@@ -151,8 +147,7 @@ struct APIBench {
                     return part
                 }
             }
-            var all = LoadResult(
-                latencies: [], seconds: 0, failures: 0, firstFailure: nil, lastSubscription: "", lastKey: "")
+            var all = LoadResult()
             for try await part in group {
                 all.latencies += part.latencies
                 all.failures += part.failures
@@ -165,16 +160,14 @@ struct APIBench {
         }
         var result = parts
         result.latencies.sort()
-        result.seconds = UsageBench.milliseconds(clock.now - started) / 1000
+        result.seconds = BenchServer.milliseconds(clock.now - started) / 1000
         return result
     }
 
     func report(
         _ settings: Settings, api: LoadResult, writes: String, gapFree: Bool, floor: APIBenchFloor.Result
     ) {
-        func p(_ q: Double) -> Double {
-            api.latencies[min(api.latencies.count - 1, max(0, Int((Double(api.latencies.count) * q).rounded(.up)) - 1))]
-        }
+        func p(_ q: Double) -> Double { BenchServer.percentile(api.latencies, q) }
         let rate = Double(settings.requests) / api.seconds
         print(
             """

@@ -77,14 +77,14 @@ struct OpenItemsBench {
                     // Shorter than the marker, so never a whole one (neither marker overlaps itself).
                     tail = Array(data.suffix(marker.count - 1))
                 }
-                let seconds = UsageBench.milliseconds(clock.now - start) / 1000
+                let seconds = BenchServer.milliseconds(clock.now - start) / 1000
                 let lines = name == "CSV" ? rows - 1 : rows
                 print(
                     String(
                         format:
                             "  %@: status %d, %d rows, %.0f MiB in %.2f s (first bytes after %.2f s): %.0f rows/s",
                         name, Int(response.status.code), lines, Double(bytes) / 1_048_576, seconds,
-                        UsageBench.milliseconds(firstByte ?? .zero) / 1000, Double(lines) / seconds))
+                        BenchServer.milliseconds(firstByte ?? .zero) / 1000, Double(lines) / seconds))
             }
             print("peak memory (RSS): \(String(format: "%.0f", BillingBenchmark.peakResidentMiB())) MiB")
         }

@@ -47,16 +47,9 @@ struct UsageBench {
     let logger: Logger
 
     func run(events: Int, batch: Int, clients: Int, subscriptions: Int) async throws {
-        let tenants = TenantRepository(database: database)
-        let (tenant, key) = try await tenants.create(name: "Bench GmbH", livemode: false, timeZone: "Europe/Berlin")
-        try await tenants.updateSeller(
-            tenant.id, legalName: "Bench GmbH", address: "Teststraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
-            homeCountry: "DE")
-        let engine = Engine(database: database, clock: SystemClock())
-        _ = try await engine.catalog.sync(
-            directory: CatalogService.defaultDirectory, tenantIDs: [tenant.id], now: SystemClock().wallNow())
+        let (tenant, key, engine) = try await BenchServer.tenant(database)
         try await BenchServer.with(engine: engine, logger: logger, connections: clients) { client, base in
-            let api = API(client: client, base: base, key: key.secret)
+            let api = BenchServer.API(client: client, base: base, key: key)
             var made: [String] = []
             for n in 0..<subscriptions {
                 let customer = try await api.post(
@@ -90,7 +83,7 @@ struct UsageBench {
                                 throw CleanExit.message(
                                     "batch \(b): status \(answer.status) \(answer.text.prefix(300))")
                             }
-                            times.append(Self.milliseconds(clock.now - t))
+                            times.append(BenchServer.milliseconds(clock.now - t))
                         }
                         return times
                     }
@@ -99,7 +92,7 @@ struct UsageBench {
                 for try await t in group { all += t }
                 return all.sorted()
             }
-            let seconds = Self.milliseconds(clock.now - started) / 1000
+            let seconds = BenchServer.milliseconds(clock.now - started) / 1000
             // Every event stored once, every subscription's total exact.
             var expected: [String: Int64] = [:]
             for i in 0..<events { expected[subs[i % subs.count], default: 0] += Int64(1 + i % 7) }
@@ -107,15 +100,13 @@ struct UsageBench {
                 try await UsageRepository(logger: logger).totals(
                     subs.map {
                         UsageRepository.Window(
-                            tenantID: tenant.id, subscriptionID: $0, from: Date(timeIntervalSince1970: 0),
+                            tenantID: tenant, subscriptionID: $0, from: Date(timeIntervalSince1970: 0),
                             to: Date(timeIntervalSinceNow: 3600))
                     }, on: conn)
             }
             let storedEvents = stored.values.reduce(0) { $0 + ($1["api_calls"]?.count ?? 0) }
             let exact = subs.allSatisfy { stored[$0]?["api_calls"]?.sum == expected[$0] }
-            func p(_ q: Double) -> Double {
-                latencies[min(latencies.count - 1, max(0, Int((Double(latencies.count) * q).rounded(.up)) - 1))]
-            }
+            func p(_ q: Double) -> Double { BenchServer.percentile(latencies, q) }
             print(
                 """
                 kontor bench usage — \(events) events in \(batches) batches of \(batch), \(clients) clients, \(subscriptions) subscriptions
@@ -125,42 +116,6 @@ struct UsageBench {
                   events/s:          \(Int(Double(events) / seconds)) (\(String(format: "%.2f", seconds)) s)
                 """)
             guard storedEvents == events, exact else { throw ExitCode.failure }
-        }
-    }
-
-    static func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-    }
-
-    /// A JSON client with the tenant's key.
-    struct API: Sendable {
-        let client: HTTPClient
-        let base: String
-        let key: String
-
-        struct Answer {
-            let status: Int
-            let text: String
-
-            func id() throws -> String {
-                guard let data = text.data(using: .utf8),
-                    let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    let id = object["id"] as? String
-                else { throw CleanExit.message("no id in: \(text.prefix(300))") }
-                return id
-            }
-        }
-
-        func post(_ path: String, _ json: String, idempotencyKey: String? = nil) async throws -> Answer {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-            let response = try await client.execute(request, timeout: .seconds(120))
-            let body = try await response.body.collect(upTo: 64 << 20)
-            return Answer(status: Int(response.status.code), text: String(buffer: body))
         }
     }
 }

@@ -3,8 +3,11 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import KontorAPI
+import KontorCore
 import KontorEngine
+import KontorStore
 import Logging
+import NIOCore
 import NIOHTTP1
 import Prometheus
 
@@ -50,5 +53,60 @@ enum BenchServer {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CleanExit.message("the bench server did not start")
+    }
+
+    /// A tenant with a German seller and the `Plans/` catalog, and an engine on the system
+    /// clock; returns its id and API key.
+    static func tenant(_ database: Database) async throws -> (tenant: String, key: String, engine: Engine) {
+        let tenants = TenantRepository(database: database)
+        let (tenant, key) = try await tenants.create(name: "Bench GmbH", livemode: false, timeZone: "Europe/Berlin")
+        try await tenants.updateSeller(
+            tenant.id, legalName: "Bench GmbH", address: "Teststraße 1\n10115 Berlin\nDE", vatID: "DE136695976",
+            homeCountry: "DE")
+        let engine = Engine(database: database, clock: SystemClock())
+        _ = try await engine.catalog.sync(
+            directory: CatalogService.defaultDirectory, tenantIDs: [tenant.id], now: SystemClock().wallNow())
+        return (tenant.id, key.secret, engine)
+    }
+
+    /// The `q` quantile (0…1) of ascending `sorted` values.
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * q).rounded(.up)) - 1))]
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    /// A JSON client with the tenant's key.
+    struct API: Sendable {
+        let client: HTTPClient
+        let base: String
+        let key: String
+
+        struct Answer {
+            let status: Int
+            let text: String
+
+            func id() throws -> String {
+                guard let data = text.data(using: .utf8),
+                    let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let id = object["id"] as? String
+                else { throw CleanExit.message("no id in: \(text.prefix(300))") }
+                return id
+            }
+        }
+
+        func post(_ path: String, _ json: String, idempotencyKey: String? = nil) async throws -> Answer {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+            let response = try await client.execute(request, timeout: .seconds(120))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            return Answer(status: Int(response.status.code), text: String(buffer: body))
+        }
     }
 }
