@@ -132,15 +132,17 @@ public struct Database: Sendable {
     public func serialized<Result: Sendable>(
         key: String, _ body: () async throws -> Result
     ) async throws -> Result {
-        do {
-            return try await connector.withTransaction(logger: logger.forQuery) { lock in
+        try await connector.withConnection { lock in
+            _ = try await lock.query("BEGIN", logger: logger.forQuery)
+            do {
                 _ = try await lock.query(
                     "SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger.forQuery)
-                return try await body()
-            }
-        } catch let failure as TransactionFailure {
-            switch failure {
-            case .begin(let error), .body(let error), .commit(let error): throw error
+                let result = try await body()
+                _ = try await lock.query("COMMIT", logger: logger.forQuery)
+                return result
+            } catch {
+                _ = try? await lock.query("ROLLBACK", logger: logger.forQuery)
+                throw error
             }
         }
     }
